@@ -1,0 +1,89 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// The architecture, bottom up:
+//   CDeps/*      C libraries from Debian (libnl-genl-3, libcurl, snappy, zlib) and their shims
+//   Exposition   the metric model and the Prometheus / OpenMetrics text formats
+//   Collector    IPVS over generic netlink, network namespaces, the IPVS data model and metric set
+//   HTTPTransport  libcurl-based client shared by both senders
+//   PushGateway, RemoteWrite  the two push senders
+//   PullServer   the /metrics HTTP endpoint
+//   Agent        wires collection to sinks (what the subcommands run)
+//   ipvs-push    the command line, kept thin
+let package = Package(
+    name: "ipvs-push",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "ipvs-push", targets: ["ipvs-push"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+    ],
+    targets: [
+        // MARK: C libraries
+        .systemLibrary(
+            name: "CNetlink", path: "Sources/CDeps/CNetlink", pkgConfig: "libnl-genl-3.0",
+            providers: [.apt(["libnl-genl-3-dev"])]),
+        .systemLibrary(
+            name: "CCurl", path: "Sources/CDeps/CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CSnappy", path: "Sources/CDeps/CSnappy", providers: [.apt(["libsnappy-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CDeps/CZlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // MARK: Modules
+        .target(name: "Exposition"),
+        .target(
+            name: "Collector",
+            dependencies: [
+                "CNetlink", "Exposition",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(
+            name: "PullServer",
+            dependencies: [
+                "Exposition",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTPCompression", package: "swift-nio-extras"),
+            ]),
+        .target(
+            name: "HTTPTransport",
+            dependencies: [
+                "CCurl", "CZlib",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(
+            name: "PushGateway",
+            dependencies: [
+                "HTTPTransport", "Exposition",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(
+            name: "Agent",
+            dependencies: [
+                "Collector", "Exposition", "PullServer", "PushGateway", "HTTPTransport",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .executableTarget(
+            name: "ipvs-push",
+            dependencies: [
+                "Agent", "Collector", "Exposition", "PullServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
+        // MARK: Tests
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "ExpositionTests", dependencies: ["Exposition", "TestSupport"]),
+        .testTarget(name: "CollectorTests", dependencies: ["Collector", "Exposition", "TestSupport"]),
+        .testTarget(name: "PullServerTests", dependencies: ["PullServer", "Exposition", "TestSupport"]),
+        .testTarget(name: "HTTPTransportTests", dependencies: ["HTTPTransport", "TestSupport"]),
+        .testTarget(name: "PushGatewayTests", dependencies: ["PushGateway", "HTTPTransport", "Exposition", "TestSupport"]),
+        .testTarget(name: "LabTests", dependencies: ["Exposition", "TestSupport"]),
+    ]
+)

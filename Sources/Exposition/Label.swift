@@ -1,0 +1,10 @@
+/// One label pair of a sample.
+public struct Label: Sendable, Hashable {
+    public var name: String
+    public var value: String
+
+    public init(_ name: String, _ value: String) {
+        self.name = name
+        self.value = value
+    }
+}

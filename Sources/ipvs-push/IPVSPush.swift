@@ -1,0 +1,8 @@
+import ArgumentParser
+
+@main
+struct IPVSPush: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ipvs-push",
+        abstract: "Reads IPVS services and real servers from the kernel and delivers them as Prometheus metrics.")
+}
