@@ -31,6 +31,7 @@ let package = Package(
             name: "CCurl", path: "Sources/CDeps/CCurl", pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CSnappy", path: "Sources/CDeps/CSnappy", providers: [.apt(["libsnappy-dev"])]),
+        .systemLibrary(name: "CNamespace", path: "Sources/CDeps/CNamespace"),
         .systemLibrary(name: "CZlib", path: "Sources/CDeps/CZlib", providers: [.apt(["zlib1g-dev"])]),
 
         // MARK: Modules
@@ -38,7 +39,7 @@ let package = Package(
         .target(
             name: "Collector",
             dependencies: [
-                "CNetlink", "Exposition",
+                "CNetlink", "CNamespace", "Exposition",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(

@@ -1,0 +1,20 @@
+/// What the metric set includes and how it is named.
+public struct MetricOptions: Sendable, Hashable {
+    /// Metric names of another exporter, for drop-in replacement.
+    public enum Compatibility: String, Sendable, Hashable, CaseIterable {
+        /// cirocosta/ingress_ipvs_exporter's names and labels.
+        case ingressIPVSExporter = "ingress-ipvs-exporter"
+    }
+
+    /// Per-real-server series; off cuts cardinality on big nodes.
+    public var includeDestinations: Bool
+    /// The `_per_second` rate estimates; off cuts cardinality on big nodes.
+    public var includeRates: Bool
+    public var compatibility: Compatibility?
+
+    public init(includeDestinations: Bool = true, includeRates: Bool = true, compatibility: Compatibility? = nil) {
+        self.includeDestinations = includeDestinations
+        self.includeRates = includeRates
+        self.compatibility = compatibility
+    }
+}

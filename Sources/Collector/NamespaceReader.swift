@@ -1,0 +1,116 @@
+import CNetlink
+
+/// Reads every IPVS object of one network namespace over its own netlink socket.
+///
+/// The socket is created once, inside the namespace, and kept: reads need no further
+/// namespace switch. After a failure the socket is dropped and created again on the
+/// next read (the IPVS family id changes when ip_vs is reloaded). Not thread-safe.
+final class NamespaceReader {
+    let namespace: String
+    private var socket: GenericNetlinkSocket?
+    /// Malformed messages skipped since the reader was created.
+    private(set) var malformedMessagesTotal = 0
+
+    init(namespace: String) {
+        self.namespace = namespace
+    }
+
+    /// Opens the socket now (at start-up, while the agent still has the privileges to
+    /// enter namespaces) rather than at the first read.
+    func open() throws(CollectorError) {
+        if socket != nil { return }
+        let namespace = self.namespace
+        if namespace.isEmpty {
+            socket = try GenericNetlinkSocket(namespace: namespace)
+        } else {
+            socket = try NetworkNamespace.perform(in: namespace) { () throws(CollectorError) in
+                try GenericNetlinkSocket(namespace: namespace)
+            }
+        }
+    }
+
+    func read() throws(CollectorError) -> NamespaceSnapshot {
+        let start = ContinuousClock.now
+        try open()
+        guard let socket else { throw CollectorError(.failure, namespace: namespace, detail: "no socket") }
+        do {
+            var snapshot = try read(with: socket)
+            let elapsed = ContinuousClock.now - start
+            snapshot.durationSeconds =
+                Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            return snapshot
+        } catch {
+            self.socket = nil
+            throw error
+        }
+    }
+
+    private func read(with socket: GenericNetlinkSocket) throws(CollectorError) -> NamespaceSnapshot {
+        var info: IPVSInfo?
+        var malformed = 0
+        try socket.request(.getInfo, dump: false) { message in
+            do { info = try IPVSMessageParser.parseInfo(message) } catch { malformed += 1 }
+        }
+        guard let info else {
+            throw CollectorError(.failure, namespace: namespace, detail: "the kernel sent no usable IPVS info reply")
+        }
+
+        var services: [VirtualService] = []
+        try socket.request(.getService, dump: true) { message in
+            do { services.append(try IPVSMessageParser.parseService(message)) } catch { malformed += 1 }
+        }
+
+        for index in services.indices {
+            let service = services[index]
+            var destinations: [RealServer] = []
+            try socket.request(.getDestination, dump: true, build: { Self.putServiceIdentity(service, into: $0) }) {
+                message in
+                do {
+                    destinations.append(try IPVSMessageParser.parseDestination(message, serviceFamily: service.family))
+                } catch {
+                    malformed += 1
+                }
+            }
+            destinations.sort(by: RealServer.isOrderedBefore)
+            services[index].destinations = destinations
+        }
+        services.sort(by: VirtualService.isOrderedBefore)
+
+        var markPorts: [UInt32: [UInt16]] = [:]
+        if services.contains(where: { $0.firewallMark != nil }) {
+            markPorts = readMarkPorts()
+        }
+        malformedMessagesTotal += malformed
+        return NamespaceSnapshot(
+            namespace: namespace, info: info, services: services, markPorts: markPorts,
+            malformedMessages: malformedMessagesTotal)
+    }
+
+    /// Mark → published ports from the namespace's mangle rules; empty when they cannot
+    /// be read (a missing port label never fails a collection).
+    private func readMarkPorts() -> [UInt32: [UInt16]] {
+        if namespace.isEmpty { return FirewallMarkRules.readCurrentNamespace() }
+        return (try? NetworkNamespace.perform(in: namespace) { () throws(CollectorError) in
+            FirewallMarkRules.readCurrentNamespace()
+        }) ?? [:]
+    }
+
+    /// The nested `IPVS_CMD_ATTR_SERVICE` that names a service in a destination dump.
+    private static func putServiceIdentity(_ service: VirtualService, into message: OpaquePointer) -> Int32 {
+        typealias A = IPVSProtocol.ServiceAttribute
+        guard let nest = CNetlink_nest_start(message, Int32(IPVSProtocol.CommandAttribute.service.rawValue)) else {
+            return -Int32(NLE_NOMEM)
+        }
+        var status = nla_put_u16(message, Int32(A.addressFamily.rawValue), service.family.rawValue)
+        if let mark = service.firewallMark {
+            status |= nla_put_u32(message, Int32(A.firewallMark.rawValue), mark)
+        } else {
+            status |= nla_put_u16(message, Int32(A.protocolNumber.rawValue), service.protocolNumber)
+            let bytes = service.address?.bytes ?? [UInt8](repeating: 0, count: 16)
+            status |= bytes.withUnsafeBytes { nla_put(message, Int32(A.address.rawValue), Int32($0.count), $0.baseAddress) }
+            status |= nla_put_u16(message, Int32(A.port.rawValue), (service.port ?? 0).bigEndian)
+        }
+        guard status == 0 else { return -Int32(NLE_NOMEM) }
+        return CNetlink_nest_end(message, nest)
+    }
+}
