@@ -1,0 +1,169 @@
+import Dispatch
+import Logging
+
+/// An HTTP client over libcurl, shared by the Pushgateway and remote-write senders.
+///
+/// libcurl transfers block, so they run on a dedicated dispatch queue, never on the
+/// Swift concurrency pool; the `async` methods suspend until the transfer ends.
+/// Handles (and with them open connections) are pooled and reused across requests.
+/// Many requests may run at once. Cancelling the calling task aborts its transfer.
+public final class HTTPClient: Sendable {
+    public let configuration: TransportConfiguration
+    private let logger: Logger
+    private let pool: CurlHandlePool
+    private let queue = DispatchQueue(label: "ipvs-push.http-transport", attributes: .concurrent)
+
+    /// Checks the configuration now, so a wrong path fails at start-up and not at the
+    /// first push: the TLS files must be readable, the credential files readable and
+    /// not empty.
+    public init(configuration: TransportConfiguration = TransportConfiguration(), logger: Logger)
+        throws(HTTPTransportError)
+    {
+        try CurlGlobal.ensureInitialized()
+        let tls = configuration.tls
+        if let caFile = tls.caFile { try SecretFile.checkReadable(caFile, purpose: "TLS CA") }
+        if let certificate = tls.certificateFile {
+            try SecretFile.checkReadable(certificate, purpose: "TLS client certificate")
+            guard tls.keyFile != nil else {
+                throw .configuration("a TLS client certificate (\(certificate)) needs its key file as well")
+            }
+        }
+        if let key = tls.keyFile {
+            try SecretFile.checkReadable(key, purpose: "TLS client key")
+            guard tls.certificateFile != nil else {
+                throw .configuration("a TLS client key (\(key)) needs its certificate file as well")
+            }
+        }
+        switch configuration.authentication {
+        case .none: break
+        case .basic(_, let passwordFile): _ = try SecretFile.read(passwordFile, purpose: "basic auth password")
+        case .bearer(let tokenFile): _ = try SecretFile.read(tokenFile, purpose: "bearer token")
+        }
+        self.configuration = configuration
+        self.logger = logger
+        self.pool = CurlHandlePool(maxIdle: configuration.maxIdleHandles)
+    }
+
+    /// Sends `request` once and returns the server's answer, whatever its status.
+    /// Throws only when there is no answer: network failure, timeout, cancellation,
+    /// a configuration problem.
+    public func execute(_ request: HTTPRequest) async throws(HTTPTransportError) -> HTTPResponse {
+        try await exchange(request).get().response
+    }
+
+    /// Sends `request` until it succeeds (2xx) or `retryPolicy` gives up, waiting the
+    /// policy's backoff (or the server's `Retry-After`) between attempts.
+    ///
+    /// Throws `.status` for a permanent HTTP failure (a 4xx other than a retried 429),
+    /// `.retriesExhausted` when retryable failures went on until the policy's last
+    /// attempt (even with a single attempt allowed), `.configuration` or `.network`
+    /// with a permanent curl code for problems retrying cannot fix, and `.cancelled`.
+    /// `onRetry` hears about each retry before its wait.
+    public func send(
+        _ request: HTTPRequest, retryPolicy: RetryPolicy,
+        onRetry: (@Sendable (RetryAttempt) -> Void)? = nil
+    ) async throws(HTTPTransportError) -> HTTPResponse {
+        let redactedURL = URLRedaction.redact(request.url)
+        var attempt = 0
+        while true {
+            attempt += 1
+            let outcome: Result<HTTPResponse, HTTPTransportError>
+            switch await exchange(request) {
+            case .success(let exchange):
+                outcome = exchange.failure.map { .failure(.status($0)) } ?? .success(exchange.response)
+            case .failure(let error):
+                outcome = .failure(error)
+            }
+            switch retryPolicy.decide(outcome) {
+            case .success(let response):
+                return response
+            case .permanent(let error):
+                throw error
+            case .retry(let error, let retryAfter):
+                guard retryPolicy.allowsAttempt(after: attempt) else {
+                    throw .retriesExhausted(attempts: attempt, last: error)
+                }
+                let delay = retryPolicy.delay(afterFailures: attempt, retryAfter: retryAfter)
+                logger.info(
+                    "HTTP request failed, retrying",
+                    metadata: [
+                        "http.method": "\(request.method.rawValue)", "http.url": "\(redactedURL)",
+                        "http.attempt": "\(attempt)", "http.retry_delay_ms": "\(delay.milliseconds)",
+                        "error": "\(error)",
+                    ])
+                onRetry?(RetryAttempt(failedAttempt: attempt, error: error, delay: delay))
+                do {
+                    try await Task.sleep(for: delay)
+                } catch {
+                    throw .cancelled(url: redactedURL)
+                }
+            }
+        }
+    }
+
+    /// A response and, for a non-2xx one, its failure with the body prefix scrubbed
+    /// of the request's secrets (done where the secrets are known).
+    struct Exchange: Sendable {
+        var response: HTTPResponse
+        var failure: HTTPStatusFailure?
+    }
+
+    private func exchange(_ request: HTTPRequest) async -> Result<Exchange, HTTPTransportError> {
+        let cancellation = CancellationFlag()
+        let configuration = configuration
+        let pool = pool
+        let logger = logger
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Result<Exchange, HTTPTransportError>, Never>) in
+                queue.async {
+                    continuation.resume(
+                        returning: Self.run(request, configuration: configuration, pool: pool, cancellation: cancellation,
+                            logger: logger))
+                }
+            }
+        } onCancel: {
+            cancellation.cancel()
+        }
+    }
+
+    /// Runs on the transfer queue: prepares, performs, logs.
+    private static func run(
+        _ request: HTTPRequest, configuration: TransportConfiguration, pool: CurlHandlePool,
+        cancellation: CancellationFlag, logger: Logger
+    ) -> Result<Exchange, HTTPTransportError> {
+        let prepared: PreparedRequest
+        let handle: CurlEasyHandle
+        do {
+            prepared = try PreparedRequest(request, configuration: configuration)
+            handle = try pool.acquire()
+        } catch {
+            return .failure(error)
+        }
+        if cancellation.isCancelled { return .failure(.cancelled(url: prepared.redactedURL)) }
+        let result = handle.perform(prepared, cancellation: cancellation)
+        pool.release(handle)
+        switch result {
+        case .success(let response):
+            logger.debug(
+                "HTTP request done",
+                metadata: [
+                    "http.method": "\(request.method.rawValue)", "http.url": "\(prepared.redactedURL)",
+                    "http.status": "\(response.status)", "http.duration_ms": "\(response.timing.total.milliseconds)",
+                    "http.request_bytes": "\(request.body?.count ?? 0)",
+                ])
+            let failure = response.isSuccess
+                ? nil
+                : HTTPStatusFailure(
+                    response: response, method: request.method, url: prepared.redactedURL, redactor: prepared.redactor)
+            return .success(Exchange(response: response, failure: failure))
+        case .failure(let error):
+            logger.debug(
+                "HTTP request failed",
+                metadata: [
+                    "http.method": "\(request.method.rawValue)", "http.url": "\(prepared.redactedURL)",
+                    "error": "\(error)",
+                ])
+            return .failure(error)
+        }
+    }
+}
