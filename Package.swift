@@ -67,13 +67,13 @@ let package = Package(
         .target(
             name: "Agent",
             dependencies: [
-                "Collector", "Exposition", "PullServer", "PushGateway", "HTTPTransport",
+                "Collector", "Exposition",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(
             name: "ipvs-push",
             dependencies: [
-                "Agent", "Collector", "Exposition", "PullServer",
+                "Agent", "Collector", "Exposition",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

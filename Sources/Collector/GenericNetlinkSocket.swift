@@ -41,6 +41,9 @@ final class GenericNetlinkSocket {
         familyID = family
         // Kernel dump batches are at most 32 KiB; a buffer that size takes each batch
         // in one recvmsg instead of a peek and a read.
+        // Requests are answered by a reply (or a dump ending in DONE); an extra ACK per
+        // request would stay queued and be read as the answer to the next request.
+        nl_socket_disable_auto_ack(socket)
         nl_socket_disable_msg_peek(socket)
         _ = nl_socket_set_msg_buf_size(socket, 64 * 1024)
         _ = nl_socket_set_buffer_size(socket, 1 << 20, 0)

@@ -58,7 +58,7 @@ public final class IPVSCollector: @unchecked Sendable {
                 logger.debug(
                     "collected", metadata: ["namespace": "\(reader.namespace)", "services": "\(snapshot.services.count)"])
             case .failure(let error):
-                logger.error("collection failed", metadata: ["namespace": "\(reader.namespace)", "error": "\(error)"])
+                logger.warning("collection failed", metadata: ["namespace": "\(reader.namespace)", "error": "\(error)"])
             }
             return NamespaceCollection(namespace: reader.namespace, result: result, durationSeconds: seconds)
         }

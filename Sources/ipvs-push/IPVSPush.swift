@@ -4,5 +4,6 @@ import ArgumentParser
 struct IPVSPush: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ipvs-push",
-        abstract: "Reads IPVS services and real servers from the kernel and delivers them as Prometheus metrics.")
+        abstract: "Reads IPVS virtual services and real servers from the kernel and delivers them as Prometheus metrics.",
+        subcommands: [DumpCommand.self])
 }

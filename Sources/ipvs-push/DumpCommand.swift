@@ -1,0 +1,43 @@
+import ArgumentParser
+import Collector
+import Exposition
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `ipvs-push dump`: prints every virtual service and real server once.
+struct DumpCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dump",
+        abstract: "Print every IPVS virtual service and real server as metrics, then exit.",
+        discussion: """
+            Reads the agent's own network namespace (unless --no-host-namespace) and each \
+            --namespace-path. Exits 0 when every namespace was read, 69 when any could not be \
+            read (the output still shows the others, with ipvs_up 0 for the failed ones).
+            """)
+
+    @OptionGroup var collection: CollectionOptions
+    @OptionGroup var logging: LoggingOptions
+
+    @Option(name: .customLong("format"), help: "prometheus (text 0.0.4) or openmetrics.")
+    var format: ExpositionFormat = .prometheus
+
+    func run() throws {
+        let logger = logging.bootstrap(defaultLevel: .error)
+        let collector = IPVSCollector(namespaces: collection.namespaces, logger: logger)
+        let collections = collector.collectBlocking()
+        let families = IPVSMetrics.families(collections, options: collection.metricOptions)
+        let output = ExpositionRenderer.render(families, format: format)
+        StandardStreams.write(output, to: STDOUT_FILENO)
+        var failed = false
+        for case .failure(let error) in collections.map(\.result) {
+            StandardStreams.error("\(error)")
+            failed = true
+        }
+        if failed { throw ExitStatus.collectionFailed }
+    }
+}
+
+extension ExpositionFormat: ExpressibleByArgument {}
