@@ -1,0 +1,212 @@
+#!/bin/bash
+# The integration scenario: one boot builds every kind of IPVS object the collector must
+# report (TCP/UDP/SCTP over IPv4 and IPv6, firewall marks, every forwarding method, weights,
+# thresholds, persistence with netmask and engine, scheduler flags, one-packet scheduling, a
+# Docker-Swarm-like ingress namespace with MARK rules), moves real traffic through them, then
+# records the product's reading and ipvsadm's at the same moment, plus the product's error
+# cases. Tests/LabTests compares the two.
+#
+# Environment: IPVS_PUSH, absolute path of the ipvs-push binary (optional: without it only the
+# ground truth is written).
+#
+# Files in $LAB_OUT (besides ipvs-lab's scenario.{stdout,stderr,rc}, init.log, console.log):
+#   err-no-ipvs.{stdout,stderr,rc}        ipvs-push dump before ip_vs is loaded
+#   err-nonexistent.{stdout,stderr,rc}    ipvs-push dump --namespace-path /nonexistent
+#   err-not-netns.{stdout,stderr,rc}      ipvs-push dump --namespace-path /run/lab/not-a-namespace
+#                                         (a regular file)
+#   err-unprivileged.{stdout,stderr,rc}   ipvs-push dump as uid/gid 65534 without capabilities
+#   dump.prom, dump.prom.{stderr,rc}      ipvs-push dump --namespace-path <ingress>
+#   dump.om, dump.om.{stderr,rc}          the same with --format openmetrics
+#   truth.prom/, truth.om/                ipvsadm around each dump (see lab_capture_stable):
+#       ipvsadm.<ns>.{rate,stats,persistent-conn}[.before], ipvsadm.<ns>.{list,exact,thresholds,conn},
+#       capture.env (stable=yes|no, attempts=, stable_attempt=), capture.log
+#   namespaces.tsv                        "<ns>\t<path>" for host (path empty) and ingress
+#   mangle.<ns>, ip_vs_conn.<ns>          iptables-legacy-save -t mangle, /proc/net/ip_vs_conn
+#   traffic.env (traffic_failed=0|1), logs/*.log (servers, clients)
+set -uo pipefail
+. "$LAB_DIR/guest/lib.sh"
+
+IPVS_PUSH=${IPVS_PUSH:-}
+INGRESS_NAME=ingress_sbox
+INGRESS=/var/run/docker/netns/$INGRESS_NAME
+NOT_NETNS=$LAB_RUN/not-a-namespace
+
+must() { "$@" || lab_die "failed: $*"; }
+in_ingress() { nsenter --net="$INGRESS" -- "$@"; }
+
+push() {
+    # push NAME ARGS...: runs the product if it is given, recording stdout/stderr/exit status.
+    local name=$1; shift
+    if [ -z "$IPVS_PUSH" ]; then lab_log "IPVS_PUSH not set: skipping $name"; return 0; fi
+    lab_record "$name" "$IPVS_PUSH" "$@"
+    lab_log "ipvs-push $* -> exit $(<"$LAB_OUT/$name.rc")"
+}
+
+lab_log "integration scenario starting (IPVS_PUSH=${IPVS_PUSH:-unset})"
+lab_load_base
+lab_log "base modules loaded"
+
+# The ingress namespace exists before ip_vs, so both namespaces' estimators tick together.
+lab_docker_netns "$INGRESS_NAME"
+
+# --- 1. The product before IPVS exists in the kernel --------------------------------------
+lab_ipvs_loaded && lab_die "ip_vs is loaded before the scenario loaded it"
+push err-no-ipvs dump
+
+lab_load_ipvs
+lab_log "ip_vs and schedulers loaded"
+
+# --- 2. Links and addresses ------------------------------------------------------------------
+# The ingress namespace hangs off the guest's own through a veth pair 10.255.0.1 <-> .2.
+{
+    echo "link add dummy0 type dummy"
+    echo "link set dummy0 up"
+    for i in $(seq 1 16); do echo "address add 10.0.0.$i/32 dev dummy0"; done
+    for i in $(seq 1 6); do echo "address add 2001:db8::$i/128 dev dummy0 nodad"; done
+    echo "address add 10.9.9.9/32 dev lo"
+    echo "address add 10.9.9.10/32 dev lo"
+    echo "address add fd00::9/128 dev lo nodad"
+    echo "address add fd00::10/128 dev lo nodad"
+    echo "link add vh0 type veth peer name eth0 netns $INGRESS_NAME"
+    echo "address add 10.255.0.1/24 dev vh0"
+    echo "link set vh0 up"
+} >"$LAB_RUN/ip.batch"
+must ip -batch "$LAB_RUN/ip.batch"
+printf '%s\n' "link set lo up" "address add 10.255.0.2/24 dev eth0" "link set eth0 up" >"$LAB_RUN/ip-ingress.batch"
+must in_ingress ip -batch "$LAB_RUN/ip-ingress.batch"
+
+# --- 3. Real servers (one process per namespace) -----------------------------------------------
+# UDP servers bind each address: a reply from a wildcard socket may leave with another source
+# address than the one IPVS forwarded to, and IPVS then cannot match it to the connection.
+lab_serve servers "" http,::,8080 sctp,::,3868 udp,10.9.9.9,5353 udp,10.9.9.10,5353 udp,fd00::9,5353
+lab_serve ingress-servers "$INGRESS" http,10.255.0.2,8080 udp,10.255.0.2,5353
+
+# --- 4. Services in the guest's own namespace ---------------------------------------------------
+must ipvsadm -R <<'RULES'
+-A -t 10.0.0.1:80 -s rr
+-a -t 10.0.0.1:80 -r 10.9.9.9:8080 -m -w 1
+-a -t 10.0.0.1:80 -r 10.9.9.10:8080 -m -w 2
+-A -t 10.0.0.2:80 -s wlc -p 300 -M 255.255.255.0
+-a -t 10.0.0.2:80 -r 10.9.9.9:8080 -m -w 5 -x 50 -y 5
+-a -t 10.0.0.2:80 -r 10.9.9.10:8080 -m -w 0
+-A -u 10.0.0.3:53 -s rr -o
+-a -u 10.0.0.3:53 -r 10.9.9.9:5353 -m
+-a -u 10.0.0.3:53 -r 10.9.9.10:5353 -m
+-A --sctp-service 10.0.0.4:3868 -s rr
+-a --sctp-service 10.0.0.4:3868 -r 10.9.9.9:3868 -m
+-A -t 10.0.0.5:443 -s sh -b sh-port,sh-fallback
+-a -t 10.0.0.5:443 -r 10.1.0.1:443 -g -w 1
+-a -t 10.0.0.5:443 -r 10.1.0.2:443 -g -w 2 -x 200 -y 20
+-a -t 10.0.0.5:443 -r 10.1.0.3:443 -i -w 1
+-A -t 10.0.0.6:8000 -s lc
+-a -t 10.0.0.6:8000 -r 10.1.0.4:8000 -m -w 1
+-A -u 10.0.0.7:5060 -s rr -p 60 --pe sip
+-a -u 10.0.0.7:5060 -r 10.1.0.6:5060 -m
+-A -t 10.0.0.8:80 -s mh -b mh-port
+-a -t 10.0.0.8:80 -r 10.1.0.7:80 -m
+-a -t 10.0.0.8:80 -r 10.1.0.8:80 -m
+-A -t 10.0.0.9:81 -s dh
+-A -t 10.0.0.10:80 -s sed
+-a -t 10.0.0.10:80 -r 10.1.0.9:80 -g
+-A -u 10.0.0.11:123 -s nq
+-a -u 10.0.0.11:123 -r 10.1.0.10:123 -m -x 5
+-A -t 10.0.0.12:80 -s lblcr
+-a -t 10.0.0.12:80 -r 10.1.0.11:80 -m
+-A -t 10.0.0.13:80 -s fo
+-a -t 10.0.0.13:80 -r 10.1.0.12:80 -m -w 10
+-a -t 10.0.0.13:80 -r 10.1.0.13:80 -m -w 20
+-A -t 10.0.0.14:80 -s ovf
+-a -t 10.0.0.14:80 -r 10.1.0.14:80 -m -w 3
+-A -t 10.0.0.15:80 -s lblc
+-a -t 10.0.0.15:80 -r 10.1.0.15:80 -m
+-A -t 10.0.0.16:80 -s wrr
+-a -t 10.0.0.16:80 -r 10.1.0.16:80 -m -w 7
+-a -t 10.0.0.16:80 -r 10.1.0.17:80 -m -w 3
+-A -f 1 -s wlc
+-a -f 1 -r 10.1.0.20:0 -g -w 3
+-A -f 2 -6 -s rr -p 600
+-a -f 2 -6 -r [fd00::1:1]:0 -i
+-A -t [2001:db8::1]:80 -s rr
+-a -t [2001:db8::1]:80 -r [fd00::9]:8080 -m -w 2
+-a -t [2001:db8::1]:80 -r [fd00::10]:8080 -m -w 1
+-A -u [2001:db8::2]:53 -s wrr
+-a -u [2001:db8::2]:53 -r [fd00::9]:5353 -m
+-A --sctp-service [2001:db8::3]:3868 -s rr
+-a --sctp-service [2001:db8::3]:3868 -r [fd00::9]:3868 -m
+-A -t [2001:db8::4]:443 -s sh -b sh-port -p 120 -M 64
+-a -t [2001:db8::4]:443 -r [fd00::1:2]:443 -g
+-a -t [2001:db8::4]:443 -r [fd00::1:3]:443 -i -x 10 -y 2
+-A -u [2001:db8::5]:53 -s rr -o -p 30
+-a -u [2001:db8::5]:53 -r [fd00::1:4]:53 -m
+-A -t [2001:db8::6]:80 -s lc
+RULES
+# The local and bypass methods: ipvsadm cannot ask for them (see ipvs-dest.py).
+must lab_ipvs_dest --batch <<'DESTS'
+-t 10.0.0.6:8000 -r 10.9.9.9:8000 --forward local -w 4
+-t 10.0.0.6:8000 -r 10.1.0.5:8000 --forward bypass -w 1
+-t [2001:db8::6]:80 -r [fd00::9]:80 --forward local
+DESTS
+lab_log "host namespace services built"
+
+# --- 5. The ingress namespace, as Docker Swarm builds it -----------------------------------
+must in_ingress iptables-legacy-restore --noflush <<'MANGLE'
+*mangle
+-A PREROUTING -p tcp -m tcp --dport 30000 -j MARK --set-xmark 0x104/0xffffffff
+-A PREROUTING -p udp -m udp --dport 30001 -j MARK --set-xmark 0x105/0xffffffff
+COMMIT
+MANGLE
+# Mark 262 has no rule: a service whose published port is unknown.
+must in_ingress ipvsadm -R <<'RULES'
+-A -f 260 -s rr
+-a -f 260 -r 10.255.0.2:8080 -m -w 1
+-a -f 260 -r 10.255.0.20:8080 -m -w 0
+-A -f 261 -s rr
+-a -f 261 -r 10.255.0.2:5353 -m
+-A -f 262 -s rr
+-a -f 262 -r 10.255.0.21:80 -m
+RULES
+lab_log "ingress namespace built"
+
+must lab_wait_ready servers ingress-servers
+lab_log "servers ready"
+
+# --- 6. Traffic (one client process; it keeps two connections open afterwards) ------------------
+lab_traffic clients "" \
+    http-get,http://10.0.0.1/,30 http-get,http://10.0.0.2/,6 udp-fire,10.0.0.3,53,10 \
+    sctp-send,10.0.0.4,3868,4 "http-get,http://[2001:db8::1]/,12" udp-send,2001:db8::2,53,6 \
+    sctp-send,2001:db8::3,3868,3 http-get,http://10.255.0.2:30000/,8 udp-send,10.255.0.2,30001,5 \
+    hold,10.0.0.1,80 hold,10.255.0.2,30000
+traffic_failed=0
+lab_wait_ready clients || traffic_failed=1
+lab_log "traffic done (failed=$traffic_failed)"
+
+# --- 7. The product's error cases with IPVS present ------------------------------------------
+echo "not a namespace" >"$NOT_NETNS"
+push err-nonexistent dump --namespace-path /nonexistent
+push err-not-netns dump --namespace-path "$NOT_NETNS"
+if [ -n "$IPVS_PUSH" ]; then
+    lab_record err-unprivileged setpriv --reuid=65534 --regid=65534 --clear-groups \
+        --inh-caps=-all --bounding-set=-all "$IPVS_PUSH" dump
+    lab_log "unprivileged ipvs-push dump -> exit $(<"$LAB_OUT/err-unprivileged.rc")"
+fi
+
+# --- 8. The readings and the ground truth around each -----------------------------------------
+read_prom() {
+    [ -n "$IPVS_PUSH" ] || return 0
+    "$IPVS_PUSH" dump --namespace-path "$INGRESS" >"$LAB_OUT/dump.prom" 2>"$LAB_OUT/dump.prom.stderr"
+    echo $? >"$LAB_OUT/dump.prom.rc"
+}
+read_om() {
+    [ -n "$IPVS_PUSH" ] || return 0
+    "$IPVS_PUSH" dump --namespace-path "$INGRESS" --format openmetrics \
+        >"$LAB_OUT/dump.om" 2>"$LAB_OUT/dump.om.stderr"
+    echo $? >"$LAB_OUT/dump.om.rc"
+}
+lab_capture_stable truth.prom 8 read_prom host= ingress="$INGRESS"
+lab_capture_stable truth.om 8 read_om host= ingress="$INGRESS"
+lab_describe_namespaces host= ingress="$INGRESS"
+
+lab_stop_background
+printf 'traffic_failed=%s\n' "$traffic_failed" >"$LAB_OUT/traffic.env"
+lab_log "integration scenario done"
+exit "$traffic_failed"
