@@ -1,0 +1,444 @@
+extension DocumentParser {
+    // MARK: Sample lines
+
+    /// Reads `name[{labels}] value [timestamp]` (and an OpenMetrics exemplar) and adds
+    /// the sample to its family.
+    mutating func readSample() throws(ExpositionParseError) {
+        let nameStart = index
+        let nameCount = scanMetricName()
+        guard nameCount > 0 else {
+            let expected = openMetrics ? "a metric name or '#'" : "a metric name, '#' or an empty line"
+            let digitHint = index < end && isDigit(bytes[index]) ? " (a metric name cannot start with a digit)" : ""
+            throw failure(
+                "expected \(expected) at the start of the line, found \(describe(index))\(digitHint); "
+                    + "metric names are made of letters, digits, '_' and ':'")
+        }
+        let nameIndex = try resolveSampleName(nameStart, nameCount)
+
+        var labelSetID: Int32 = 0
+        let afterName = index
+        skipBlanksInText()
+        if index < end && bytes[index] == UInt8(ascii: "{") {
+            labelSetID = try readLabelSet()
+        } else {
+            index = afterName
+        }
+
+        // The value: one space before it in OpenMetrics; blanks in the text format, where
+        // they may be left out after a `}`.
+        if openMetrics {
+            guard index < end && bytes[index] == UInt8(ascii: " ") else { throw missingValue(nameStart, nameCount) }
+            index += 1
+        } else {
+            let blanksStart = index
+            skipBlanksInText()
+            if index == blanksStart && (index == nameStart + nameCount) {
+                throw missingValue(nameStart, nameCount)
+            }
+        }
+        let valueStart = index
+        while index < end && !isFieldEnd(bytes[index]) { index += 1 }
+        let valueCount = index - valueStart
+        guard valueCount > 0 else { throw missingValue(nameStart, nameCount) }
+        guard let value = NumberText.parseDouble(bytes + valueStart, count: valueCount) else {
+            throw failure(
+                "invalid value \(quoted(valueStart, valueCount)) for \"\(text(nameStart, nameCount))\": "
+                    + "expected a number such as 1, -2.5 or 1e3, or +Inf, -Inf or NaN")
+        }
+
+        var timestamp: Int64?
+        var exemplarStart: Int?
+        if openMetrics {
+            if index < end && bytes[index] == UInt8(ascii: " ") {
+                index += 1
+                if index < end && bytes[index] == UInt8(ascii: "#") {
+                    exemplarStart = index
+                } else {
+                    timestamp = try readOpenMetricsTimestamp(name: nameStart, nameCount)
+                    if index < end && bytes[index] == UInt8(ascii: " ") {
+                        index += 1
+                        exemplarStart = index
+                    }
+                }
+            }
+            if exemplarStart != nil {
+                try readExemplar(role: open!.sampleNames[nameIndex].role, name: nameStart, nameCount)
+            }
+            try expectEndOfLine(after: "the sample \"\(text(nameStart, nameCount))\"")
+        } else {
+            skipBlanksInText()
+            if index < end && bytes[index] != UInt8(ascii: "\n") && bytes[index] != UInt8(ascii: "\r") {
+                let timestampStart = index
+                while index < end && !isFieldEnd(bytes[index]) { index += 1 }
+                guard let milliseconds = NumberText.parseInteger(bytes + timestampStart, count: index - timestampStart)
+                else {
+                    throw failure(
+                        "invalid timestamp \(quoted(timestampStart, index - timestampStart)) for "
+                            + "\"\(text(nameStart, nameCount))\": the text format wants integer milliseconds "
+                            + "since the epoch (OpenMetrics, with seconds, must end with '# EOF')")
+                }
+                timestamp = milliseconds
+                skipBlanksInText()
+                try expectEndOfLine(after: "the timestamp (a sample line is: name, labels, value, timestamp)")
+            } else {
+                try expectEndOfLine(after: "the value")
+            }
+        }
+
+        try record(nameIndex: nameIndex, labelSetID: labelSetID, value: value, timestamp: timestamp)
+        try endLine()
+    }
+
+    @inline(__always)
+    private func isFieldEnd(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\t")
+            || (byte == UInt8(ascii: "\r") && !openMetrics)
+    }
+
+    private func missingValue(_ nameStart: Int, _ nameCount: Int) -> ExpositionParseError {
+        if index < end && bytes[index] != UInt8(ascii: "\n") && bytes[index] != UInt8(ascii: " ")
+            && index == nameStart + nameCount
+        {
+            return invalidNameCharacter(text(nameStart, nameCount), what: "metric name")
+        }
+        let separator = openMetrics ? "a single space" : "a space"
+        return failure(
+            "sample \"\(text(nameStart, nameCount))\" has no value: expected \(separator) and a number "
+                + "after the name and labels, found \(describe(index))")
+    }
+
+    private func quoted(_ start: Int, _ count: Int) -> String {
+        "\"" + text(start, min(count, 64)) + (count > 64 ? "…" : "") + "\""
+    }
+
+    /// An OpenMetrics timestamp: seconds since the epoch, possibly with a fraction.
+    private mutating func readOpenMetricsTimestamp(name nameStart: Int, _ nameCount: Int) throws(ExpositionParseError)
+        -> Int64
+    {
+        let start = index
+        while index < end && bytes[index] != UInt8(ascii: " ") && bytes[index] != UInt8(ascii: "\n") { index += 1 }
+        guard let milliseconds = NumberText.parseSecondsAsMilliseconds(bytes + start, count: index - start) else {
+            throw failure(
+                "invalid timestamp \(quoted(start, index - start)) for \"\(text(nameStart, nameCount))\": "
+                    + "OpenMetrics wants seconds since the epoch, such as 1700000000 or 1700000000.123")
+        }
+        return milliseconds
+    }
+
+    /// ` # {labels} value [timestamp]` after an OpenMetrics counter total or bucket; it
+    /// is checked and not kept.
+    private mutating func readExemplar(role: SampleRole, name nameStart: Int, _ nameCount: Int)
+        throws(ExpositionParseError)
+    {
+        let name = text(nameStart, nameCount)
+        guard role == .total || role == .bucket else {
+            throw failure(
+                "exemplar on \"\(name)\": OpenMetrics allows exemplars only on counter '_total' and histogram "
+                    + "'_bucket' samples")
+        }
+        guard index + 2 < end && bytes[index] == UInt8(ascii: "#") && bytes[index + 1] == UInt8(ascii: " ")
+            && bytes[index + 2] == UInt8(ascii: "{")
+        else {
+            throw failure(
+                "unexpected \(describe(index)) after the sample \"\(name)\": "
+                    + "expected the end of the line or an exemplar ' # {labels} value'")
+        }
+        index += 2
+        let labels = try decodeLabels()
+        let length = labels.reduce(0) { $0 + $1.name.unicodeScalars.count + $1.value.unicodeScalars.count }
+        guard length <= 128 else {
+            throw failure(
+                "the exemplar labels of \"\(name)\" are \(length) characters long: OpenMetrics allows at most 128")
+        }
+        guard index < end && bytes[index] == UInt8(ascii: " ") else {
+            throw failure("the exemplar of \"\(name)\" has no value: expected a space and a number after its labels")
+        }
+        index += 1
+        let valueStart = index
+        while index < end && bytes[index] != UInt8(ascii: " ") && bytes[index] != UInt8(ascii: "\n") { index += 1 }
+        guard NumberText.parseDouble(bytes + valueStart, count: index - valueStart) != nil else {
+            throw failure(
+                "invalid exemplar value \(quoted(valueStart, index - valueStart)) for \"\(name)\": expected a number")
+        }
+        if index < end && bytes[index] == UInt8(ascii: " ") {
+            index += 1
+            _ = try readOpenMetricsTimestamp(name: nameStart, nameCount)
+        }
+    }
+
+    // MARK: Families of samples
+
+    /// Finds which sample name of the current family this is, or starts a new untyped
+    /// family named after the sample. Returns the index into the family's sample names.
+    private mutating func resolveSampleName(_ start: Int, _ count: Int) throws(ExpositionParseError) -> Int {
+        if open != nil {
+            for position in open!.sampleNames.indices where matches(start, count, open!.sampleNames[position].bytes) {
+                if !open!.sampleNames[position].claimed { try claim(position) }
+                return position
+            }
+            if open!.declared && isLikelyMember(start, count, of: open!.name) {
+                let family = open!
+                let kindWord = family.kind.word(openMetrics: openMetrics)
+                var hint = ""
+                if !openMetrics && family.kind == .counter && text(start, count) == family.name + "_total" {
+                    hint =
+                        " (a counter named without \"_total\" whose samples end in \"_total\" is OpenMetrics, "
+                        + "which must end with '# EOF')"
+                }
+                let declaredOn = family.typeLine ?? family.firstLine
+                throw failure(
+                    "sample \"\(text(start, count))\" does not belong to the \(kindWord) family \"\(family.name)\" "
+                        + "(line \(declaredOn)): its samples are named \(family.sampleNameList)\(hint)")
+            }
+        }
+        try endFamily()
+        let name = text(start, count)
+        if let ended = endedFamilies[name] {
+            throw failure(
+                "samples of \"\(name)\" appear again after other families (the family starts on line "
+                    + "\(ended.firstLine)): keep all lines of a metric family together")
+        }
+        open = OpenFamily(name: name, firstLine: line, openMetrics: openMetrics, declared: false)
+        try claim(0)
+        return 0
+    }
+
+    /// Records that the family uses this sample name, rejecting a name another family
+    /// already used (a family split in two, or two families whose series would clash).
+    private mutating func claim(_ position: Int) throws(ExpositionParseError) {
+        let sampleName = open!.sampleNames[position].name
+        if let owner = sampleOwners[sampleName], owner.family != open!.name {
+            throw failure(
+                "sample name \"\(sampleName)\" was already used by the family \"\(owner.family)\" (line \(owner.line)): "
+                    + "keep all lines of a metric family together and give every family its own names")
+        }
+        sampleOwners[sampleName] = (open!.name, line)
+        open!.sampleNames[position].claimed = true
+    }
+
+    /// Whether the name is the family's name or the family's name plus a suffix some
+    /// family type uses (`_total`, `_bucket`, …).
+    private func isLikelyMember(_ start: Int, _ count: Int, of family: String) -> Bool {
+        let familyBytes = Array(family.utf8)
+        guard count >= familyBytes.count, matches(start, familyBytes.count, familyBytes) else { return false }
+        let suffix = text(start + familyBytes.count, count - familyBytes.count)
+        return FamilyKind.knownSuffixes.contains(suffix)
+    }
+
+    /// Checks the sample against its role and the family's series so far, then keeps it.
+    private mutating func record(nameIndex: Int, labelSetID: Int32, value: Double, timestamp: Int64?)
+        throws(ExpositionParseError)
+    {
+        let role = open!.sampleNames[nameIndex].role
+        let labels = labelSets[Int(labelSetID)]
+        switch role {
+        case .bucket: try checkBucket(labels, nameIndex: nameIndex)
+        case .quantile: try checkQuantile(labels, nameIndex: nameIndex)
+        default: break
+        }
+        let key = Int64(labelSetID) << 8 | Int64(nameIndex)
+        let previous = open!.series.updateValue(Int32(truncatingIfNeeded: line), forKey: key)
+        if let previous {
+            throw failure(
+                "duplicate series \(Self.seriesText(open!.sampleNames[nameIndex].name, labels)) "
+                    + "(first on line \(previous)): each name and label set may appear only once")
+        }
+        open!.sampleLines += 1
+        guard role != .created else { return }
+        if timestamp != nil { timestampedSamples += 1 }
+        open!.samples.append(
+            Sample(name: open!.sampleNames[nameIndex].name, labels: labels, value: value,
+                timestampMilliseconds: timestamp))
+    }
+
+    private mutating func checkBucket(_ labels: Labels, nameIndex: Int) throws(ExpositionParseError) {
+        let name = open!.sampleNames[nameIndex].name
+        guard let bound = labels["le"] else {
+            throw failure("histogram bucket \(Self.seriesText(name, labels)) has no \"le\" label: every bucket needs one")
+        }
+        guard let upper = parseNumber(bound), !upper.isNaN else {
+            throw failure(
+                "histogram bucket \(Self.seriesText(name, labels)) has le=\"\(bound)\": "
+                    + "expected a number such as 0.5 or +Inf")
+        }
+        let group = labels.removing("le")
+        if var known = open!.bucketGroups[group] {
+            if upper == .infinity {
+                known.hasInfinity = true
+                open!.bucketGroups[group] = known
+            }
+        } else {
+            open!.bucketGroups[group] = OpenFamily.BucketGroup(line: line, hasInfinity: upper == .infinity)
+        }
+    }
+
+    private func checkQuantile(_ labels: Labels, nameIndex: Int) throws(ExpositionParseError) {
+        let name = open!.sampleNames[nameIndex].name
+        guard let quantile = labels["quantile"] else {
+            throw failure(
+                "summary sample \(Self.seriesText(name, labels)) has no \"quantile\" label: the samples named "
+                    + "like a summary are its quantiles (the others are \"\(name)_sum\" and \"\(name)_count\")")
+        }
+        guard let number = parseNumber(quantile), !number.isNaN else {
+            throw failure(
+                "summary sample \(Self.seriesText(name, labels)) has quantile=\"\(quantile)\": "
+                    + "expected a number such as 0.5")
+        }
+    }
+
+    private func parseNumber(_ text: String) -> Double? {
+        var copy = text
+        return copy.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return nil }
+            return NumberText.parseDouble(base, count: bytes.count)
+        }
+    }
+
+    // MARK: Label sets
+
+    /// Reads `{…}` at the current position and returns the id of its label set. A section
+    /// whose exact text was seen before is not decoded again.
+    private mutating func readLabelSet() throws(ExpositionParseError) -> Int32 {
+        let start = index
+        var position = index + 1
+        var inQuotes = false
+        var closed = false
+        scan: while position < end {
+            let byte = bytes[position]
+            if inQuotes {
+                if byte == UInt8(ascii: "\\") {
+                    position += 2
+                    continue
+                }
+                if byte == UInt8(ascii: "\"") {
+                    inQuotes = false
+                } else if byte == UInt8(ascii: "\n") {
+                    break scan
+                }
+            } else if byte == UInt8(ascii: "\"") {
+                inQuotes = true
+            } else if byte == UInt8(ascii: "}") {
+                closed = true
+                break scan
+            } else if byte == UInt8(ascii: "\n") {
+                break scan
+            }
+            position += 1
+        }
+        guard closed else {
+            _ = try decodeLabels()
+            throw failure("the label set is not closed: expected '}'")
+        }
+        let key = ByteKey(bytes + start, count: position + 1 - start)
+        if let id = labelSetsByText[key] {
+            index = position + 1
+            return id
+        }
+        let labels = try decodeLabels()
+        let id: Int32
+        if let known = labelSetIDs[labels] {
+            id = known
+        } else {
+            id = Int32(labelSets.count)
+            labelSets.append(labels)
+            labelSetIDs[labels] = id
+        }
+        labelSetsByText[key] = id
+        return id
+    }
+
+    /// Decodes and checks `{name="value",…}` at the current position.
+    mutating func decodeLabels() throws(ExpositionParseError) -> Labels {
+        index += 1
+        var pairs: [Label] = []
+        skipBlanksInText()
+        if index < end && bytes[index] == UInt8(ascii: "}") {
+            index += 1
+            return .empty
+        }
+        while true {
+            let nameStart = index
+            let nameCount = scanLabelName()
+            guard nameCount > 0 else {
+                throw failure(
+                    "invalid label name: expected a letter or '_' to start it, found \(describe(index)); "
+                        + "label names are made of letters, digits and '_'")
+            }
+            let name = text(nameStart, nameCount)
+            skipBlanksInText()
+            guard index < end && bytes[index] == UInt8(ascii: "=") else {
+                throw failure("expected '=' after the label name \"\(name)\", found \(describe(index))")
+            }
+            index += 1
+            skipBlanksInText()
+            guard index < end && bytes[index] == UInt8(ascii: "\"") else {
+                throw failure("the value of label \"\(name)\" must be quoted: expected '\"', found \(describe(index))")
+            }
+            index += 1
+            let value = try readLabelValue(name)
+            if name == "__name__" {
+                throw failure("the label name \"__name__\" is reserved: the metric name goes before the '{'")
+            }
+            if pairs.contains(where: { $0.name == name }) {
+                throw failure("duplicate label \"\(name)\" in one sample: each label name may appear only once")
+            }
+            pairs.append(Label(name, value))
+            skipBlanksInText()
+            guard index < end else { throw failure("the label set is not closed: expected ',' or '}'") }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+                skipBlanksInText()
+                if index < end && bytes[index] == UInt8(ascii: "}") {
+                    if openMetrics {
+                        throw failure("',' before '}': OpenMetrics does not allow a trailing comma in a label set")
+                    }
+                    index += 1
+                    break
+                }
+                continue
+            }
+            if bytes[index] == UInt8(ascii: "}") {
+                index += 1
+                break
+            }
+            throw failure(
+                "expected ',' or '}' after the value of label \"\(name)\", found \(describe(index))")
+        }
+        var sorted = true
+        for position in pairs.indices.dropFirst() where !Labels.bytewiseLess(pairs[position - 1].name, pairs[position].name) {
+            sorted = false
+            break
+        }
+        if !sorted { pairs.sort { Labels.bytewiseLess($0.name, $1.name) } }
+        return Labels(presorted: pairs)
+    }
+
+    /// Reads a label value after its opening quote, through the closing quote.
+    private mutating func readLabelValue(_ name: String) throws(ExpositionParseError) -> String {
+        let start = index
+        var escaped = false
+        while true {
+            guard index < end && bytes[index] != UInt8(ascii: "\n") else {
+                throw failure("label value for \"\(name)\" is not terminated: expected '\"'")
+            }
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") { break }
+            if byte == UInt8(ascii: "\\") {
+                let next = index + 1 < end ? bytes[index + 1] : 0
+                guard next == UInt8(ascii: "\\") || next == UInt8(ascii: "\"") || next == UInt8(ascii: "n") else {
+                    throw failure(
+                        "label value for \"\(name)\" has the invalid escape \(describeEscape(index)): "
+                            + "only \\\\, \\\" and \\n are allowed")
+                }
+                escaped = true
+                index += 2
+                continue
+            }
+            index += 1
+        }
+        let count = index - start
+        index += 1
+        try checkUTF8(start, count, what: "the value of label \"\(name)\"")
+        return escaped ? unescape(start, count) : text(start, count)
+    }
+}

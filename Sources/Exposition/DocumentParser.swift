@@ -1,0 +1,545 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Reads one document, line by line, straight from its bytes (pinned by the caller for
+/// the whole parse), checking every rule of its format and collecting the model
+/// families. Metadata lines and the family bookkeeping are here; sample lines and
+/// label sets are in `DocumentParser+Samples.swift`.
+struct DocumentParser {
+    /// What is known about a family after it ended, to reject a second `# TYPE` or a
+    /// family that comes back after others.
+    struct EndedFamily {
+        var kindWord: String
+        var firstLine: Int
+        var helpLine: Int?
+        var typeLine: Int?
+        var unitLine: Int?
+    }
+
+    enum MetadataKind: String {
+        case help = "HELP"
+        case type = "TYPE"
+        case unit = "UNIT"
+    }
+
+    let bytes: UnsafePointer<UInt8>
+    let end: Int
+    let source: String
+    let openMetrics: Bool
+    var index = 0
+    var line = 1
+
+    var families: [MetricFamily] = []
+    var open: OpenFamily?
+    var endedFamilies: [String: EndedFamily] = [:]
+    /// Sample name → the document name of the family that uses it.
+    var sampleOwners: [String: (family: String, line: Int)] = [:]
+    /// Raw label section text (`{…}`) → label set id, so a repeated section is decoded once.
+    var labelSetsByText: [ByteKey: Int32] = [:]
+    /// Label set → id; two sections that differ only in order or spacing share an id.
+    var labelSetIDs: [Labels: Int32] = [Labels.empty: 0]
+    var labelSets: [Labels] = [Labels.empty]
+    var timestampedSamples = 0
+    var eofLine: Int?
+    /// Reused buffer for unescaping.
+    var scratch: [UInt8] = []
+
+    init(bytes: UnsafePointer<UInt8>, count: Int, source: String, openMetrics: Bool) {
+        self.bytes = bytes
+        self.end = count
+        self.source = source
+        self.openMetrics = openMetrics
+    }
+
+    mutating func parse() throws(ExpositionParseError) -> ParsedExposition {
+        while index < end {
+            if let eofLine {
+                throw failure("content after '# EOF' (line \(eofLine)): '# EOF' must be the last line")
+            }
+            let byte = bytes[index]
+            if openMetrics {
+                switch byte {
+                case UInt8(ascii: "#"): try readOpenMetricsComment()
+                case UInt8(ascii: "\n"): throw failure("empty line: OpenMetrics does not allow blank lines")
+                case UInt8(ascii: " "), UInt8(ascii: "\t"):
+                    throw failure("the line starts with whitespace: OpenMetrics lines start with a metric name or '#'")
+                default: try readSample()
+                }
+            } else {
+                skipBlanksInText()
+                guard index < end else { break }
+                switch bytes[index] {
+                case UInt8(ascii: "\n"):
+                    index += 1
+                    line += 1
+                case UInt8(ascii: "#"): try readTextComment()
+                default: try readSample()
+                }
+            }
+        }
+        if openMetrics && eofLine == nil {
+            throw failure("missing '# EOF': an OpenMetrics document must end with the line '# EOF'")
+        }
+        try endFamily()
+        return ParsedExposition(
+            families: families, format: openMetrics ? .openMetrics : .prometheus,
+            timestampedSamples: timestampedSamples)
+    }
+
+    // MARK: Comments and metadata
+
+    private mutating func readTextComment() throws(ExpositionParseError) {
+        index += 1
+        skipBlanksInText()
+        let wordStart = index
+        while index < end && !isBlank(bytes[index]) && bytes[index] != UInt8(ascii: "\n") { index += 1 }
+        let kind: MetadataKind? =
+            switch text(wordStart, index - wordStart) {
+            case "HELP": .help
+            case "TYPE": .type
+            default: nil
+            }
+        guard let kind else {
+            try skipComment(from: wordStart)
+            return
+        }
+        guard index < end && isBlank(bytes[index]) else {
+            throw failure("'# \(kind.rawValue)' needs a metric name: expected '# \(kind.rawValue) <name> \(kind.argument)'")
+        }
+        skipBlanksInText()
+        let name = try readMetadataName(kind)
+        switch kind {
+        case .help:
+            var help = ""
+            if index < end && isBlank(bytes[index]) {
+                skipBlanksInText()
+                help = try readHelpText(name)
+            } else if index < end && bytes[index] != UInt8(ascii: "\n") {
+                throw invalidNameCharacter(name, what: "metric name")
+            }
+            try declare(.help, name: name, value: help)
+        case .type:
+            guard index < end && isBlank(bytes[index]) else {
+                if index < end && bytes[index] != UInt8(ascii: "\n") {
+                    throw invalidNameCharacter(name, what: "metric name")
+                }
+                throw failure("'# TYPE \(name)' names no type: expected \(FamilyKind.textTypeList)")
+            }
+            skipBlanksInText()
+            let wordStart = index
+            while index < end && !isBlank(bytes[index]) && bytes[index] != UInt8(ascii: "\n") { index += 1 }
+            let word = text(wordStart, index - wordStart)
+            skipBlanksInText()
+            guard let kind = FamilyKind.text(word) else {
+                let hint = FamilyKind.openMetrics(word) != nil ? " (\"\(word)\" is OpenMetrics, which ends with '# EOF')" : ""
+                throw failure("unknown type \"\(word)\" for \"\(name)\": expected \(FamilyKind.textTypeList)\(hint)")
+            }
+            try expectEndOfLine(after: "the type of \"\(name)\"")
+            try declare(.type, name: name, kind: kind)
+        case .unit:
+            break
+        }
+        try endLine()
+    }
+
+    private mutating func readOpenMetricsComment() throws(ExpositionParseError) {
+        guard index + 1 < end && bytes[index + 1] == UInt8(ascii: " ") else {
+            throw failure("'#' must be followed by a space and HELP, TYPE, UNIT or EOF")
+        }
+        index += 2
+        let wordStart = index
+        while index < end && bytes[index] != UInt8(ascii: " ") && bytes[index] != UInt8(ascii: "\n") { index += 1 }
+        let word = text(wordStart, index - wordStart)
+        let kind: MetadataKind
+        switch word {
+        case "HELP": kind = .help
+        case "TYPE": kind = .type
+        case "UNIT": kind = .unit
+        case "EOF":
+            guard index == end || bytes[index] == UInt8(ascii: "\n") else {
+                throw failure("unexpected text after '# EOF': the last line is exactly '# EOF'")
+            }
+            eofLine = line
+            if index < end {
+                index += 1
+                line += 1
+            }
+            return
+        default:
+            throw failure(
+                "unknown comment '# \(word)': OpenMetrics allows only '# HELP', '# TYPE', '# UNIT' and '# EOF'")
+        }
+        guard index < end && bytes[index] == UInt8(ascii: " ") else {
+            throw failure("'# \(kind.rawValue)' needs a metric name: expected '# \(kind.rawValue) <name> \(kind.argument)'")
+        }
+        index += 1
+        let name = try readMetadataName(kind)
+        guard index < end && bytes[index] == UInt8(ascii: " ") else {
+            if index < end && bytes[index] != UInt8(ascii: "\n") {
+                throw invalidNameCharacter(name, what: "metric name")
+            }
+            throw failure(
+                "'# \(kind.rawValue) \(name)' needs a space and \(kind.argument) after the name "
+                    + "(\(kind == .type ? "" : "possibly empty, ")OpenMetrics requires the space)")
+        }
+        index += 1
+        switch kind {
+        case .help:
+            try declare(.help, name: name, value: try readHelpText(name))
+        case .type:
+            let wordStart = index
+            while index < end && bytes[index] != UInt8(ascii: "\n") { index += 1 }
+            let word = text(wordStart, index - wordStart)
+            guard let kind = FamilyKind.openMetrics(word) else {
+                let hint = word == "untyped" ? " (\"untyped\" is the text format's name for \"unknown\")" : ""
+                throw failure(
+                    "unknown type \"\(word)\" for \"\(name)\": expected \(FamilyKind.openMetricsTypeList)\(hint)")
+            }
+            try declare(.type, name: name, kind: kind)
+        case .unit:
+            let unitStart = index
+            while index < end && isMetricNameByte(bytes[index]) { index += 1 }
+            let unit = text(unitStart, index - unitStart)
+            if index < end && bytes[index] != UInt8(ascii: "\n") {
+                throw failure(
+                    "invalid character \(describe(index)) in the unit of \"\(name)\": "
+                        + "a unit is made of letters, digits, '_' and ':'")
+            }
+            if !unit.isEmpty && !name.hasSuffix("_" + unit) {
+                throw failure(
+                    "the unit \"\(unit)\" does not match \"\(name)\": a family with a unit "
+                        + "ends its name with it (\"\(name)_\(unit)\")")
+            }
+            try declare(.unit, name: name, value: unit)
+        }
+        try endLine()
+    }
+
+    /// Skips a text-format comment line, which must still be UTF-8.
+    private mutating func skipComment(from start: Int) throws(ExpositionParseError) {
+        while index < end && bytes[index] != UInt8(ascii: "\n") { index += 1 }
+        try checkUTF8(start, index - start, what: "the comment")
+        try endLine()
+    }
+
+    private mutating func readMetadataName(_ kind: MetadataKind) throws(ExpositionParseError) -> String {
+        let start = index
+        let count = scanMetricName()
+        guard count > 0 else {
+            throw failure(
+                "invalid metric name in '# \(kind.rawValue)': expected a letter, '_' or ':' to start it, "
+                    + "found \(describe(index))")
+        }
+        return text(start, count)
+    }
+
+    /// Reads the rest of the line as help text, undoing its escapes: `\\` and `\n`, and
+    /// in OpenMetrics also `\"` (where a bare `"` is not allowed).
+    private mutating func readHelpText(_ name: String) throws(ExpositionParseError) -> String {
+        let start = index
+        var escaped = false
+        while index < end && bytes[index] != UInt8(ascii: "\n") {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\\") {
+                escaped = true
+                let next = index + 1 < end ? bytes[index + 1] : 0
+                let allowed =
+                    next == UInt8(ascii: "\\") || next == UInt8(ascii: "n")
+                    || (openMetrics && next == UInt8(ascii: "\""))
+                guard allowed else {
+                    let escapes = openMetrics ? "\\\\, \\\" and \\n" : "\\\\ and \\n"
+                    throw failure(
+                        "invalid escape \(describeEscape(index)) in the help text of \"\(name)\": "
+                            + "only \(escapes) are allowed there")
+                }
+                index += 2
+                continue
+            }
+            if openMetrics && byte == UInt8(ascii: "\"") {
+                throw failure("unescaped '\"' in the help text of \"\(name)\": OpenMetrics writes it as \\\"")
+            }
+            index += 1
+        }
+        let count = index - start
+        if count > 0 && bytes[index - 1] == UInt8(ascii: "\r") && !openMetrics {
+            throw failure("the line ends in a carriage return: the format uses '\\n' line endings, not '\\r\\n'")
+        }
+        try checkUTF8(start, count, what: "the help text of \"\(name)\"")
+        guard escaped else { return text(start, count) }
+        return unescape(start, count)
+    }
+
+    /// Applies a `# HELP`, `# TYPE` or `# UNIT` line to its family, opening the family if
+    /// it is not the current one.
+    private mutating func declare(
+        _ metadata: MetadataKind, name: String, value: String = "", kind: FamilyKind = .unknown
+    ) throws(ExpositionParseError) {
+        if open?.name != name {
+            try endFamily()
+            if let ended = endedFamilies[name] {
+                let firstLine: Int? =
+                    switch metadata {
+                    case .help: ended.helpLine
+                    case .type: ended.typeLine
+                    case .unit: ended.unitLine
+                    }
+                if let firstLine {
+                    throw failure("second '# \(metadata.rawValue)' line for \"\(name)\" (the first is on line \(firstLine))")
+                }
+                throw failure(
+                    "'# \(metadata.rawValue)' for \"\(name)\" is apart from the rest of that family "
+                        + "(which starts on line \(ended.firstLine)): keep all lines of a metric family together")
+            }
+            if let owner = sampleOwners[name] {
+                throw failure(
+                    "family \"\(name)\" has the name of a sample of the family \"\(owner.family)\" "
+                        + "(line \(owner.line)): give every family its own names")
+            }
+            open = OpenFamily(name: name, firstLine: line, openMetrics: openMetrics, declared: true)
+        }
+        guard open!.sampleLines == 0 else {
+            throw failure(
+                "'# \(metadata.rawValue)' for \"\(name)\" comes after its samples (from line \(open!.firstLine)): "
+                    + "put the family's '# HELP' and '# TYPE' lines before its samples")
+        }
+        let earlierLine: Int?
+        switch metadata {
+        case .help:
+            earlierLine = open!.helpLine
+            open!.helpLine = line
+            open!.help = value
+        case .type:
+            earlierLine = open!.typeLine
+            open!.typeLine = line
+            open!.setKind(kind)
+        case .unit:
+            earlierLine = open!.unitLine
+            open!.unitLine = line
+            open!.unit = value.isEmpty ? nil : value
+        }
+        if let earlierLine {
+            throw failure("second '# \(metadata.rawValue)' line for \"\(name)\" (the first is on line \(earlierLine))")
+        }
+    }
+
+    // MARK: Families
+
+    /// Closes the current family: checks its histogram series all have a `+Inf` bucket
+    /// and adds it to the result.
+    mutating func endFamily() throws(ExpositionParseError) {
+        guard let family = open else { return }
+        open = nil
+        if let missing = family.bucketGroups.filter({ !$0.value.hasInfinity }).min(by: { $0.value.line < $1.value.line }) {
+            throw ExpositionParseError(
+                source: source, line: missing.value.line,
+                reason: "histogram \"\(family.name)\" has no bucket with le=\"+Inf\" for "
+                    + "\(Self.seriesText(family.name + "_bucket", missing.key)): every histogram series needs one")
+        }
+        families.append(family.finished())
+        endedFamilies[family.name] = EndedFamily(
+            kindWord: family.kind.word(openMetrics: openMetrics), firstLine: family.firstLine,
+            helpLine: family.helpLine, typeLine: family.typeLine, unitLine: family.unitLine)
+    }
+
+    // MARK: Lines and bytes
+
+    /// Moves past the newline that ends the current line. The text format accepts a
+    /// last line without one (as Prometheus does); in OpenMetrics only `# EOF` may lack it.
+    mutating func endLine() throws(ExpositionParseError) {
+        if index < end {
+            index += 1
+            line += 1
+        } else if openMetrics {
+            throw failure(
+                "the document ends without a newline after this line and without '# EOF': "
+                    + "an OpenMetrics document must end with the line '# EOF'")
+        }
+    }
+
+    /// Checks that only the end of the line (after blanks, in the text format) follows.
+    mutating func expectEndOfLine(after what: String) throws(ExpositionParseError) {
+        guard index < end && bytes[index] != UInt8(ascii: "\n") else { return }
+        if bytes[index] == UInt8(ascii: "\r") && index + 1 < end && bytes[index + 1] == UInt8(ascii: "\n") {
+            throw failure("the line ends in a carriage return: the format uses '\\n' line endings, not '\\r\\n'")
+        }
+        throw failure("unexpected \(describe(index)) after \(what): expected the end of the line")
+    }
+
+    @inline(__always)
+    mutating func skipBlanksInText() {
+        guard !openMetrics else { return }
+        while index < end && isBlank(bytes[index]) { index += 1 }
+    }
+
+    @inline(__always)
+    func isBlank(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t")
+    }
+
+    @inline(__always)
+    func isMetricNameByte(_ byte: UInt8) -> Bool {
+        let lower = byte | 0x20
+        return (lower >= UInt8(ascii: "a") && lower <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+            || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ":")
+    }
+
+    /// Scans `[a-zA-Z_:][a-zA-Z0-9_:]*` at the current position; returns its length.
+    @inline(__always)
+    mutating func scanMetricName() -> Int {
+        let start = index
+        guard index < end, isMetricNameByte(bytes[index]), !isDigit(bytes[index]) else { return 0 }
+        index += 1
+        while index < end && isMetricNameByte(bytes[index]) { index += 1 }
+        return index - start
+    }
+
+    /// Scans `[a-zA-Z_][a-zA-Z0-9_]*` at the current position; returns its length.
+    @inline(__always)
+    mutating func scanLabelName() -> Int {
+        let start = index
+        guard index < end, isMetricNameByte(bytes[index]), !isDigit(bytes[index]), bytes[index] != UInt8(ascii: ":")
+        else { return 0 }
+        index += 1
+        while index < end && isMetricNameByte(bytes[index]) && bytes[index] != UInt8(ascii: ":") { index += 1 }
+        return index - start
+    }
+
+    @inline(__always)
+    func isDigit(_ byte: UInt8) -> Bool {
+        byte &- UInt8(ascii: "0") < 10
+    }
+
+    func text(_ start: Int, _ count: Int) -> String {
+        String(decoding: UnsafeBufferPointer(start: bytes + start, count: count), as: UTF8.self)
+    }
+
+    func matches(_ start: Int, _ count: Int, _ other: [UInt8]) -> Bool {
+        other.count == count && other.withUnsafeBufferPointer { memcmp($0.baseAddress!, bytes + start, count) == 0 }
+    }
+
+    /// Undoes `\\`, `\n` and `\"` (already checked to be the only escapes present).
+    mutating func unescape(_ start: Int, _ count: Int) -> String {
+        scratch.removeAll(keepingCapacity: true)
+        var offset = start
+        let stop = start + count
+        while offset < stop {
+            let byte = bytes[offset]
+            if byte == UInt8(ascii: "\\") {
+                let next = bytes[offset + 1]
+                scratch.append(next == UInt8(ascii: "n") ? UInt8(ascii: "\n") : next)
+                offset += 2
+            } else {
+                scratch.append(byte)
+                offset += 1
+            }
+        }
+        return String(decoding: scratch, as: UTF8.self)
+    }
+
+    func checkUTF8(_ start: Int, _ count: Int, what: String) throws(ExpositionParseError) {
+        guard !UTF8Check.isASCII(bytes + start, count: count) else { return }
+        if let bad = UTF8Check.firstInvalidOffset(bytes + start, count: count) {
+            throw failure(
+                "\(what) is not valid UTF-8 (byte 0x\(hex(bytes[start + bad])) at column \(column(of: start + bad))): "
+                    + "the format is UTF-8 text")
+        }
+    }
+
+    // MARK: Messages
+
+    func failure(_ reason: String) -> ExpositionParseError {
+        ExpositionParseError(source: source, line: line, reason: reason)
+    }
+
+    /// The byte at `position` as a message shows it: `'x'`, `a space`, `the end of the line`.
+    func describe(_ position: Int) -> String {
+        guard position < end else { return "the end of the file" }
+        let byte = bytes[position]
+        switch byte {
+        case UInt8(ascii: "\n"): return "the end of the line"
+        case UInt8(ascii: " "): return "a space"
+        case UInt8(ascii: "\t"): return "a tab"
+        case UInt8(ascii: "\r"): return "a carriage return"
+        case UInt8(ascii: "'"): return "\"'\""
+        case 0x21...0x7E: return "'\(Character(Unicode.Scalar(byte)))'"
+        default:
+            if byte >= 0x80, let scalarEnd = scalarEnd(at: position) {
+                return "'\(text(position, scalarEnd - position))'"
+            }
+            return "byte 0x\(hex(byte))"
+        }
+    }
+
+    /// `'\t'` for the backslash at `position` and the byte after it.
+    func describeEscape(_ position: Int) -> String {
+        guard position + 1 < end else { return "'\\' at the end of the file" }
+        let next = bytes[position + 1]
+        switch next {
+        case UInt8(ascii: "\n"): return "'\\' at the end of the line"
+        case 0x21...0x7E: return "'\\\(Character(Unicode.Scalar(next)))'"
+        default: return "'\\' followed by \(describe(position + 1))"
+        }
+    }
+
+    func invalidNameCharacter(_ name: String, what: String) -> ExpositionParseError {
+        failure("invalid character \(describe(index)) in the \(what) \"\(name)\" (or a missing space after it)")
+    }
+
+    /// The 1-based column (in bytes) of `position` on its line.
+    func column(of position: Int) -> Int {
+        var start = position
+        while start > 0 && bytes[start - 1] != UInt8(ascii: "\n") { start -= 1 }
+        return position - start + 1
+    }
+
+    private func scalarEnd(at position: Int) -> Int? {
+        let remaining = min(4, end - position)
+        guard UTF8Check.firstInvalidOffset(bytes + position, count: remaining) != 0 else { return nil }
+        var next = position + 1
+        while next < end && next < position + 4 && bytes[next] & 0xC0 == 0x80 { next += 1 }
+        return next
+    }
+
+    func hex(_ byte: UInt8) -> String {
+        let digits = Array("0123456789ABCDEF")
+        return String([digits[Int(byte >> 4)], digits[Int(byte & 15)]])
+    }
+
+    /// `name{a="b",c="d"}` as the text format writes it.
+    static func seriesText(_ name: String, _ labels: Labels) -> String {
+        var buffer = Array(name.utf8)
+        if !labels.isEmpty {
+            buffer.append(UInt8(ascii: "{"))
+            for (offset, pair) in labels.enumerated() {
+                if offset > 0 { buffer.append(UInt8(ascii: ",")) }
+                buffer += pair.name.utf8
+                buffer += "=\"".utf8
+                for byte in pair.value.utf8 {
+                    switch byte {
+                    case UInt8(ascii: "\\"): buffer += "\\\\".utf8
+                    case UInt8(ascii: "\n"): buffer += "\\n".utf8
+                    case UInt8(ascii: "\""): buffer += "\\\"".utf8
+                    default: buffer.append(byte)
+                    }
+                }
+                buffer.append(UInt8(ascii: "\""))
+            }
+            buffer.append(UInt8(ascii: "}"))
+        }
+        return String(decoding: buffer, as: UTF8.self)
+    }
+}
+
+extension DocumentParser.MetadataKind {
+    /// What follows the name, for messages.
+    var argument: String {
+        switch self {
+        case .help: "<text>"
+        case .type: "<type>"
+        case .unit: "<unit>"
+        }
+    }
+}

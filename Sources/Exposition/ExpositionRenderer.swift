@@ -1,0 +1,202 @@
+/// Writes metric families as Prometheus text 0.0.4 or OpenMetrics 1.0 text.
+///
+/// The output is deterministic: families are sorted bytewise by name, samples keep the
+/// order they have in the family, so the same input always gives the same bytes (which
+/// keeps pushes and tests comparable). Every line, including the last, ends in `\n`.
+///
+/// Each family gets `# HELP` and `# TYPE` lines; OpenMetrics adds `# UNIT` when the
+/// family has a unit that its OpenMetrics name ends with (`_seconds` for `seconds`), as
+/// the format requires, and ends with `# EOF`. In OpenMetrics a counter family is named
+/// without its `_total` suffix while its samples keep it, and `untyped` is `unknown`.
+/// Timestamps are integer milliseconds in the text format and seconds in OpenMetrics.
+///
+/// The caller gives every family a distinct, valid name and valid label names; the
+/// renderer escapes help text and label values but does not check names.
+///
+/// Rendering appends bytes to the buffer, with each family's name bytes prepared once,
+/// so large sets (hundreds of thousands of samples) render without a string per sample.
+public enum ExpositionRenderer {
+    /// Appends the families to `buffer` in `format`.
+    public static func render(_ families: [MetricFamily], format: ExpositionFormat, into buffer: inout [UInt8]) {
+        if isSortedByName(families) {
+            for family in families { render(family, format: format, into: &buffer) }
+        } else {
+            let order = families.indices.sorted { Labels.bytewiseLess(families[$0].name, families[$1].name) }
+            for index in order { render(families[index], format: format, into: &buffer) }
+        }
+        if format == .openMetrics { appendLiteral("# EOF\n", into: &buffer) }
+    }
+
+    /// The families as a complete document in `format`.
+    public static func render(_ families: [MetricFamily], format: ExpositionFormat) -> [UInt8] {
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(estimatedSize(of: families))
+        render(families, format: format, into: &buffer)
+        return buffer
+    }
+
+    /// The name a family has in `format`'s `# HELP`, `# TYPE` and `# UNIT` lines: the
+    /// model name, without `_total` for an OpenMetrics counter.
+    public static func familyName(of family: MetricFamily, format: ExpositionFormat) -> String {
+        if format == .openMetrics && family.type == .counter && family.name.hasSuffix("_total") {
+            return String(family.name.dropLast(6))
+        }
+        return family.name
+    }
+
+    // MARK: One family
+
+    private static func render(_ family: MetricFamily, format: ExpositionFormat, into buffer: inout [UInt8]) {
+        let openMetrics = format == .openMetrics
+        let modelName = Array(family.name.utf8)
+        var metadataName = modelName[...]
+        var ownSampleName = modelName
+        if openMetrics && family.type == .counter {
+            if modelName.count > 6 && modelName.suffix(6).elementsEqual("_total".utf8) {
+                metadataName = modelName.dropLast(6)
+            } else {
+                ownSampleName += "_total".utf8
+            }
+        }
+
+        appendLiteral("# HELP ", into: &buffer)
+        buffer.append(contentsOf: metadataName)
+        buffer.append(UInt8(ascii: " "))
+        appendEscaped(family.help, escapingQuotes: openMetrics, into: &buffer)
+        buffer.append(UInt8(ascii: "\n"))
+
+        appendLiteral("# TYPE ", into: &buffer)
+        buffer.append(contentsOf: metadataName)
+        buffer.append(UInt8(ascii: " "))
+        buffer.append(contentsOf: typeName(family.type, openMetrics: openMetrics).utf8)
+        buffer.append(UInt8(ascii: "\n"))
+
+        if openMetrics, let unit = family.unit, !unit.isEmpty,
+            metadataName.count > unit.utf8.count,
+            metadataName.suffix(unit.utf8.count).elementsEqual(unit.utf8),
+            metadataName[metadataName.endIndex - unit.utf8.count - 1] == UInt8(ascii: "_")
+        {
+            appendLiteral("# UNIT ", into: &buffer)
+            buffer.append(contentsOf: metadataName)
+            buffer.append(UInt8(ascii: " "))
+            buffer.append(contentsOf: unit.utf8)
+            buffer.append(UInt8(ascii: "\n"))
+        }
+
+        let name = family.name
+        for sample in family.samples {
+            if sample.name == name {
+                buffer.append(contentsOf: ownSampleName)
+            } else {
+                buffer.append(contentsOf: sample.name.utf8)
+            }
+            appendLabels(sample.labels, into: &buffer)
+            buffer.append(UInt8(ascii: " "))
+            NumberText.appendValue(sample.value, into: &buffer)
+            if let milliseconds = sample.timestampMilliseconds {
+                buffer.append(UInt8(ascii: " "))
+                if openMetrics {
+                    NumberText.appendSeconds(milliseconds: milliseconds, into: &buffer)
+                } else {
+                    NumberText.appendInteger(milliseconds, into: &buffer)
+                }
+            }
+            buffer.append(UInt8(ascii: "\n"))
+        }
+    }
+
+    private static func typeName(_ type: MetricType, openMetrics: Bool) -> String {
+        type == .untyped && openMetrics ? "unknown" : type.rawValue
+    }
+
+    // MARK: Pieces
+
+    @inline(__always)
+    private static func appendLabels(_ labels: Labels, into buffer: inout [UInt8]) {
+        let pairs = labels.pairs
+        guard !pairs.isEmpty else { return }
+        buffer.append(UInt8(ascii: "{"))
+        var first = true
+        for pair in pairs {
+            if !first { buffer.append(UInt8(ascii: ",")) }
+            first = false
+            buffer.append(contentsOf: pair.name.utf8)
+            buffer.append(UInt8(ascii: "="))
+            buffer.append(UInt8(ascii: "\""))
+            appendEscaped(pair.value, escapingQuotes: true, into: &buffer)
+            buffer.append(UInt8(ascii: "\""))
+        }
+        buffer.append(UInt8(ascii: "}"))
+    }
+
+    /// Appends `text` with `\` and newline escaped, and `"` too when `escapingQuotes`
+    /// (label values, OpenMetrics help). Text without those bytes is copied in one go.
+    @inline(__always)
+    private static func appendEscaped(_ text: String, escapingQuotes: Bool, into buffer: inout [UInt8]) {
+        let done: Void? = text.utf8.withContiguousStorageIfAvailable { bytes in
+            appendEscaped(bytes, escapingQuotes: escapingQuotes, into: &buffer)
+        }
+        if done == nil {
+            Array(text.utf8).withUnsafeBufferPointer { appendEscaped($0, escapingQuotes: escapingQuotes, into: &buffer) }
+        }
+    }
+
+    @inline(__always)
+    private static func appendEscaped(
+        _ bytes: UnsafeBufferPointer<UInt8>, escapingQuotes: Bool, into buffer: inout [UInt8]
+    ) {
+        var clean = true
+        for byte in bytes
+        where byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "\n") || (escapingQuotes && byte == UInt8(ascii: "\"")) {
+            clean = false
+            break
+        }
+        if clean {
+            buffer.append(contentsOf: bytes)
+            return
+        }
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "\\"):
+                buffer.append(UInt8(ascii: "\\"))
+                buffer.append(UInt8(ascii: "\\"))
+            case UInt8(ascii: "\n"):
+                buffer.append(UInt8(ascii: "\\"))
+                buffer.append(UInt8(ascii: "n"))
+            case UInt8(ascii: "\"") where escapingQuotes:
+                buffer.append(UInt8(ascii: "\\"))
+                buffer.append(UInt8(ascii: "\""))
+            default:
+                buffer.append(byte)
+            }
+        }
+    }
+
+    @inline(__always)
+    private static func appendLiteral(_ literal: StaticString, into buffer: inout [UInt8]) {
+        buffer.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+    }
+
+    private static func isSortedByName(_ families: [MetricFamily]) -> Bool {
+        var index = families.startIndex + 1
+        while index < families.endIndex {
+            if Labels.bytewiseLess(families[index].name, families[index - 1].name) { return false }
+            index += 1
+        }
+        return true
+    }
+
+    /// A guess of the rendered size from each family's first sample, so the buffer
+    /// grows once instead of doubling many times for large sets.
+    private static func estimatedSize(of families: [MetricFamily]) -> Int {
+        var total = 16
+        for family in families {
+            total += 3 * family.name.utf8.count + family.help.utf8.count + 40
+            guard let sample = family.samples.first else { continue }
+            var perSample = sample.name.utf8.count + 26
+            for pair in sample.labels.pairs { perSample += pair.name.utf8.count + pair.value.utf8.count + 4 }
+            total += perSample * family.samples.count
+        }
+        return total
+    }
+}

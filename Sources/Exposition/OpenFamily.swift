@@ -1,0 +1,81 @@
+/// The family a parser is currently reading: its metadata, the sample names it accepts
+/// and the samples read so far, plus what is needed to reject duplicates and incomplete
+/// histograms when it ends.
+struct OpenFamily {
+    /// One sample name the family accepts, with the bytes to compare a line against.
+    struct SampleName {
+        var bytes: [UInt8]
+        /// The name the model sample gets (shares storage with the family name when equal).
+        var name: String
+        var role: SampleRole
+        /// Whether this name has been claimed for the family in the parser's owner table.
+        var claimed = false
+    }
+
+    /// A histogram series (labels without `le`) and whether it had a `+Inf` bucket.
+    struct BucketGroup {
+        var line: Int
+        var hasInfinity: Bool
+    }
+
+    /// The name as the document writes it in `# TYPE` (OpenMetrics counters: no `_total`).
+    let name: String
+    let firstLine: Int
+    let openMetrics: Bool
+    /// Whether the family was opened by a `# HELP`/`# TYPE`/`# UNIT` line, not a sample.
+    let declared: Bool
+    private(set) var kind: FamilyKind = .unknown
+    /// The model family name: OpenMetrics counters get `_total` back, info families `_info`.
+    private(set) var modelName: String
+    var help: String?
+    var unit: String?
+    var helpLine: Int?
+    var typeLine: Int?
+    var unitLine: Int?
+    var sampleNames: [SampleName]
+    var samples: [Sample] = []
+    /// Sample lines read, including dropped `_created` ones.
+    var sampleLines = 0
+    /// Series seen: label set id and sample name index → the line it was on.
+    var series: [Int64: Int32] = [:]
+    var bucketGroups: [Labels: BucketGroup] = [:]
+
+    init(name: String, firstLine: Int, openMetrics: Bool, declared: Bool) {
+        self.name = name
+        self.firstLine = firstLine
+        self.openMetrics = openMetrics
+        self.declared = declared
+        self.sampleNames = []
+        self.modelName = name
+        setKind(.unknown)
+    }
+
+    /// Sets the type and with it the sample names the family accepts.
+    mutating func setKind(_ kind: FamilyKind) {
+        self.kind = kind
+        if openMetrics && kind == .counter {
+            modelName = name + "_total"
+        } else if openMetrics && kind == .info {
+            modelName = name + "_info"
+        } else {
+            modelName = name
+        }
+        sampleNames = kind.sampleSuffixes(openMetrics: openMetrics).map { suffix, role in
+            let sampleName = name + suffix
+            return SampleName(
+                bytes: Array(sampleName.utf8), name: sampleName == modelName ? modelName : sampleName, role: role)
+        }
+    }
+
+    /// The accepted sample names, quoted, for messages: `"foo_bucket", "foo_sum" or "foo_count"`.
+    var sampleNameList: String {
+        let quoted = sampleNames.filter { $0.role != .created }.map { "\"\($0.name)\"" }
+        guard quoted.count > 1 else { return quoted.first ?? "" }
+        return quoted.dropLast().joined(separator: ", ") + " or " + quoted.last!
+    }
+
+    /// The family in the model.
+    func finished() -> MetricFamily {
+        MetricFamily(name: modelName, type: kind.modelType, help: help ?? "", unit: unit, samples: samples)
+    }
+}

@@ -1,0 +1,221 @@
+import Exposition
+import Testing
+
+/// Bad documents and the exact message each gets: `SOURCE:LINE: reason`.
+@Suite struct ParserErrorTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        var input: String
+        var format: ExpositionFormat?
+        var expected: String
+        var testDescription: String { expected }
+
+        init(_ input: String, _ format: ExpositionFormat? = nil, _ expected: String) {
+            self.input = input
+            self.format = format
+            self.expected = expected
+        }
+    }
+
+    static let textCases: [Case] = [
+        Case(
+            "# TYPE x gauge\nx{path=\"/a} 1\n", nil,
+            #"metrics.prom:2: label value for "path" is not terminated: expected '"'"#),
+        Case(
+            "x 1\n1abc 3\n", nil,
+            "metrics.prom:2: expected a metric name, '#' or an empty line at the start of the line, found '1' "
+                + "(a metric name cannot start with a digit); metric names are made of letters, digits, '_' and ':'"),
+        Case(
+            "x-y 1\n", nil,
+            #"metrics.prom:1: invalid character '-' in the metric name "x" (or a missing space after it)"#),
+        Case(
+            "x{1a=\"b\"} 1\n", nil,
+            "metrics.prom:1: invalid label name: expected a letter or '_' to start it, found '1'; "
+                + "label names are made of letters, digits and '_'"),
+        Case(
+            "x{a=b} 1\n", nil,
+            #"metrics.prom:1: the value of label "a" must be quoted: expected '"', found 'b'"#),
+        Case(
+            #"x{a="\t"} 1"# + "\n", nil,
+            #"metrics.prom:1: label value for "a" has the invalid escape '\t': only \\, \" and \n are allowed"#),
+        Case(
+            "x{a=\"1\",b=\"2\",a=\"3\"} 1\n", nil,
+            #"metrics.prom:1: duplicate label "a" in one sample: each label name may appear only once"#),
+        Case(
+            "x{a=\"1\" b=\"2\"} 1\n", nil,
+            #"metrics.prom:1: expected ',' or '}' after the value of label "a", found 'b'"#),
+        Case(
+            "x{__name__=\"y\"} 1\n", nil,
+            #"metrics.prom:1: the label name "__name__" is reserved: the metric name goes before the '{'"#),
+        Case(
+            "x 0x1A\n", nil,
+            #"metrics.prom:1: invalid value "0x1A" for "x": expected a number such as 1, -2.5 or 1e3, or +Inf, -Inf or NaN"#
+        ),
+        Case(
+            "x 1e400\n", nil,
+            #"metrics.prom:1: invalid value "1e400" for "x": expected a number such as 1, -2.5 or 1e3, or +Inf, -Inf or NaN"#
+        ),
+        Case(
+            "x{a=\"b\"}\n", nil,
+            #"metrics.prom:1: sample "x" has no value: expected a space and a number after the name and labels, found the end of the line"#
+        ),
+        Case(
+            "x 1 1.5\n", nil,
+            #"metrics.prom:1: invalid timestamp "1.5" for "x": the text format wants integer milliseconds since the epoch (OpenMetrics, with seconds, must end with '# EOF')"#
+        ),
+        Case(
+            "x 1 2 3\n", nil,
+            "metrics.prom:1: unexpected '3' after the timestamp (a sample line is: name, labels, value, timestamp): "
+                + "expected the end of the line"),
+        Case(
+            "x 1\r\n", nil,
+            #"metrics.prom:1: the line ends in a carriage return: the format uses '\n' line endings, not '\r\n'"#),
+        Case(
+            "# HELP x Help.\nx 1\n# TYPE x gauge\n", nil,
+            #"metrics.prom:3: '# TYPE' for "x" comes after its samples (from line 1): put the family's '# HELP' and '# TYPE' lines before its samples"#
+        ),
+        Case(
+            "# TYPE x gauge\n# HELP x One.\n# TYPE x counter\nx 1\n", nil,
+            #"metrics.prom:3: second '# TYPE' line for "x" (the first is on line 1)"#),
+        Case(
+            "# HELP x One.\n# TYPE x gauge\nx 1\n# HELP x Two.\n", nil,
+            #"metrics.prom:4: '# HELP' for "x" comes after its samples (from line 1): put the family's '# HELP' and '# TYPE' lines before its samples"#
+        ),
+        Case(
+            "# TYPE a gauge\na 1\n# TYPE b gauge\nb 1\n# TYPE a gauge\n", nil,
+            #"metrics.prom:5: second '# TYPE' line for "a" (the first is on line 1)"#),
+        Case(
+            "# TYPE a gauge\na 1\n# TYPE b gauge\nb 1\na{x=\"y\"} 2\n", nil,
+            #"metrics.prom:5: samples of "a" appear again after other families (the family starts on line 1): keep all lines of a metric family together"#
+        ),
+        Case(
+            "# TYPE h histogram\nh_bucket{le=\"+Inf\"} 1\nh_sum 1\nh_count 1\nother 1\nh_sum{a=\"b\"} 2\n", nil,
+            #"metrics.prom:6: sample name "h_sum" was already used by the family "h" (line 3): keep all lines of a metric family together and give every family its own names"#
+        ),
+        Case(
+            "# TYPE x gaugeish\n", nil,
+            #"metrics.prom:1: unknown type "gaugeish" for "x": expected counter, gauge, histogram, summary or untyped"#),
+        Case(
+            "# TYPE x\n", nil,
+            #"metrics.prom:1: '# TYPE x' names no type: expected counter, gauge, histogram, summary or untyped"#),
+        Case(
+            #"# HELP x Say \"hi\"."# + "\n", nil,
+            #"metrics.prom:1: invalid escape '\"' in the help text of "x": only \\ and \n are allowed there"#),
+        Case(
+            "# TYPE h histogram\nh_bucket{a=\"1\"} 1\n", nil,
+            #"metrics.prom:2: histogram bucket h_bucket{a="1"} has no "le" label: every bucket needs one"#),
+        Case(
+            "# TYPE h histogram\nh_bucket{le=\"fast\"} 1\n", nil,
+            #"metrics.prom:2: histogram bucket h_bucket{le="fast"} has le="fast": expected a number such as 0.5 or +Inf"#
+        ),
+        Case(
+            "# TYPE h histogram\nh_bucket{a=\"1\",le=\"1\"} 1\nh_bucket{a=\"1\",le=\"+Inf\"} 1\n"
+                + "h_bucket{a=\"2\",le=\"1\"} 1\nh_sum 1\n", nil,
+            #"metrics.prom:4: histogram "h" has no bucket with le="+Inf" for h_bucket{a="2"}: every histogram series needs one"#
+        ),
+        Case(
+            "# TYPE h histogram\nh 1\n", nil,
+            #"metrics.prom:2: sample "h" does not belong to the histogram family "h" (line 1): its samples are named "h_bucket", "h_sum" or "h_count""#
+        ),
+        Case(
+            "# TYPE s summary\ns{a=\"b\"} 1\n", nil,
+            #"metrics.prom:2: summary sample s{a="b"} has no "quantile" label: the samples named like a summary are its quantiles (the others are "s_sum" and "s_count")"#
+        ),
+        Case(
+            "# TYPE c counter\nc_total 1\n", nil,
+            #"metrics.prom:2: sample "c_total" does not belong to the counter family "c" (line 1): its samples are named "c" (a counter named without "_total" whose samples end in "_total" is OpenMetrics, which must end with '# EOF')"#
+        ),
+        Case(
+            "x{b=\"1\",a=\"2\"} 1\nx{a=\"2\", b=\"1\"} 1\n", nil,
+            #"metrics.prom:2: duplicate series x{a="2",b="1"} (first on line 1): each name and label set may appear only once"#
+        ),
+    ]
+
+    static let openMetricsCases: [Case] = [
+        Case("# TYPE a gauge\na 1\n", .openMetrics,
+            "metrics.prom:3: missing '# EOF': an OpenMetrics document must end with the line '# EOF'"),
+        Case("", .openMetrics,
+            "metrics.prom:1: missing '# EOF': an OpenMetrics document must end with the line '# EOF'"),
+        Case("# TYPE a gauge\na 1", .openMetrics,
+            "metrics.prom:2: the document ends without a newline after this line and without '# EOF': "
+                + "an OpenMetrics document must end with the line '# EOF'"),
+        Case("a 1\n# EOF\nb 2\n", nil,
+            "metrics.prom:3: content after '# EOF' (line 2): '# EOF' must be the last line"),
+        Case("a 1\n# EOF\n\n", nil,
+            "metrics.prom:3: content after '# EOF' (line 2): '# EOF' must be the last line"),
+        Case("a 1\n\nb 1\n# EOF\n", nil,
+            "metrics.prom:2: empty line: OpenMetrics does not allow blank lines"),
+        Case("# TYPE c counter\nc 1\n# EOF\n", nil,
+            #"metrics.prom:2: sample "c" does not belong to the counter family "c" (line 1): its samples are named "c_total""#),
+        Case("# TYPE u untyped\nu 1\n# EOF\n", nil,
+            #"metrics.prom:1: unknown type "untyped" for "u": expected counter, gauge, histogram, gaugehistogram, summary, info, stateset or unknown ("untyped" is the text format's name for "unknown")"#
+        ),
+        Case("# A comment\n# EOF\n", nil,
+            "metrics.prom:1: unknown comment '# A': OpenMetrics allows only '# HELP', '# TYPE', '# UNIT' and '# EOF'"),
+        Case("a  1\n# EOF\n", nil,
+            #"metrics.prom:1: sample "a" has no value: expected a single space and a number after the name and labels, found a space"#),
+        Case("a{x=\"1\",} 1\n# EOF\n", nil,
+            "metrics.prom:1: ',' before '}': OpenMetrics does not allow a trailing comma in a label set"),
+        Case("a 1 1700000000123ms\n# EOF\n", nil,
+            #"metrics.prom:1: invalid timestamp "1700000000123ms" for "a": OpenMetrics wants seconds since the epoch, such as 1700000000 or 1700000000.123"#
+        ),
+        Case("# TYPE a_seconds gauge\n# UNIT a_seconds bytes\n# EOF\n", nil,
+            #"metrics.prom:2: the unit "bytes" does not match "a_seconds": a family with a unit ends its name with it ("a_seconds_bytes")"#
+        ),
+        Case(#"# HELP a Say "hi"."# + "\n# EOF\n", nil,
+            #"metrics.prom:1: unescaped '"' in the help text of "a": OpenMetrics writes it as \""#),
+        Case("# HELP a\n# EOF\n", nil,
+            "metrics.prom:1: '# HELP a' needs a space and <text> after the name (possibly empty, OpenMetrics requires the space)"),
+        Case("# TYPE g gauge\ng 1 # {trace=\"a\"} 1\n# EOF\n", nil,
+            #"metrics.prom:2: exemplar on "g": OpenMetrics allows exemplars only on counter '_total' and histogram '_bucket' samples"#
+        ),
+        Case("a 1\n# EOF extra\n", .openMetrics,
+            "metrics.prom:2: unexpected text after '# EOF': the last line is exactly '# EOF'"),
+    ]
+
+    @Test(arguments: textCases)
+    func textFormat(_ testCase: Case) {
+        #expect(error(testCase.input, testCase.format) == testCase.expected)
+    }
+
+    @Test(arguments: openMetricsCases)
+    func openMetrics(_ testCase: Case) {
+        #expect(error(testCase.input, testCase.format) == testCase.expected)
+    }
+
+    @Test func invalidUTF8() {
+        var bytes = Array("# HELP x Fine.\nx{a=\"caf".utf8)
+        bytes += [0xC3, 0x28]
+        bytes += Array("\"} 1\n".utf8)
+        #expect(
+            error(bytes, nil)
+                == #"metrics.prom:2: the value of label "a" is not valid UTF-8 (byte 0xC3 at column 9): the format is UTF-8 text"#
+        )
+        #expect(
+            error([0x23, 0x20, 0xFF, 0x0A], nil)
+                == "metrics.prom:1: the comment is not valid UTF-8 (byte 0xFF at column 3): the format is UTF-8 text")
+        #expect(
+            error(Array("# HELP x ".utf8) + [0xED, 0xA0, 0x80] + [0x0A], nil)
+                == #"metrics.prom:1: the help text of "x" is not valid UTF-8 (byte 0xED at column 10): the format is UTF-8 text"#
+        )
+    }
+
+    /// The error reads `SOURCE:LINE: reason` and carries the parts separately.
+    @Test func errorParts() throws {
+        #expect(throws: ExpositionParseError(source: "ci/out.prom", line: 2, reason: "empty line: OpenMetrics does not allow blank lines")) {
+            try ExpositionParser.parse(Array("a 1\n\n# EOF\n".utf8), source: "ci/out.prom")
+        }
+    }
+
+    private func error(_ text: String, _ format: ExpositionFormat?) -> String? {
+        error(Array(text.utf8), format)
+    }
+
+    private func error(_ bytes: [UInt8], _ format: ExpositionFormat?) -> String? {
+        do {
+            _ = try ExpositionParser.parse(bytes, source: "metrics.prom", format: format)
+            return nil
+        } catch {
+            return error.description
+        }
+    }
+}

@@ -1,0 +1,190 @@
+import Exposition
+import Testing
+
+@Suite struct ParserTests {
+    private func parse(_ text: String, format: ExpositionFormat? = nil) throws -> ParsedExposition {
+        try ExpositionParser.parse(Array(text.utf8), source: "test.prom", format: format)
+    }
+
+    @Test func emptyDocument() throws {
+        let parsed = try parse("")
+        #expect(parsed.families.isEmpty)
+        #expect(parsed.format == .prometheus)
+        #expect(parsed.timestampedSamples == 0)
+    }
+
+    /// Blank lines, comments, blanks around tokens, a trailing comma, `{}` and a last line
+    /// without a newline are all fine in the text format.
+    @Test func textFormatLeniency() throws {
+        let parsed = try parse(
+            "\n# just a comment\n  # HELP  x   The x.  \n#TYPE x GAUGE\n\t x { b = \"2\" , a=\"1\", } 1.5  \n"
+                + "x{} -2 1700000000123\n\ny 3")
+        #expect(parsed.format == .prometheus)
+        #expect(parsed.timestampedSamples == 1)
+        #expect(
+            parsed.families == [
+                MetricFamily(
+                    name: "x", type: .gauge, help: "The x.  ",
+                    samples: [
+                        Sample(name: "x", labels: Labels(["a": "1", "b": "2"]), value: 1.5),
+                        Sample(name: "x", labels: .empty, value: -2, timestampMilliseconds: 1_700_000_000_123),
+                    ]),
+                MetricFamily(name: "y", type: .untyped, help: "", samples: [Sample(name: "y", labels: .empty, value: 3)]),
+            ])
+    }
+
+    @Test func numbersInEveryForm() throws {
+        let values = [
+            "1", "-1", "+1", "0", "-0", "1.5", ".5", "5.", "1e3", "1E-3", "-2.5e+2", "Inf", "+Inf", "-Inf", "inf",
+            "+Infinity", "NaN", "nan", "123456789012345678901234567890", "0.1", "1.7976931348623157e308", "5e-324",
+            "9007199254740993",
+        ]
+        let text = values.enumerated().map { "x{i=\"\($0.offset)\"} \($0.element)\n" }.joined()
+        let parsed = try parse(text).families[0].samples.map(\.value)
+        let expected: [Double] = [
+            1, -1, 1, 0, -0.0, 1.5, 0.5, 5, 1000, 0.001, -250, .infinity, .infinity, -.infinity, .infinity,
+            .infinity, .nan, .nan, 1.2345678901234568e29, 0.1, .greatestFiniteMagnitude,
+            .leastNonzeroMagnitude, 9007199254740992,
+        ]
+        #expect(parsed.map(\.bitPattern) == expected.map(\.bitPattern))
+    }
+
+    @Test func samplesWithoutTypeAreUntypedFamilies() throws {
+        let parsed = try parse("a 1\na{x=\"y\"} 2\nb_total 3\n")
+        #expect(parsed.families.map(\.name) == ["a", "b_total"])
+        #expect(parsed.families.map(\.type) == [.untyped, .untyped])
+        #expect(parsed.families[0].samples.count == 2)
+    }
+
+    @Test func textHistogramAndSummary() throws {
+        let parsed = try parse(
+            """
+            # TYPE h histogram
+            h_bucket{le="1"} 1
+            h_bucket{le="+Inf"} 2
+            h_sum 3
+            h_count 2
+            # TYPE s summary
+            s{quantile="0.5"} 1
+            s_sum 2
+            s_count 3
+
+            """)
+        #expect(parsed.families.map(\.type) == [.histogram, .summary])
+        #expect(parsed.families[0].samples.map(\.name) == ["h_bucket", "h_bucket", "h_sum", "h_count"])
+        #expect(parsed.families[1].samples.map(\.name) == ["s", "s_sum", "s_count"])
+    }
+
+    @Test func detectsOpenMetrics() throws {
+        #expect(try parse("a 1\n# EOF\n").format == .openMetrics)
+        #expect(try parse("a 1\n# EOF").format == .openMetrics)
+        #expect(try parse("a 1\n").format == .prometheus)
+        // A `# UNIT` line makes it OpenMetrics even when `# EOF` is missing, so the
+        // message is about the missing `# EOF`.
+        #expect(throws: ExpositionParseError.self) { try parse("# UNIT a_seconds seconds\na_seconds 1\n") }
+        // Given explicitly, `# EOF` is only a comment in the text format.
+        #expect(try parse("a 1\n# EOF\n", format: .prometheus).families.count == 1)
+    }
+
+    /// OpenMetrics types and names as the model carries them.
+    @Test func openMetricsMapping() throws {
+        let parsed = try parse(
+            #"""
+            # HELP requests Requests \"served\".
+            # TYPE requests counter
+            requests_total{code="200"} 10 1700000000.5 # {trace_id="abc"} 1 1700000000.25
+            requests_created{code="200"} 1690000000
+            # TYPE build info
+            build_info{version="1.2"} 1
+            # TYPE state stateset
+            state{state="up"} 1
+            state{state="down"} 0
+            # TYPE queue gaugehistogram
+            queue_bucket{le="+Inf"} 3
+            queue_gcount 3
+            queue_gsum 7
+            # TYPE mystery unknown
+            mystery 4
+            # TYPE latency_seconds histogram
+            # UNIT latency_seconds seconds
+            latency_seconds_bucket{le="0.5"} 1 # {trace_id="x"} 0.3
+            latency_seconds_bucket{le="+Inf"} 2
+            latency_seconds_count 2
+            latency_seconds_sum 0.9
+            latency_seconds_created 1690000000
+            # EOF
+            """#)
+        #expect(parsed.format == .openMetrics)
+        #expect(parsed.timestampedSamples == 1)
+        let requests = parsed.families[0]
+        #expect(requests.name == "requests_total")
+        #expect(requests.type == .counter)
+        #expect(requests.help == #"Requests "served"."#)
+        #expect(
+            requests.samples == [
+                Sample(
+                    name: "requests_total", labels: Labels(["code": "200"]), value: 10,
+                    timestampMilliseconds: 1_700_000_000_500)
+            ])
+        #expect(parsed.families.map(\.name) == ["requests_total", "build_info", "state", "queue", "mystery", "latency_seconds"])
+        #expect(parsed.families.map(\.type) == [.counter, .gauge, .gauge, .untyped, .untyped, .histogram])
+        #expect(parsed.families[1].samples.map(\.name) == ["build_info"])
+        #expect(parsed.families[3].samples.map(\.name) == ["queue_bucket", "queue_gcount", "queue_gsum"])
+        #expect(parsed.families[5].unit == "seconds")
+        #expect(parsed.families[5].samples.map(\.name) == ["latency_seconds_bucket", "latency_seconds_bucket",
+            "latency_seconds_count", "latency_seconds_sum"])
+    }
+
+    /// Same labels written in another order are the same series.
+    @Test func labelOrderDoesNotMatter() throws {
+        let parsed = try parse("x{b=\"1\",a=\"2\"} 1\nx{a=\"3\",b=\"1\"} 1\n")
+        #expect(parsed.families[0].samples.map(\.labels) == [Labels(["a": "2", "b": "1"]), Labels(["a": "3", "b": "1"])])
+    }
+
+    @Test func escapesInLabelsAndHelp() throws {
+        let parsed = try parse(#"# HELP x a\\b\nc "q""# + "\n" + #"x{v="a\\b\"c\nd"} 1"# + "\n")
+        #expect(parsed.families[0].help == "a\\b\nc \"q\"")
+        #expect(parsed.families[0].samples[0].labels["v"] == "a\\b\"c\nd")
+    }
+
+    @Test func roundTripText() throws {
+        // The text format has no units.
+        let families = Fixtures.all().map { family in
+            var copy = family
+            copy.unit = nil
+            return copy
+        }
+        let rendered = ExpositionRenderer.render(families, format: .prometheus)
+        let parsed = try ExpositionParser.parse(rendered, source: "round-trip.prom")
+        #expect(parsed.format == .prometheus)
+        #expect(parsed.families == families)
+        #expect(parsed.timestampedSamples == 3)
+    }
+
+    @Test func roundTripOpenMetrics() throws {
+        let families = Fixtures.all()
+        let rendered = ExpositionRenderer.render(families, format: .openMetrics)
+        let parsed = try ExpositionParser.parse(rendered, source: "round-trip.om")
+        #expect(parsed.format == .openMetrics)
+        #expect(parsed.families == families)
+        #expect(parsed.timestampedSamples == 3)
+    }
+
+    /// Many samples sharing label sets across families: ids are reused, nothing mixes up.
+    @Test func roundTripManySeries() throws {
+        var connections = MetricFamily(name: "ipvs_connections_total", type: .counter, help: "Connections.")
+        var weight = MetricFamily(name: "ipvs_weight", type: .gauge, help: "Weight.")
+        for service in 0..<200 {
+            for real in 0..<3 {
+                let labels = Labels(["service": "10.0.\(service / 256).\(service % 256):80", "real": "192.168.0.\(real)"])
+                connections.add(labels, Double(service * 3 + real))
+                weight.add(labels, Double(real))
+            }
+        }
+        for format in ExpositionFormat.allCases {
+            let parsed = try ExpositionParser.parse(
+                ExpositionRenderer.render([connections, weight], format: format), source: "many")
+            #expect(parsed.families == [connections, weight])
+        }
+    }
+}
