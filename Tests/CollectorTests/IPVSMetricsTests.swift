@@ -1,0 +1,120 @@
+import Exposition
+import Testing
+
+@testable import Collector
+
+@Suite struct IPVSMetricsTests {
+    static func snapshot() -> NamespaceSnapshot {
+        var stats = IPVSStats()
+        stats.connections = 7
+        stats.incomingBytes = 1000
+        stats.outgoingBytes = 2000
+        stats.incomingBytesPerSecond = 50
+        let web = VirtualService(
+            family: .inet, transportProtocol: .tcp, protocolNumber: 6, address: IPAddress("10.0.0.1"), port: 80,
+            scheduler: "rr", flags: [.hashed], netmask: 0xffff_ffff, stats: stats,
+            destinations: [
+                RealServer(
+                    address: IPAddress("172.16.0.1")!, port: 8080, forwarding: .masquerade, weight: 2,
+                    activeConnections: 1, inactiveConnections: 2, stats: stats)
+            ])
+        let ingress = VirtualService(
+            family: .inet, firewallMark: 260, scheduler: "rr", flags: [.persistent, .hashed], timeout: 60,
+            netmask: 0xffff_ffff,
+            destinations: [RealServer(address: IPAddress("10.255.0.5")!, port: 0, weight: 1)])
+        return NamespaceSnapshot(
+            namespace: "/var/run/docker/netns/ingress_sbox", info: IPVSInfo(versionCode: 0x010201, connectionTableSize: 4096),
+            services: [web, ingress], markPorts: [260: [30000]])
+    }
+
+    static let collections = [
+        NamespaceCollection(namespace: "", result: .failure(CollectorError(.ipvsUnavailable, namespace: "", detail: "x")), durationSeconds: 0.5),
+        NamespaceCollection(namespace: "/var/run/docker/netns/ingress_sbox", result: .success(snapshot()), durationSeconds: 0.25),
+    ]
+
+    func value(_ families: [MetricFamily], _ name: String, _ labels: [String: String]) -> Double? {
+        families.first { $0.name == name }?.samples.first { sample in
+            labels.allSatisfy { sample.labels[$0.key] == $0.value }
+        }?.value
+    }
+
+    @Test func metricSetCarriesTheContractLabelsAndValues() {
+        let families = IPVSMetrics.families(Self.collections)
+        let ns = "/var/run/docker/netns/ingress_sbox"
+        #expect(value(families, "ipvs_up", ["namespace": ""]) == 0)
+        #expect(value(families, "ipvs_up", ["namespace": ns]) == 1)
+        #expect(value(families, "ipvs_collect_duration_seconds", ["namespace": ""]) == 0.5)
+        #expect(value(families, "ipvs_services", ["namespace": ns]) == 2)
+        #expect(value(families, "ipvs_connection_table_size", ["namespace": ns]) == 4096)
+        #expect(value(families, "ipvs_info", ["namespace": ns, "version": "1.2.1"]) == 1)
+        let web = ["namespace": ns, "family": "inet", "protocol": "tcp", "address": "10.0.0.1", "port": "80", "fwmark": "", "scheduler": "rr"]
+        #expect(value(families, "ipvs_service_connections_total", web) == 7)
+        #expect(value(families, "ipvs_service_incoming_bytes_total", web) == 1000)
+        #expect(value(families, "ipvs_service_incoming_bytes_per_second", web) == 50)
+        #expect(value(families, "ipvs_service_destinations", web) == 1)
+        #expect(value(families, "ipvs_service_info", web.merging(["flags": "hashed", "netmask": "255.255.255.255", "pe": ""]) { $1 }) == 1)
+        let ingress = ["namespace": ns, "protocol": "", "address": "", "port": "30000", "fwmark": "260"]
+        #expect(value(families, "ipvs_service_persistence_timeout_seconds", ingress) == 60)
+        #expect(value(families, "ipvs_service_persistence_timeout_seconds", web) == nil)
+        let destination = web.merging(["destination_address": "172.16.0.1", "destination_port": "8080", "forwarding": "masq"]) { $1 }
+        #expect(value(families, "ipvs_destination_weight", destination) == 2)
+        #expect(value(families, "ipvs_destination_connections_inactive", destination) == 2)
+        #expect(value(families, "ipvs_destination_outgoing_bytes_total", destination) == 2000)
+        // Every service sample carries exactly the seven service labels.
+        for sample in families.first(where: { $0.name == "ipvs_service_connections_total" })!.samples {
+            #expect(sample.labels.map(\.name) == ["address", "family", "fwmark", "namespace", "port", "protocol", "scheduler"])
+        }
+    }
+
+    @Test func cardinalityFlagsDropDestinationsAndRates() {
+        let families = IPVSMetrics.families(Self.collections, options: MetricOptions(includeDestinations: false, includeRates: false))
+        let names = Set(families.map(\.name))
+        #expect(!names.contains { $0.hasPrefix("ipvs_destination_") })
+        #expect(!names.contains { $0.hasSuffix("_per_second") })
+        #expect(names.contains("ipvs_service_destinations"))
+    }
+
+    @Test func ingressIPVSExporterCompatibility() {
+        let families = IPVSMetrics.families(Self.collections, options: MetricOptions(compatibility: .ingressIPVSExporter))
+        let ns = "/var/run/docker/netns/ingress_sbox"
+        #expect(Set(families.map(\.name)) == [
+            "ipvs_up", "ipvs_services_total", "ipvs_connections_total", "ipvs_bytes_in_total", "ipvs_bytes_out_total",
+            "ipvs_destination_total", "ipvs_destination_active_connections_total",
+            "ipvs_destination_inactive_connections_total", "ipvs_destination_bytes_in_total",
+            "ipvs_destination_bytes_out_total", "ipvs_destination_connections_total",
+        ])
+        #expect(value(families, "ipvs_services_total", ["namespace": ns]) == 2)
+        #expect(value(families, "ipvs_connections_total", ["namespace": ns, "fwmark": "0", "port": "80", "address": "10.0.0.1"]) == 7)
+        #expect(value(families, "ipvs_destination_total", ["namespace": ns, "fwmark": "260", "port": "30000", "address": ""]) == 1)
+        #expect(value(families, "ipvs_destination_active_connections_total", ["fwmark": "0", "address": "172.16.0.1"]) == 1)
+    }
+
+    @Test func renderedOutputIsStable() {
+        let first = ExpositionRenderer.render(IPVSMetrics.families(Self.collections), format: .prometheus)
+        let second = ExpositionRenderer.render(IPVSMetrics.families(Self.collections), format: .prometheus)
+        #expect(first == second)
+        #expect(!first.isEmpty)
+    }
+}
+
+@Suite struct ModelTests {
+    @Test func addressesPrintCanonically() {
+        #expect(IPAddress("2001:0db8:0000:0000:0000:0000:0000:0001")?.description == "2001:db8::1")
+        #expect(IPAddress("10.0.0.1")?.description == "10.0.0.1")
+        #expect(IPAddress("::ffff:10.0.0.1")?.description == "::ffff:10.0.0.1")
+        #expect(IPAddress("nonsense") == nil)
+    }
+
+    @Test func flagsLabelKeepsAFixedOrder() {
+        #expect(ServiceFlags([.shPort, .persistent, .onePacket]).labelValue == "persistent,one-packet,sh-port")
+        #expect(ServiceFlags(rawValue: 0x40 | 0x8).labelValue == "sh-fallback,0x40")
+        #expect(ServiceFlags([]).labelValue == "")
+    }
+
+    @Test func errorsSayWhatToDo() {
+        #expect("\(CollectorError(.ipvsUnavailable, namespace: "", detail: "d"))".contains("modprobe ip_vs"))
+        #expect("\(CollectorError(.permissionDenied, namespace: "/x", detail: "d"))".contains("CAP_NET_ADMIN"))
+        #expect("\(CollectorError(.namespaceEntryDenied, namespace: "/x", detail: "d"))".contains("CAP_SYS_ADMIN"))
+        #expect("\(CollectorError(.namespaceNotFound, namespace: "/x", detail: "d"))".contains("/x"))
+    }
+}
