@@ -178,6 +178,18 @@ lab_estimator_rates() {  # VAR: the last line of /proc/net/ip_vs_stats, without 
     printf -v "$1" '%s' "$last"
 }
 
+# lab_freeze_rates NSPATH...: waits for the next estimator tick, then stops the rate estimator
+# (net.ipv4.vs.run_estimation=0, Linux >= 5.18) in every namespace given ("" = the guest's own).
+# The rates keep the values of that tick, so a reading and ipvsadm's agree however long they take.
+# Create the namespaces before loading ip_vs so their estimators tick together with the guest's.
+lab_freeze_rates() {
+    local ns
+    lab_wait_estimator_tick || lab_log "no estimator tick seen: rates were not moving"
+    for ns in "$@"; do
+        lab_nsh "$ns" "echo 0 >/proc/sys/net/ipv4/vs/run_estimation" || lab_die "cannot stop the estimator in '$ns'"
+    done
+}
+
 # lab_ipvsadm NSPATH MODE FILE: ipvsadm's listing in one mode, written to FILE.
 lab_ipvsadm() {
     local ns=$1 mode=$2 file=$3 args
