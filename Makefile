@@ -1,0 +1,44 @@
+# ipvs-push: build, test and demo. `make test` is what CI runs (via .ci/run).
+SHELL := /bin/bash
+SWIFT ?= swift
+CONFIG ?= debug
+
+# Debian packages the build, the tests and the lab need.
+APT_PACKAGES := \
+	libnl-genl-3-dev libnl-3-dev libcurl4-openssl-dev libsnappy-dev libprotobuf-c-dev \
+	protobuf-c-compiler zlib1g-dev pkg-config \
+	user-mode-linux kmod ipvsadm iproute2 iptables util-linux python3 curl openssl \
+	prometheus prometheus-pushgateway victoria-metrics prometheus-node-exporter
+
+.PHONY: all deps build test unit-test lab-test demo clean
+
+all: build
+
+## deps: install what is missing (idempotent; needs root for apt-get)
+deps:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing:" $$missing; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	else echo "all Debian packages present"; fi
+
+## build: compile everything, tests included
+build: deps
+	$(SWIFT) build -c $(CONFIG) --build-tests
+
+## test: unit tests, tests against the real Prometheus / Pushgateway / VictoriaMetrics,
+## and the lab tests against a real kernel IPVS in user-mode Linux
+test: build
+	$(SWIFT) test -c $(CONFIG) --skip-build 2>&1 | tee .build/test-output.txt; \
+	status=$${PIPESTATUS[0]}; \
+	grep -E "^(✔|✘|􁁛|􀢄)? ?Test run with|Executed [0-9]+ tests" .build/test-output.txt | tail -n 2; \
+	exit $$status
+
+## demo: boot the IPVS lab with traffic and show `ipvs-push dump` beside ipvsadm
+demo: deps
+	$(SWIFT) build -c $(CONFIG) --product ipvs-push
+	Lab/ipvs-lab --env IPVS_PUSH=$(CURDIR)/.build/$(CONFIG)/ipvs-push demo
+
+clean:
+	rm -rf .build
