@@ -58,9 +58,7 @@ lab_in_ns() {
 }
 
 # lab_docker_netns NAME: a named namespace bind-mounted where Docker keeps its sandboxes
-# (/var/run/docker/netns/NAME). Create it before loading ip_vs: then the kernel starts its
-# rate estimator timer in every namespace at the same moment, so the rates of all namespaces
-# change together (see lab_wait_estimator_tick).
+# (/var/run/docker/netns/NAME).
 lab_docker_netns() {
     local name=$1 path=/var/run/docker/netns/$1
     ip netns add "$name" || lab_die "ip netns add $name failed"
@@ -158,33 +156,14 @@ lab_nsh() {
     lab_die "the shell in $ns ended"
 }
 
-# lab_wait_estimator_tick: returns right after the kernel's rate estimator ran in the guest's own
-# namespace (the estimator runs every 2 s and changes the rates while they decay after traffic;
-# /proc/net/ip_vs_stats shows the totals), so the next ~2 s are a window in which no rate moves.
-# Gives up after 2.5 s: no rate is moving then and any moment is as good.
-lab_wait_estimator_tick() {
-    local first current deadline=$((${EPOCHREALTIME/./} + 2500000))
-    lab_estimator_rates first
-    while [ "${EPOCHREALTIME/./}" -lt "$deadline" ]; do
-        lab_estimator_rates current
-        [ "$current" != "$first" ] && return 0
-        lab_sleep 0.005
-    done
-    return 1
-}
-lab_estimator_rates() {  # VAR: the last line of /proc/net/ip_vs_stats, without a process
-    local line last=
-    while read -r line; do [ -n "$line" ] && last=$line; done </proc/net/ip_vs_stats
-    printf -v "$1" '%s' "$last"
-}
-
-# lab_freeze_rates NSPATH...: waits for the next estimator tick, then stops the rate estimator
-# (net.ipv4.vs.run_estimation=0, Linux >= 5.18) in every namespace given ("" = the guest's own).
-# The rates keep the values of that tick, so a reading and ipvsadm's agree however long they take.
-# Create the namespaces before loading ip_vs so their estimators tick together with the guest's.
+# lab_freeze_rates NSPATH...: stops the kernel's rate estimator (net.ipv4.vs.run_estimation=0,
+# Linux >= 5.18) in every namespace given ("" = the guest's own) once it has run at least once
+# since the caller's traffic (it runs every 2 s). The rates keep their last values, so a reading
+# and ipvsadm's agree however long either takes (starting a process in the guest takes up to a
+# second on a busy host: without this, rates would move between the two).
 lab_freeze_rates() {
     local ns
-    lab_wait_estimator_tick || lab_log "no estimator tick seen: rates were not moving"
+    lab_sleep 2.2
     for ns in "$@"; do
         lab_nsh "$ns" "echo 0 >/proc/sys/net/ipv4/vs/run_estimation" || lab_die "cannot stop the estimator in '$ns'"
     done
@@ -209,8 +188,8 @@ lab_ipvsadm() {
 # lab_capture_stable DIR MAX_ATTEMPTS HOOK NAME=NSPATH...: the ground truth around one reading.
 # Reads ipvsadm in every namespace (connection counts and counters, then rates), runs HOOK (the
 # reading under test), reads ipvsadm again (rates first, then the rest), and repeats until both
-# readings agree: the rate estimator moves every 2 s, connections expire. Each attempt starts
-# right after an estimator tick, and the rate readings sit closest to HOOK. Writes, in
+# readings agree (connections expire; rates move every 2 s unless lab_freeze_rates stopped
+# them). The rate readings sit closest to HOOK. Writes, in
 # $LAB_OUT/DIR:
 #   ipvsadm.NAME.{rate,stats,persistent-conn}          the reading after HOOK (the truth)
 #   ipvsadm.NAME.{rate,stats,persistent-conn}.before   the reading before HOOK (equal when stable;
@@ -220,7 +199,7 @@ lab_ipvsadm() {
 #   capture.env (attempts=, stable=yes|no, stable_attempt=), capture.log (each attempt's diff)
 lab_capture_stable() {
     local dir=$LAB_OUT/$1 max=$2 hook=$3; shift 3
-    local attempt=0 stable=no pair name ns mode ticked started elapsed work i
+    local attempt=0 stable=no pair name ns mode started elapsed work i
     local -a names=() paths=()
     for pair in "$@"; do names+=("${pair%%=*}"); paths+=("${pair#*=}"); lab_ns_shell "${pair#*=}"; done
     mkdir -p "$dir"
@@ -230,7 +209,6 @@ lab_capture_stable() {
         attempt=$((attempt + 1))
         rm -rf "$work/before" "$work/after" "$work/diff"
         mkdir -p "$work/before" "$work/after"
-        lab_wait_estimator_tick && ticked=yes || ticked=no
         started=${EPOCHREALTIME/./}
         for i in "${!names[@]}"; do
             lab_ipvsadm "${paths[$i]}" persistent-conn "$work/before/${names[$i]}.persistent-conn"
@@ -246,10 +224,10 @@ lab_capture_stable() {
         elapsed=$(( (${EPOCHREALTIME/./} - started) / 1000 ))
         if diff -r "$work/before" "$work/after" >"$work/diff" 2>&1; then
             stable=yes
-            echo "attempt $attempt: stable (tick seen: $ticked, window ${elapsed} ms)" >>"$dir/capture.log"
+            echo "attempt $attempt: stable (window ${elapsed} ms)" >>"$dir/capture.log"
             break
         fi
-        { echo "attempt $attempt: changed (tick seen: $ticked, window ${elapsed} ms)"; cat "$work/diff"; } \
+        { echo "attempt $attempt: changed (window ${elapsed} ms)"; cat "$work/diff"; } \
             >>"$dir/capture.log"
         lab_log "${dir##*/}: attempt $attempt: ipvsadm changed during the reading (window ${elapsed} ms)"
     done

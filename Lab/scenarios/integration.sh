@@ -46,8 +46,6 @@ lab_log "integration scenario starting (IPVS_PUSH=${IPVS_PUSH:-unset})"
 lab_load_base
 lab_log "base modules loaded"
 
-# The ingress namespace exists before ip_vs, so both namespaces' estimators tick together
-# (see lab_freeze_rates).
 lab_docker_netns "$INGRESS_NAME"
 
 # --- 1. The product before IPVS exists in the kernel --------------------------------------
@@ -180,7 +178,7 @@ lab_traffic clients "" \
 traffic_failed=0
 lab_wait_ready clients || traffic_failed=1
 lab_log "traffic done (failed=$traffic_failed)"
-# Keep the rates of the tick after the traffic (non-zero) for the rest of the boot.
+# Keep the rates of a tick after the traffic (non-zero) for the rest of the boot.
 lab_freeze_rates "" "$INGRESS"
 lab_log "rate estimators stopped"
 
