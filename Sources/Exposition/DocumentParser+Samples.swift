@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 extension DocumentParser {
     // MARK: Sample lines
 
@@ -19,7 +25,7 @@ extension DocumentParser {
         let afterName = index
         skipBlanksInText()
         if index < end && bytes[index] == UInt8(ascii: "{") {
-            labelSetID = try readLabelSet()
+            labelSetID = try readLabelSet(position: family.sampleLines)
         } else {
             index = afterName
         }
@@ -62,7 +68,7 @@ extension DocumentParser {
                 }
             }
             if exemplarStart != nil {
-                try readExemplar(role: open!.sampleNames[nameIndex].role, name: nameStart, nameCount)
+                try readExemplar(role: family.sampleNames[nameIndex].role, name: nameStart, nameCount)
             }
             try expectEndOfLine(after: "the sample \"\(text(nameStart, nameCount))\"")
         } else {
@@ -171,13 +177,16 @@ extension DocumentParser {
     /// Finds which sample name of the current family this is, or starts a new untyped
     /// family named after the sample. Returns the index into the family's sample names.
     private mutating func resolveSampleName(_ start: Int, _ count: Int) throws(ExpositionParseError) -> Int {
-        if open != nil {
-            for position in open!.sampleNames.indices where matches(start, count, open!.sampleNames[position].bytes) {
-                if !open!.sampleNames[position].claimed { try claim(position) }
+        if hasFamily {
+            for position in family.sampleNames.indices {
+                let same = family.sampleNames[position].bytes.withUnsafeBufferPointer { name in
+                    name.count == count && memcmp(name.baseAddress!, bytes + start, count) == 0
+                }
+                guard same else { continue }
+                if !family.sampleNames[position].claimed { try claim(position) }
                 return position
             }
-            if open!.declared && isLikelyMember(start, count, of: open!.name) {
-                let family = open!
+            if family.declared && isLikelyMember(start, count, of: family.name) {
                 let kindWord = family.kind.word(openMetrics: openMetrics)
                 var hint = ""
                 if !openMetrics && family.kind == .counter && text(start, count) == family.name + "_total" {
@@ -198,7 +207,7 @@ extension DocumentParser {
                 "samples of \"\(name)\" appear again after other families (the family starts on line "
                     + "\(ended.firstLine)): keep all lines of a metric family together")
         }
-        open = OpenFamily(name: name, firstLine: line, openMetrics: openMetrics, declared: false)
+        startFamily(OpenFamily(name: name, firstLine: line, openMetrics: openMetrics, declared: false))
         try claim(0)
         return 0
     }
@@ -206,14 +215,14 @@ extension DocumentParser {
     /// Records that the family uses this sample name, rejecting a name another family
     /// already used (a family split in two, or two families whose series would clash).
     private mutating func claim(_ position: Int) throws(ExpositionParseError) {
-        let sampleName = open!.sampleNames[position].name
-        if let owner = sampleOwners[sampleName], owner.family != open!.name {
+        let sampleName = family.sampleNames[position].name
+        if let owner = sampleOwners[sampleName], owner.family != family.name {
             throw failure(
                 "sample name \"\(sampleName)\" was already used by the family \"\(owner.family)\" (line \(owner.line)): "
                     + "keep all lines of a metric family together and give every family its own names")
         }
-        sampleOwners[sampleName] = (open!.name, line)
-        open!.sampleNames[position].claimed = true
+        sampleOwners[sampleName] = (family.name, line)
+        family.sampleNames[position].claimed = true
     }
 
     /// Whether the name is the family's name or the family's name plus a suffix some
@@ -229,30 +238,31 @@ extension DocumentParser {
     private mutating func record(nameIndex: Int, labelSetID: Int32, value: Double, timestamp: Int64?)
         throws(ExpositionParseError)
     {
-        let role = open!.sampleNames[nameIndex].role
+        let role = family.sampleNames[nameIndex].role
         let labels = labelSets[Int(labelSetID)]
         switch role {
         case .bucket: try checkBucket(labels, nameIndex: nameIndex)
         case .quantile: try checkQuantile(labels, nameIndex: nameIndex)
         default: break
         }
-        let key = Int64(labelSetID) << 8 | Int64(nameIndex)
-        let previous = open!.series.updateValue(Int32(truncatingIfNeeded: line), forKey: key)
-        if let previous {
+        let slot = Int(labelSetID) &* 4 &+ nameIndex
+        let stamp = seriesStamps[slot]
+        if stamp >> 32 == generation {
             throw failure(
-                "duplicate series \(Self.seriesText(open!.sampleNames[nameIndex].name, labels)) "
-                    + "(first on line \(previous)): each name and label set may appear only once")
+                "duplicate series \(Self.seriesText(family.sampleNames[nameIndex].name, labels)) "
+                    + "(first on line \(stamp & 0xFFFF_FFFF)): each name and label set may appear only once")
         }
-        open!.sampleLines += 1
+        seriesStamps[slot] = generation << 32 | UInt64(truncatingIfNeeded: line)
+        family.sampleLines += 1
         guard role != .created else { return }
         if timestamp != nil { timestampedSamples += 1 }
-        open!.samples.append(
-            Sample(name: open!.sampleNames[nameIndex].name, labels: labels, value: value,
+        family.samples.append(
+            Sample(name: family.sampleNames[nameIndex].name, labels: labels, value: value,
                 timestampMilliseconds: timestamp))
     }
 
     private mutating func checkBucket(_ labels: Labels, nameIndex: Int) throws(ExpositionParseError) {
-        let name = open!.sampleNames[nameIndex].name
+        let name = family.sampleNames[nameIndex].name
         guard let bound = labels["le"] else {
             throw failure("histogram bucket \(Self.seriesText(name, labels)) has no \"le\" label: every bucket needs one")
         }
@@ -262,18 +272,18 @@ extension DocumentParser {
                     + "expected a number such as 0.5 or +Inf")
         }
         let group = labels.removing("le")
-        if var known = open!.bucketGroups[group] {
+        if var known = family.bucketGroups[group] {
             if upper == .infinity {
                 known.hasInfinity = true
-                open!.bucketGroups[group] = known
+                family.bucketGroups[group] = known
             }
         } else {
-            open!.bucketGroups[group] = OpenFamily.BucketGroup(line: line, hasInfinity: upper == .infinity)
+            family.bucketGroups[group] = OpenFamily.BucketGroup(line: line, hasInfinity: upper == .infinity)
         }
     }
 
     private func checkQuantile(_ labels: Labels, nameIndex: Int) throws(ExpositionParseError) {
-        let name = open!.sampleNames[nameIndex].name
+        let name = family.sampleNames[nameIndex].name
         guard let quantile = labels["quantile"] else {
             throw failure(
                 "summary sample \(Self.seriesText(name, labels)) has no \"quantile\" label: the samples named "
@@ -298,7 +308,28 @@ extension DocumentParser {
 
     /// Reads `{…}` at the current position and returns the id of its label set. A section
     /// whose exact text was seen before is not decoded again.
-    private mutating func readLabelSet() throws(ExpositionParseError) -> Int32 {
+    private mutating func readLabelSet(position: Int) throws(ExpositionParseError) -> Int32 {
+        let start = index
+        // A section is self-delimiting: if the bytes here start with the whole section seen
+        // at this position before, they are that section.
+        if position < sectionsByPosition.count {
+            let known = sectionsByPosition[position]
+            if known.count <= end - start && memcmp(bytes + known.start, bytes + start, known.count) == 0 {
+                index = start + known.count
+                return known.id
+            }
+        }
+        let id = try readLabelSetByText()
+        let section = Section(start: start, count: index - start, id: id)
+        if position < sectionsByPosition.count {
+            sectionsByPosition[position] = section
+        } else if position == sectionsByPosition.count {
+            sectionsByPosition.append(section)
+        }
+        return id
+    }
+
+    private mutating func readLabelSetByText() throws(ExpositionParseError) -> Int32 {
         let start = index
         var position = index + 1
         var inQuotes = false
@@ -335,15 +366,33 @@ extension DocumentParser {
             return id
         }
         let labels = try decodeLabels()
-        let id: Int32
-        if let known = labelSetIDs[labels] {
-            id = known
-        } else {
-            id = Int32(labelSets.count)
-            labelSets.append(labels)
-            labelSetIDs[labels] = id
-        }
+        let id = labels.isEmpty ? 0 : identify(labels, writtenAs: key)
         labelSetsByText[key] = id
+        return id
+    }
+
+    /// The id of a label set met for the first time in the spelling `raw`. Most documents
+    /// write label sets the way the renderer does (sorted, no blanks), so their raw text is
+    /// canonical and a new spelling is a new set; other spellings are compared by the
+    /// canonical text.
+    private mutating func identify(_ labels: Labels, writtenAs raw: ByteKey) -> Int32 {
+        canonicalText.removeAll(keepingCapacity: true)
+        ExpositionRenderer.appendLabels(labels.pairs, into: &canonicalText)
+        let isCanonical = canonicalText.withUnsafeBufferPointer { canonical in
+            canonical.count == raw.count && memcmp(canonical.baseAddress!, raw.start, raw.count) == 0
+        }
+        if isCanonical {
+            if !labelSetsByCanonicalText.isEmpty, let known = labelSetsByCanonicalText[canonicalText] { return known }
+        } else {
+            let known = canonicalText.withUnsafeBufferPointer { canonical in
+                labelSetsByText[ByteKey(canonical.baseAddress!, count: canonical.count)]
+            }
+            if let known = known ?? labelSetsByCanonicalText[canonicalText] { return known }
+        }
+        let id = Int32(labelSets.count)
+        labelSets.append(labels)
+        seriesStamps.append(contentsOf: [0, 0, 0, 0])
+        if !isCanonical { labelSetsByCanonicalText[canonicalText] = id }
         return id
     }
 

@@ -19,6 +19,13 @@ struct DocumentParser {
         var unitLine: Int?
     }
 
+    /// A label section in the input and its label set id.
+    struct Section {
+        var start: Int
+        var count: Int
+        var id: Int32
+    }
+
     enum MetadataKind: String {
         case help = "HELP"
         case type = "TYPE"
@@ -33,15 +40,30 @@ struct DocumentParser {
     var line = 1
 
     var families: [MetricFamily] = []
-    var open: OpenFamily?
+    /// The family being read; meaningful only while `hasFamily`. Not an optional so the
+    /// hot path mutates it in place.
+    var family = OpenFamily(name: "", firstLine: 0, openMetrics: false, declared: false)
+    var hasFamily = false
     var endedFamilies: [String: EndedFamily] = [:]
     /// Sample name → the document name of the family that uses it.
     var sampleOwners: [String: (family: String, line: Int)] = [:]
     /// Raw label section text (`{…}`) → label set id, so a repeated section is decoded once.
     var labelSetsByText: [ByteKey: Int32] = [:]
-    /// Label set → id; two sections that differ only in order or spacing share an id.
-    var labelSetIDs: [Labels: Int32] = [Labels.empty: 0]
+    /// Label sets first written in another form than the canonical one (another order,
+    /// blanks, a trailing comma), by their canonical text; together with `labelSetsByText`
+    /// this gives two spellings of one label set the same id.
+    var labelSetsByCanonicalText: [[UInt8]: Int32] = [:]
+    /// Reused buffer for the canonical text of a label set.
+    var canonicalText: [UInt8] = []
     var labelSets: [Labels] = [Labels.empty]
+    /// The label section of each sample position in the most recent family that reached
+    /// it: families list the same objects in the same order, so the section at position
+    /// `i` is usually byte-for-byte the one before, found with one `memcmp`.
+    var sectionsByPosition: [Section] = []
+    /// Duplicate-series check: for label set id `i` and sample name `n`, slot `4 i + n`
+    /// holds `generation << 32 | line` of the sample last seen; a family is one generation.
+    var seriesStamps: [UInt64] = [0, 0, 0, 0]
+    var generation: UInt64 = 0
     var timestampedSamples = 0
     var eofLine: Int?
     /// Reused buffer for unescaping.
@@ -277,7 +299,7 @@ struct DocumentParser {
     private mutating func declare(
         _ metadata: MetadataKind, name: String, value: String = "", kind: FamilyKind = .unknown
     ) throws(ExpositionParseError) {
-        if open?.name != name {
+        if !hasFamily || family.name != name {
             try endFamily()
             if let ended = endedFamilies[name] {
                 let firstLine: Int? =
@@ -298,27 +320,27 @@ struct DocumentParser {
                     "family \"\(name)\" has the name of a sample of the family \"\(owner.family)\" "
                         + "(line \(owner.line)): give every family its own names")
             }
-            open = OpenFamily(name: name, firstLine: line, openMetrics: openMetrics, declared: true)
+            startFamily(OpenFamily(name: name, firstLine: line, openMetrics: openMetrics, declared: true))
         }
-        guard open!.sampleLines == 0 else {
+        guard family.sampleLines == 0 else {
             throw failure(
-                "'# \(metadata.rawValue)' for \"\(name)\" comes after its samples (from line \(open!.firstLine)): "
+                "'# \(metadata.rawValue)' for \"\(name)\" comes after its samples (from line \(family.firstLine)): "
                     + "put the family's '# HELP' and '# TYPE' lines before its samples")
         }
         let earlierLine: Int?
         switch metadata {
         case .help:
-            earlierLine = open!.helpLine
-            open!.helpLine = line
-            open!.help = value
+            earlierLine = family.helpLine
+            family.helpLine = line
+            family.help = value
         case .type:
-            earlierLine = open!.typeLine
-            open!.typeLine = line
-            open!.setKind(kind)
+            earlierLine = family.typeLine
+            family.typeLine = line
+            family.setKind(kind)
         case .unit:
-            earlierLine = open!.unitLine
-            open!.unitLine = line
-            open!.unit = value.isEmpty ? nil : value
+            earlierLine = family.unitLine
+            family.unitLine = line
+            family.unit = value.isEmpty ? nil : value
         }
         if let earlierLine {
             throw failure("second '# \(metadata.rawValue)' line for \"\(name)\" (the first is on line \(earlierLine))")
@@ -327,11 +349,18 @@ struct DocumentParser {
 
     // MARK: Families
 
+    /// Makes `opened` the current family (the previous one must be ended).
+    mutating func startFamily(_ opened: OpenFamily) {
+        family = opened
+        hasFamily = true
+        generation += 1
+    }
+
     /// Closes the current family: checks its histogram series all have a `+Inf` bucket
     /// and adds it to the result.
     mutating func endFamily() throws(ExpositionParseError) {
-        guard let family = open else { return }
-        open = nil
+        guard hasFamily else { return }
+        hasFamily = false
         if let missing = family.bucketGroups.filter({ !$0.value.hasInfinity }).min(by: { $0.value.line < $1.value.line }) {
             throw ExpositionParseError(
                 source: source, line: missing.value.line,

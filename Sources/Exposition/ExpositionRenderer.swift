@@ -18,11 +18,12 @@
 public enum ExpositionRenderer {
     /// Appends the families to `buffer` in `format`.
     public static func render(_ families: [MetricFamily], format: ExpositionFormat, into buffer: inout [UInt8]) {
+        var cache = RenderedLabelCache()
         if isSortedByName(families) {
-            for family in families { render(family, format: format, into: &buffer) }
+            for family in families { render(family, format: format, cache: &cache, into: &buffer) }
         } else {
             let order = families.indices.sorted { Labels.bytewiseLess(families[$0].name, families[$1].name) }
-            for index in order { render(families[index], format: format, into: &buffer) }
+            for index in order { render(families[index], format: format, cache: &cache, into: &buffer) }
         }
         if format == .openMetrics { appendLiteral("# EOF\n", into: &buffer) }
     }
@@ -46,7 +47,9 @@ public enum ExpositionRenderer {
 
     // MARK: One family
 
-    private static func render(_ family: MetricFamily, format: ExpositionFormat, into buffer: inout [UInt8]) {
+    private static func render(
+        _ family: MetricFamily, format: ExpositionFormat, cache: inout RenderedLabelCache, into buffer: inout [UInt8]
+    ) {
         let openMetrics = format == .openMetrics
         let modelName = Array(family.name.utf8)
         var metadataName = modelName[...]
@@ -84,24 +87,32 @@ public enum ExpositionRenderer {
         }
 
         let name = family.name
-        for sample in family.samples {
-            if sample.name == name {
-                buffer.append(contentsOf: ownSampleName)
-            } else {
-                buffer.append(contentsOf: sample.name.utf8)
-            }
-            appendLabels(sample.labels, into: &buffer)
-            buffer.append(UInt8(ascii: " "))
-            NumberText.appendValue(sample.value, into: &buffer)
-            if let milliseconds = sample.timestampMilliseconds {
-                buffer.append(UInt8(ascii: " "))
-                if openMetrics {
-                    NumberText.appendSeconds(milliseconds: milliseconds, into: &buffer)
+        cache.beginFamily(sampleCount: family.samples.count)
+        defer { cache.endFamily() }
+        // Samples are read in place (`pointee.field`), so only what is used is loaded and
+        // a sample's label storage is not touched when the cache already has its text.
+        family.samples.withUnsafeBufferPointer { samples in
+            guard let first = samples.baseAddress else { return }
+            for position in 0..<samples.count {
+                let sample = first + position
+                if sample.pointee.name == name {
+                    buffer.append(contentsOf: ownSampleName)
                 } else {
-                    NumberText.appendInteger(milliseconds, into: &buffer)
+                    appendRaw(sample.pointee.name, into: &buffer)
                 }
+                cache.appendLabels(of: sample, at: position, into: &buffer)
+                buffer.append(UInt8(ascii: " "))
+                NumberText.appendValue(sample.pointee.value, into: &buffer)
+                if let milliseconds = sample.pointee.timestampMilliseconds {
+                    buffer.append(UInt8(ascii: " "))
+                    if openMetrics {
+                        NumberText.appendSeconds(milliseconds: milliseconds, into: &buffer)
+                    } else {
+                        NumberText.appendInteger(milliseconds, into: &buffer)
+                    }
+                }
+                buffer.append(UInt8(ascii: "\n"))
             }
-            buffer.append(UInt8(ascii: "\n"))
         }
     }
 
@@ -111,22 +122,26 @@ public enum ExpositionRenderer {
 
     // MARK: Pieces
 
-    @inline(__always)
-    private static func appendLabels(_ labels: Labels, into buffer: inout [UInt8]) {
-        let pairs = labels.pairs
-        guard !pairs.isEmpty else { return }
+    /// Appends `{name="value",…}` with the values escaped.
+    static func appendLabels(_ pairs: [Label], into buffer: inout [UInt8]) {
         buffer.append(UInt8(ascii: "{"))
         var first = true
         for pair in pairs {
             if !first { buffer.append(UInt8(ascii: ",")) }
             first = false
-            buffer.append(contentsOf: pair.name.utf8)
+            appendRaw(pair.name, into: &buffer)
             buffer.append(UInt8(ascii: "="))
             buffer.append(UInt8(ascii: "\""))
             appendEscaped(pair.value, escapingQuotes: true, into: &buffer)
             buffer.append(UInt8(ascii: "\""))
         }
         buffer.append(UInt8(ascii: "}"))
+    }
+
+    @inline(__always)
+    private static func appendRaw(_ text: String, into buffer: inout [UInt8]) {
+        let done: Void? = text.utf8.withContiguousStorageIfAvailable { buffer.append(contentsOf: $0) }
+        if done == nil { buffer.append(contentsOf: text.utf8) }
     }
 
     /// Appends `text` with `\` and newline escaped, and `"` too when `escapingQuotes`

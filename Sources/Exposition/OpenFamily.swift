@@ -36,8 +36,6 @@ struct OpenFamily {
     var samples: [Sample] = []
     /// Sample lines read, including dropped `_created` ones.
     var sampleLines = 0
-    /// Series seen: label set id and sample name index → the line it was on.
-    var series: [Int64: Int32] = [:]
     var bucketGroups: [Labels: BucketGroup] = [:]
 
     init(name: String, firstLine: Int, openMetrics: Bool, declared: Bool) {
@@ -50,7 +48,8 @@ struct OpenFamily {
         setKind(.unknown)
     }
 
-    /// Sets the type and with it the sample names the family accepts.
+    /// Sets the type and with it the sample names the family accepts (at most four, which
+    /// the parser's duplicate check relies on).
     mutating func setKind(_ kind: FamilyKind) {
         self.kind = kind
         if openMetrics && kind == .counter {

@@ -128,6 +128,23 @@ import Testing
             "x{b=\"1\",a=\"2\"} 1\nx{a=\"2\", b=\"1\"} 1\n", nil,
             #"metrics.prom:2: duplicate series x{a="2",b="1"} (first on line 1): each name and label set may appear only once"#
         ),
+        // The same label set spelled canonically first, then not, and the other way round.
+        Case(
+            "x{a=\"2\",b=\"1\"} 1\ny 1\nx{b=\"1\",a=\"2\"} 1\n", nil,
+            #"metrics.prom:3: samples of "x" appear again after other families (the family starts on line 1): keep all lines of a metric family together"#
+        ),
+        Case(
+            "# TYPE x gauge\nx{a=\"2\",b=\"1\"} 1\nx{a=\"3\"} 1\nx{b=\"1\",a=\"2\"} 1\n", nil,
+            #"metrics.prom:4: duplicate series x{a="2",b="1"} (first on line 2): each name and label set may appear only once"#
+        ),
+        Case(
+            "# TYPE x gauge\nx{b=\"1\",a=\"2\"} 1\nx{a=\"3\"} 1\nx{a=\"2\",b=\"1\"} 1\n", nil,
+            #"metrics.prom:4: duplicate series x{a="2",b="1"} (first on line 2): each name and label set may appear only once"#
+        ),
+        Case(
+            "# TYPE x gauge\nx{a=\"1\"} 1\n# TYPE y gauge\ny{a=\"1\"} 1\ny{a=\"1\"} 2\n", nil,
+            #"metrics.prom:5: duplicate series y{a="1"} (first on line 4): each name and label set may appear only once"#
+        ),
     ]
 
     static let openMetricsCases: [Case] = [
