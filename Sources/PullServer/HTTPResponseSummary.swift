@@ -1,0 +1,25 @@
+import NIOHTTP1
+
+/// A complete response the connection handler writes: status, headers and the whole body.
+///
+/// Bodies are rendered in full before the head goes out, so `Content-Length` is always
+/// known and HTTP/1.0 clients are served too.
+struct HTTPResponseSummary: Sendable {
+    var status: HTTPResponseStatus
+    var headers: HTTPHeaders
+    var body: [UInt8]
+    /// Whether the response compressor may gzip the body when the client accepts it.
+    var compressible: Bool
+
+    init(status: HTTPResponseStatus, contentType: String, body: [UInt8], compressible: Bool = false) {
+        self.status = status
+        self.headers = HTTPHeaders([("Content-Type", contentType)])
+        self.body = body
+        self.compressible = compressible
+    }
+
+    /// A `text/plain` response whose body is `message` and a newline.
+    static func text(_ status: HTTPResponseStatus, _ message: String) -> HTTPResponseSummary {
+        HTTPResponseSummary(status: status, contentType: "text/plain; charset=utf-8", body: Array((message + "\n").utf8))
+    }
+}
