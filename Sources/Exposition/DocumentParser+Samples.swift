@@ -98,7 +98,7 @@ extension DocumentParser {
     @inline(__always)
     private func isFieldEnd(_ byte: UInt8) -> Bool {
         byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\t")
-            || (byte == UInt8(ascii: "\r") && !openMetrics)
+            || byte == UInt8(ascii: "\r")
     }
 
     private func missingValue(_ nameStart: Int, _ nameCount: Int) -> ExpositionParseError {
@@ -122,7 +122,7 @@ extension DocumentParser {
         -> Int64
     {
         let start = index
-        while index < end && bytes[index] != UInt8(ascii: " ") && bytes[index] != UInt8(ascii: "\n") { index += 1 }
+        while index < end && !isFieldEnd(bytes[index]) { index += 1 }
         guard let milliseconds = NumberText.parseSecondsAsMilliseconds(bytes + start, count: index - start) else {
             throw failure(
                 "invalid timestamp \(quoted(start, index - start)) for \"\(text(nameStart, nameCount))\": "
@@ -142,8 +142,9 @@ extension DocumentParser {
                 "exemplar on \"\(name)\": OpenMetrics allows exemplars only on counter '_total' and histogram "
                     + "'_bucket' samples")
         }
-        guard index + 2 < end && bytes[index] == UInt8(ascii: "#") && bytes[index + 1] == UInt8(ascii: " ")
-            && bytes[index + 2] == UInt8(ascii: "{")
+        guard
+            index + 2 < end && bytes[index] == UInt8(ascii: "#") && bytes[index + 1] == UInt8(ascii: " ")
+                && bytes[index + 2] == UInt8(ascii: "{")
         else {
             throw failure(
                 "unexpected \(describe(index)) after the sample \"\(name)\": "
@@ -257,14 +258,16 @@ extension DocumentParser {
         guard role != .created else { return }
         if timestamp != nil { timestampedSamples += 1 }
         family.samples.append(
-            Sample(name: family.sampleNames[nameIndex].name, labels: labels, value: value,
+            Sample(
+                name: family.sampleNames[nameIndex].name, labels: labels, value: value,
                 timestampMilliseconds: timestamp))
     }
 
     private mutating func checkBucket(_ labels: Labels, nameIndex: Int) throws(ExpositionParseError) {
         let name = family.sampleNames[nameIndex].name
         guard let bound = labels["le"] else {
-            throw failure("histogram bucket \(Self.seriesText(name, labels)) has no \"le\" label: every bucket needs one")
+            throw failure(
+                "histogram bucket \(Self.seriesText(name, labels)) has no \"le\" label: every bucket needs one")
         }
         guard let upper = parseNumber(bound), !upper.isNaN else {
             throw failure(
@@ -454,7 +457,8 @@ extension DocumentParser {
                 "expected ',' or '}' after the value of label \"\(name)\", found \(describe(index))")
         }
         var sorted = true
-        for position in pairs.indices.dropFirst() where !Labels.bytewiseLess(pairs[position - 1].name, pairs[position].name) {
+        for position in pairs.indices.dropFirst()
+        where !Labels.bytewiseLess(pairs[position - 1].name, pairs[position].name) {
             sorted = false
             break
         }

@@ -129,7 +129,8 @@ struct DocumentParser {
             return
         }
         guard index < end && isBlank(bytes[index]) else {
-            throw failure("'# \(kind.rawValue)' needs a metric name: expected '# \(kind.rawValue) <name> \(kind.argument)'")
+            throw failure(
+                "'# \(kind.rawValue)' needs a metric name: expected '# \(kind.rawValue) <name> \(kind.argument)'")
         }
         skipBlanksInText()
         let name = try readMetadataName(kind)
@@ -155,8 +156,10 @@ struct DocumentParser {
             while index < end && !isBlank(bytes[index]) && bytes[index] != UInt8(ascii: "\n") { index += 1 }
             let word = text(wordStart, index - wordStart)
             skipBlanksInText()
+            if word.utf8.last == UInt8(ascii: "\r") { throw carriageReturn() }
             guard let kind = FamilyKind.text(word) else {
-                let hint = FamilyKind.openMetrics(word) != nil ? " (\"\(word)\" is OpenMetrics, which ends with '# EOF')" : ""
+                let hint =
+                    FamilyKind.openMetrics(word) != nil ? " (\"\(word)\" is OpenMetrics, which ends with '# EOF')" : ""
                 throw failure("unknown type \"\(word)\" for \"\(name)\": expected \(FamilyKind.textTypeList)\(hint)")
             }
             try expectEndOfLine(after: "the type of \"\(name)\"")
@@ -195,7 +198,8 @@ struct DocumentParser {
                 "unknown comment '# \(word)': OpenMetrics allows only '# HELP', '# TYPE', '# UNIT' and '# EOF'")
         }
         guard index < end && bytes[index] == UInt8(ascii: " ") else {
-            throw failure("'# \(kind.rawValue)' needs a metric name: expected '# \(kind.rawValue) <name> \(kind.argument)'")
+            throw failure(
+                "'# \(kind.rawValue)' needs a metric name: expected '# \(kind.rawValue) <name> \(kind.argument)'")
         }
         index += 1
         let name = try readMetadataName(kind)
@@ -215,6 +219,7 @@ struct DocumentParser {
             let wordStart = index
             while index < end && bytes[index] != UInt8(ascii: "\n") { index += 1 }
             let word = text(wordStart, index - wordStart)
+            if word.utf8.last == UInt8(ascii: "\r") { throw carriageReturn() }
             guard let kind = FamilyKind.openMetrics(word) else {
                 let hint = word == "untyped" ? " (\"untyped\" is the text format's name for \"unknown\")" : ""
                 throw failure(
@@ -286,9 +291,7 @@ struct DocumentParser {
             index += 1
         }
         let count = index - start
-        if count > 0 && bytes[index - 1] == UInt8(ascii: "\r") && !openMetrics {
-            throw failure("the line ends in a carriage return: the format uses '\\n' line endings, not '\\r\\n'")
-        }
+        if count > 0 && bytes[index - 1] == UInt8(ascii: "\r") && !openMetrics { throw carriageReturn() }
         try checkUTF8(start, count, what: "the help text of \"\(name)\"")
         guard escaped else { return text(start, count) }
         return unescape(start, count)
@@ -309,7 +312,8 @@ struct DocumentParser {
                     case .unit: ended.unitLine
                     }
                 if let firstLine {
-                    throw failure("second '# \(metadata.rawValue)' line for \"\(name)\" (the first is on line \(firstLine))")
+                    throw failure(
+                        "second '# \(metadata.rawValue)' line for \"\(name)\" (the first is on line \(firstLine))")
                 }
                 throw failure(
                     "'# \(metadata.rawValue)' for \"\(name)\" is apart from the rest of that family "
@@ -361,7 +365,8 @@ struct DocumentParser {
     mutating func endFamily() throws(ExpositionParseError) {
         guard hasFamily else { return }
         hasFamily = false
-        if let missing = family.bucketGroups.filter({ !$0.value.hasInfinity }).min(by: { $0.value.line < $1.value.line }) {
+        if let missing = family.bucketGroups.filter({ !$0.value.hasInfinity }).min(by: { $0.value.line < $1.value.line }
+        ) {
             throw ExpositionParseError(
                 source: source, line: missing.value.line,
                 reason: "histogram \"\(family.name)\" has no bucket with le=\"+Inf\" for "
@@ -389,12 +394,13 @@ struct DocumentParser {
     }
 
     /// Checks that only the end of the line (after blanks, in the text format) follows.
-    mutating func expectEndOfLine(after what: String) throws(ExpositionParseError) {
+    /// (`what` is built only for the message.)
+    func expectEndOfLine(after what: @autoclosure () -> String) throws(ExpositionParseError) {
         guard index < end && bytes[index] != UInt8(ascii: "\n") else { return }
         if bytes[index] == UInt8(ascii: "\r") && index + 1 < end && bytes[index + 1] == UInt8(ascii: "\n") {
-            throw failure("the line ends in a carriage return: the format uses '\\n' line endings, not '\\r\\n'")
+            throw carriageReturn()
         }
-        throw failure("unexpected \(describe(index)) after \(what): expected the end of the line")
+        throw failure("unexpected \(describe(index)) after \(what()): expected the end of the line")
     }
 
     @inline(__always)
@@ -411,7 +417,8 @@ struct DocumentParser {
     @inline(__always)
     func isMetricNameByte(_ byte: UInt8) -> Bool {
         let lower = byte | 0x20
-        return (lower >= UInt8(ascii: "a") && lower <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+        return (lower >= UInt8(ascii: "a") && lower <= UInt8(ascii: "z"))
+            || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
             || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ":")
     }
 
@@ -468,11 +475,11 @@ struct DocumentParser {
         return String(decoding: scratch, as: UTF8.self)
     }
 
-    func checkUTF8(_ start: Int, _ count: Int, what: String) throws(ExpositionParseError) {
+    func checkUTF8(_ start: Int, _ count: Int, what: @autoclosure () -> String) throws(ExpositionParseError) {
         guard !UTF8Check.isASCII(bytes + start, count: count) else { return }
         if let bad = UTF8Check.firstInvalidOffset(bytes + start, count: count) {
             throw failure(
-                "\(what) is not valid UTF-8 (byte 0x\(hex(bytes[start + bad])) at column \(column(of: start + bad))): "
+                "\(what()) is not valid UTF-8 (byte 0x\(hex(bytes[start + bad])) at column \(column(of: start + bad))): "
                     + "the format is UTF-8 text")
         }
     }
@@ -495,8 +502,11 @@ struct DocumentParser {
         case UInt8(ascii: "'"): return "\"'\""
         case 0x21...0x7E: return "'\(Character(Unicode.Scalar(byte)))'"
         default:
-            if byte >= 0x80, let scalarEnd = scalarEnd(at: position) {
-                return "'\(text(position, scalarEnd - position))'"
+            if byte >= 0x80, let scalarEnd = scalarEnd(at: position),
+                let scalar = text(position, scalarEnd - position).unicodeScalars.first
+            {
+                let code = String(scalar.value, radix: 16, uppercase: true)
+                return "'\(scalar)' (U+\(String(repeating: "0", count: max(0, 4 - code.count)))\(code))"
             }
             return "byte 0x\(hex(byte))"
         }
@@ -511,6 +521,10 @@ struct DocumentParser {
         case 0x21...0x7E: return "'\\\(Character(Unicode.Scalar(next)))'"
         default: return "'\\' followed by \(describe(position + 1))"
         }
+    }
+
+    func carriageReturn() -> ExpositionParseError {
+        failure("the line ends in a carriage return: the format uses '\\n' line endings, not '\\r\\n'")
     }
 
     func invalidNameCharacter(_ name: String, what: String) -> ExpositionParseError {

@@ -77,7 +77,9 @@ public enum ExpositionParser {
             guard let found = memchr(bytes + position, Int32(UInt8(ascii: "#")), count - position) else { break }
             let hash = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - bytes
             if hash == 0 || bytes[hash - 1] == UInt8(ascii: "\n") {
-                if isLine(bytes, count: count, at: hash, "# EOF") || startsWith(bytes, count: count, at: hash, "# UNIT ") {
+                if isLine(bytes, count: count, at: hash, "# EOF")
+                    || startsWith(bytes, count: count, at: hash, "# UNIT ")
+                {
                     return .openMetrics
                 }
             }

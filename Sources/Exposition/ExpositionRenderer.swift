@@ -152,7 +152,9 @@ public enum ExpositionRenderer {
             appendEscaped(bytes, escapingQuotes: escapingQuotes, into: &buffer)
         }
         if done == nil {
-            Array(text.utf8).withUnsafeBufferPointer { appendEscaped($0, escapingQuotes: escapingQuotes, into: &buffer) }
+            Array(text.utf8).withUnsafeBufferPointer {
+                appendEscaped($0, escapingQuotes: escapingQuotes, into: &buffer)
+            }
         }
     }
 
@@ -162,7 +164,8 @@ public enum ExpositionRenderer {
     ) {
         var clean = true
         for byte in bytes
-        where byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "\n") || (escapingQuotes && byte == UInt8(ascii: "\"")) {
+        where byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "\n") || (escapingQuotes && byte == UInt8(ascii: "\""))
+        {
             clean = false
             break
         }

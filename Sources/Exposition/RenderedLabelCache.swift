@@ -48,7 +48,8 @@ struct RenderedLabelCache {
         if slot.identity == identity {
             bytes.withUnsafeBufferPointer { stored in
                 buffer.append(
-                    contentsOf: UnsafeBufferPointer(start: stored.baseAddress! + Int(slot.offset), count: Int(slot.count)))
+                    contentsOf: UnsafeBufferPointer(
+                        start: stored.baseAddress! + Int(slot.offset), count: Int(slot.count)))
             }
             return
         }
@@ -63,7 +64,8 @@ struct RenderedLabelCache {
         ExpositionRenderer.appendLabels(pairs, into: &bytes)
         slots[position] = Slot(identity: identity, offset: Int32(start), count: Int32(bytes.count - start))
         bytes.withUnsafeBufferPointer { stored in
-            buffer.append(contentsOf: UnsafeBufferPointer(start: stored.baseAddress! + start, count: stored.count - start))
+            buffer.append(
+                contentsOf: UnsafeBufferPointer(start: stored.baseAddress! + start, count: stored.count - start))
         }
     }
 }

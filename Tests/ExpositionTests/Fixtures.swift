@@ -38,7 +38,8 @@ enum Fixtures {
     /// Label values and help text that need escaping (the help has no `"`, which
     /// promtool 2.42 cannot read in OpenMetrics).
     static func gaugeWithEscaping(quoteInHelp: Bool = true) -> MetricFamily {
-        let help = quoteInHelp ? "Help with \\ backslash,\nnewline and \"quotes\"." : "Help with \\ backslash and\nnewline."
+        let help =
+            quoteInHelp ? "Help with \\ backslash,\nnewline and \"quotes\"." : "Help with \\ backslash and\nnewline."
         var family = MetricFamily(name: "test_escaping", type: .gauge, help: help)
         family.add(Labels(["path": "C:\\dir\\file", "quote": "say \"hi\"", "text": "line1\nline2"]), 1)
         family.add(Labels(["path": "/plain/ascii", "quote": "", "text": "ünïcödé ✓"]), 2)
@@ -50,7 +51,8 @@ enum Fixtures {
             name: "test_request_duration_seconds", type: .histogram, help: "Request latency.", unit: "seconds")
         let name = family.name
         for (bound, count) in [("0.1", 3.0), ("1", 7), ("+Inf", 9)] {
-            family.samples.append(Sample(name: name + "_bucket", labels: service.adding(Label("le", bound)), value: count))
+            family.samples.append(
+                Sample(name: name + "_bucket", labels: service.adding(Label("le", bound)), value: count))
         }
         family.samples.append(Sample(name: name + "_sum", labels: service, value: 4.25))
         family.samples.append(Sample(name: name + "_count", labels: service, value: 9))
@@ -80,8 +82,10 @@ enum Fixtures {
 
     static func timestamped() -> MetricFamily {
         var family = MetricFamily(name: "test_timestamped", type: .gauge, help: "Samples with their own time.")
-        family.samples.append(Sample(name: family.name, labels: service, value: 1, timestampMilliseconds: 1_700_000_000_123))
-        family.samples.append(Sample(name: family.name, labels: otherService, value: 2, timestampMilliseconds: 1_700_000_000_000))
+        family.samples.append(
+            Sample(name: family.name, labels: service, value: 1, timestampMilliseconds: 1_700_000_000_123))
+        family.samples.append(
+            Sample(name: family.name, labels: otherService, value: 2, timestampMilliseconds: 1_700_000_000_000))
         family.samples.append(Sample(name: family.name, labels: .empty, value: 3, timestampMilliseconds: -1_500))
         return family
     }

@@ -145,47 +145,77 @@ import Testing
             "# TYPE x gauge\nx{a=\"1\"} 1\n# TYPE y gauge\ny{a=\"1\"} 1\ny{a=\"1\"} 2\n", nil,
             #"metrics.prom:5: duplicate series y{a="1"} (first on line 4): each name and label set may appear only once"#
         ),
+        Case(
+            "\u{FEFF}x 1\n", nil,
+            "metrics.prom:1: expected a metric name, '#' or an empty line at the start of the line, found "
+                + "'\u{FEFF}' (U+FEFF); metric names are made of letters, digits, '_' and ':'"),
+        Case(
+            "# TYPE x gauge\r\nx 1\r\n", nil,
+            #"metrics.prom:1: the line ends in a carriage return: the format uses '\n' line endings, not '\r\n'"#),
     ]
 
     static let openMetricsCases: [Case] = [
-        Case("# TYPE a gauge\na 1\n", .openMetrics,
+        Case(
+            "# TYPE a gauge\na 1\n", .openMetrics,
             "metrics.prom:3: missing '# EOF': an OpenMetrics document must end with the line '# EOF'"),
-        Case("", .openMetrics,
+        Case(
+            "", .openMetrics,
             "metrics.prom:1: missing '# EOF': an OpenMetrics document must end with the line '# EOF'"),
-        Case("# TYPE a gauge\na 1", .openMetrics,
+        Case(
+            "# TYPE a gauge\na 1", .openMetrics,
             "metrics.prom:2: the document ends without a newline after this line and without '# EOF': "
                 + "an OpenMetrics document must end with the line '# EOF'"),
-        Case("a 1\n# EOF\nb 2\n", nil,
+        Case(
+            "a 1\n# EOF\nb 2\n", nil,
             "metrics.prom:3: content after '# EOF' (line 2): '# EOF' must be the last line"),
-        Case("a 1\n# EOF\n\n", nil,
+        Case(
+            "a 1\n# EOF\n\n", nil,
             "metrics.prom:3: content after '# EOF' (line 2): '# EOF' must be the last line"),
-        Case("a 1\n\nb 1\n# EOF\n", nil,
+        Case(
+            "a 1\n\nb 1\n# EOF\n", nil,
             "metrics.prom:2: empty line: OpenMetrics does not allow blank lines"),
-        Case("# TYPE c counter\nc 1\n# EOF\n", nil,
-            #"metrics.prom:2: sample "c" does not belong to the counter family "c" (line 1): its samples are named "c_total""#),
-        Case("# TYPE u untyped\nu 1\n# EOF\n", nil,
+        Case(
+            "# TYPE c counter\nc 1\n# EOF\n", nil,
+            #"metrics.prom:2: sample "c" does not belong to the counter family "c" (line 1): its samples are named "c_total""#
+        ),
+        Case(
+            "# TYPE u untyped\nu 1\n# EOF\n", nil,
             #"metrics.prom:1: unknown type "untyped" for "u": expected counter, gauge, histogram, gaugehistogram, summary, info, stateset or unknown ("untyped" is the text format's name for "unknown")"#
         ),
-        Case("# A comment\n# EOF\n", nil,
+        Case(
+            "# A comment\n# EOF\n", nil,
             "metrics.prom:1: unknown comment '# A': OpenMetrics allows only '# HELP', '# TYPE', '# UNIT' and '# EOF'"),
-        Case("a  1\n# EOF\n", nil,
-            #"metrics.prom:1: sample "a" has no value: expected a single space and a number after the name and labels, found a space"#),
-        Case("a{x=\"1\",} 1\n# EOF\n", nil,
+        Case(
+            "a  1\n# EOF\n", nil,
+            #"metrics.prom:1: sample "a" has no value: expected a single space and a number after the name and labels, found a space"#
+        ),
+        Case(
+            "a{x=\"1\",} 1\n# EOF\n", nil,
             "metrics.prom:1: ',' before '}': OpenMetrics does not allow a trailing comma in a label set"),
-        Case("a 1 1700000000123ms\n# EOF\n", nil,
+        Case(
+            "a 1 1700000000123ms\n# EOF\n", nil,
             #"metrics.prom:1: invalid timestamp "1700000000123ms" for "a": OpenMetrics wants seconds since the epoch, such as 1700000000 or 1700000000.123"#
         ),
-        Case("# TYPE a_seconds gauge\n# UNIT a_seconds bytes\n# EOF\n", nil,
+        Case(
+            "# TYPE a_seconds gauge\n# UNIT a_seconds bytes\n# EOF\n", nil,
             #"metrics.prom:2: the unit "bytes" does not match "a_seconds": a family with a unit ends its name with it ("a_seconds_bytes")"#
         ),
-        Case(#"# HELP a Say "hi"."# + "\n# EOF\n", nil,
+        Case(
+            #"# HELP a Say "hi"."# + "\n# EOF\n", nil,
             #"metrics.prom:1: unescaped '"' in the help text of "a": OpenMetrics writes it as \""#),
-        Case("# HELP a\n# EOF\n", nil,
-            "metrics.prom:1: '# HELP a' needs a space and <text> after the name (possibly empty, OpenMetrics requires the space)"),
-        Case("# TYPE g gauge\ng 1 # {trace=\"a\"} 1\n# EOF\n", nil,
+        Case(
+            "# HELP a\n# EOF\n", nil,
+            "metrics.prom:1: '# HELP a' needs a space and <text> after the name (possibly empty, OpenMetrics requires the space)"
+        ),
+        Case(
+            "# TYPE g gauge\ng 1 # {trace=\"a\"} 1\n# EOF\n", nil,
             #"metrics.prom:2: exemplar on "g": OpenMetrics allows exemplars only on counter '_total' and histogram '_bucket' samples"#
         ),
-        Case("a 1\n# EOF extra\n", .openMetrics,
+        Case(
+            "a 1 1700000000\r\n# EOF\n", .openMetrics,
+            #"metrics.prom:1: the line ends in a carriage return: the format uses '\n' line endings, not '\r\n'"#),
+        Case(
+            "a 1\n# EOF extra\n", .openMetrics,
             "metrics.prom:2: unexpected text after '# EOF': the last line is exactly '# EOF'"),
     ]
 
@@ -218,7 +248,10 @@ import Testing
 
     /// The error reads `SOURCE:LINE: reason` and carries the parts separately.
     @Test func errorParts() throws {
-        #expect(throws: ExpositionParseError(source: "ci/out.prom", line: 2, reason: "empty line: OpenMetrics does not allow blank lines")) {
+        #expect(
+            throws: ExpositionParseError(
+                source: "ci/out.prom", line: 2, reason: "empty line: OpenMetrics does not allow blank lines")
+        ) {
             try ExpositionParser.parse(Array("a 1\n\n# EOF\n".utf8), source: "ci/out.prom")
         }
     }

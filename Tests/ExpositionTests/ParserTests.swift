@@ -29,7 +29,8 @@ import Testing
                         Sample(name: "x", labels: Labels(["a": "1", "b": "2"]), value: 1.5),
                         Sample(name: "x", labels: .empty, value: -2, timestampMilliseconds: 1_700_000_000_123),
                     ]),
-                MetricFamily(name: "y", type: .untyped, help: "", samples: [Sample(name: "y", labels: .empty, value: 3)]),
+                MetricFamily(
+                    name: "y", type: .untyped, help: "", samples: [Sample(name: "y", labels: .empty, value: 3)]),
             ])
     }
 
@@ -44,7 +45,7 @@ import Testing
         let expected: [Double] = [
             1, -1, 1, 0, -0.0, 1.5, 0.5, 5, 1000, 0.001, -250, .infinity, .infinity, -.infinity, .infinity,
             .infinity, .nan, .nan, 1.2345678901234568e29, 0.1, .greatestFiniteMagnitude,
-            .leastNonzeroMagnitude, 9007199254740992,
+            .leastNonzeroMagnitude, 9_007_199_254_740_992,
         ]
         #expect(parsed.map(\.bitPattern) == expected.map(\.bitPattern))
     }
@@ -126,19 +127,26 @@ import Testing
                     name: "requests_total", labels: Labels(["code": "200"]), value: 10,
                     timestampMilliseconds: 1_700_000_000_500)
             ])
-        #expect(parsed.families.map(\.name) == ["requests_total", "build_info", "state", "queue", "mystery", "latency_seconds"])
+        #expect(
+            parsed.families.map(\.name) == [
+                "requests_total", "build_info", "state", "queue", "mystery", "latency_seconds",
+            ])
         #expect(parsed.families.map(\.type) == [.counter, .gauge, .gauge, .untyped, .untyped, .histogram])
         #expect(parsed.families[1].samples.map(\.name) == ["build_info"])
         #expect(parsed.families[3].samples.map(\.name) == ["queue_bucket", "queue_gcount", "queue_gsum"])
         #expect(parsed.families[5].unit == "seconds")
-        #expect(parsed.families[5].samples.map(\.name) == ["latency_seconds_bucket", "latency_seconds_bucket",
-            "latency_seconds_count", "latency_seconds_sum"])
+        #expect(
+            parsed.families[5].samples.map(\.name) == [
+                "latency_seconds_bucket", "latency_seconds_bucket",
+                "latency_seconds_count", "latency_seconds_sum",
+            ])
     }
 
     /// Same labels written in another order are the same series.
     @Test func labelOrderDoesNotMatter() throws {
         let parsed = try parse("x{b=\"1\",a=\"2\"} 1\nx{a=\"3\",b=\"1\"} 1\n")
-        #expect(parsed.families[0].samples.map(\.labels) == [Labels(["a": "2", "b": "1"]), Labels(["a": "3", "b": "1"])])
+        #expect(
+            parsed.families[0].samples.map(\.labels) == [Labels(["a": "2", "b": "1"]), Labels(["a": "3", "b": "1"])])
     }
 
     @Test func escapesInLabelsAndHelp() throws {
@@ -176,7 +184,9 @@ import Testing
         var weight = MetricFamily(name: "ipvs_weight", type: .gauge, help: "Weight.")
         for service in 0..<200 {
             for real in 0..<3 {
-                let labels = Labels(["service": "10.0.\(service / 256).\(service % 256):80", "real": "192.168.0.\(real)"])
+                let labels = Labels([
+                    "service": "10.0.\(service / 256).\(service % 256):80", "real": "192.168.0.\(real)",
+                ])
                 connections.add(labels, Double(service * 3 + real))
                 weight.add(labels, Double(real))
             }

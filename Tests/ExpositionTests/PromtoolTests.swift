@@ -1,7 +1,7 @@
 import Exposition
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The renderer's output checked by the real `promtool check metrics` (Debian's
 /// prometheus 2.42). That promtool reads stdin with the text 0.0.4 parser, for

@@ -81,7 +81,8 @@ import Testing
 
     @Test func valuesInEveryForm() {
         let rendered = String(
-            decoding: ExpositionRenderer.render([Fixtures.gaugeWithSpecialValues()], format: .prometheus), as: UTF8.self)
+            decoding: ExpositionRenderer.render([Fixtures.gaugeWithSpecialValues()], format: .prometheus), as: UTF8.self
+        )
         let values = rendered.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { $0.split(separator: " ")[1] }
         #expect(
             values == [
@@ -126,7 +127,8 @@ import Testing
     }
 
     @Test func familyNames() {
-        #expect(ExpositionRenderer.familyName(of: Fixtures.counter(), format: .openMetrics) == "ipvs_service_connections")
+        #expect(
+            ExpositionRenderer.familyName(of: Fixtures.counter(), format: .openMetrics) == "ipvs_service_connections")
         #expect(
             ExpositionRenderer.familyName(of: Fixtures.counter(), format: .prometheus)
                 == "ipvs_service_connections_total")
