@@ -20,6 +20,7 @@ struct HTTPResponseSummary: Sendable {
 
     /// A `text/plain` response whose body is `message` and a newline.
     static func text(_ status: HTTPResponseStatus, _ message: String) -> HTTPResponseSummary {
-        HTTPResponseSummary(status: status, contentType: "text/plain; charset=utf-8", body: Array((message + "\n").utf8))
+        HTTPResponseSummary(
+            status: status, contentType: "text/plain; charset=utf-8", body: Array((message + "\n").utf8))
     }
 }

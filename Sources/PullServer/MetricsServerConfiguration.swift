@@ -17,8 +17,14 @@ public struct MetricsServerConfiguration: Sendable, Hashable {
     /// How long ``MetricsServer/shutdown()`` lets running scrapes finish before it
     /// closes their connections.
     public var shutdownGracePeriod: Duration
-    /// Whether the scrape adds the server's own counters (`ipvs_push_scrape_requests_total`,
-    /// `ipvs_push_scrape_collections_total`) to the source's families.
+    /// Whether each scrape adds the server's own counters to the source's families:
+    ///
+    /// - `ipvs_push_scrape_requests_total{code}`: requests for the telemetry path answered,
+    ///   by HTTP status code (`200`; `503` when the collection did not finish within the
+    ///   scrape timeout; `405`). `200` and `503` exist from the start at 0. The scrape being
+    ///   served is not counted yet, nor are scrapes whose client went away first.
+    /// - `ipvs_push_scrape_collections_total`: collections started; fewer than the scrapes
+    ///   when concurrent scrapes shared one.
     public var exposesSelfMetrics: Bool
     /// The title of the landing page at `/`.
     public var landingPageTitle: String

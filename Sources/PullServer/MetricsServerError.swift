@@ -6,7 +6,8 @@ public enum MetricsServerError: Error, Sendable, Equatable, CustomStringConverti
     case invalidTelemetryPath(String)
     /// Binding the listen address failed; `reason` is the system's message.
     case bindFailed(address: String, reason: String)
-    /// ``MetricsServer/start()`` was called on a server that was already started or shut down.
+    /// ``MetricsServer/start()`` was called on a server that was already started, or that
+    /// was shut down (also while it was still binding).
     case alreadyStarted
 
     public var description: String {
@@ -18,7 +19,7 @@ public enum MetricsServerError: Error, Sendable, Equatable, CustomStringConverti
         case .bindFailed(let address, let reason):
             "cannot listen on \(address): \(reason); pick a free port or an address of this host"
         case .alreadyStarted:
-            "the metrics server was already started; create a new MetricsServer to serve again"
+            "this metrics server was already started or has been shut down; create a new MetricsServer to serve again"
         }
     }
 }

@@ -1,14 +1,7 @@
 import Exposition
 
-/// The pull server's own counters, served next to the source's families when
-/// ``MetricsServerConfiguration/exposesSelfMetrics`` is on:
-///
-/// - `ipvs_push_scrape_requests_total{code}` (counter): requests for the telemetry path
-///   answered, by HTTP status code (`200`, `503` when the collection did not finish within
-///   the scrape timeout, `405`). The scrape being served is not counted yet. Scrapes whose
-///   client went away before the answer are not counted.
-/// - `ipvs_push_scrape_collections_total` (counter): collections the server started. Fewer
-///   than the scrapes when concurrent scrapes shared one collection.
+/// The pull server's own counters, described on
+/// ``MetricsServerConfiguration/exposesSelfMetrics``.
 actor ScrapeStatistics {
     private var requestsByCode: [Int: Int] = [200: 0, 503: 0]
 

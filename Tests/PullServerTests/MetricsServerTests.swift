@@ -83,7 +83,10 @@ struct MetricsServerTests {
             // the start of the GET's response and break it.
             let headThenGet = try await Curl.run(
                 base + "/metrics",
-                ["-I", base + "/metrics", "--next", "-o", "/dev/null", "-w", "%{num_connects} %{http_code} %{size_download}"])
+                [
+                    "-I", base + "/metrics", "--next", "-o", "/dev/null", "-w",
+                    "%{num_connects} %{http_code} %{size_download}",
+                ])
             #expect(headThenGet.exitCode == 0)
             #expect(headThenGet.writeOut == "0 200 \(get.body.count)")
         }
@@ -120,17 +123,18 @@ struct MetricsServerTests {
         let custom = MetricsServerConfiguration(
             listenAddress: "127.0.0.1:0", telemetryPath: "/ipvs", exposesSelfMetrics: false)
         try await withServer(custom, source: StaticSource()) { _, base in
-            let response1 = try await Curl.run(base + "/ipvs")
-            #expect(response1.body == Data(ExpositionFormat.prometheus.expectedBody()))
-            let response2 = try await Curl.run(base + "/metrics")
-            #expect(response2.status == 404)
-            let response3 = try await Curl.run(base + "/")
-            #expect(response3.text.contains("href=\"/ipvs\""))
+            let customPath = try await Curl.run(base + "/ipvs")
+            #expect(customPath.body == Data(ExpositionFormat.prometheus.expectedBody()))
+            let defaultPath = try await Curl.run(base + "/metrics")
+            #expect(defaultPath.status == 404)
+            let landing = try await Curl.run(base + "/")
+            #expect(landing.text.contains("href=\"/ipvs\""))
         }
-        let root = MetricsServerConfiguration(listenAddress: "127.0.0.1:0", telemetryPath: "/", exposesSelfMetrics: false)
+        let root = MetricsServerConfiguration(
+            listenAddress: "127.0.0.1:0", telemetryPath: "/", exposesSelfMetrics: false)
         try await withServer(root, source: StaticSource()) { _, base in
-            let response4 = try await Curl.run(base + "/")
-            #expect(response4.body == Data(ExpositionFormat.prometheus.expectedBody()))
+            let rootMetrics = try await Curl.run(base + "/")
+            #expect(rootMetrics.body == Data(ExpositionFormat.prometheus.expectedBody()))
         }
     }
 
@@ -168,8 +172,8 @@ struct MetricsServerTests {
             #expect(bodies.filter { Array($0.body) == ExpositionFormat.prometheus.expectedBody() }.count == 3)
             #expect(bodies.filter { Array($0.body) == ExpositionFormat.openMetrics.expectedBody() }.count == 3)
 
-            let response5 = try await Curl.run(base + "/metrics")
-            #expect(response5.status == 200)
+            let later = try await Curl.run(base + "/metrics")
+            #expect(later.status == 200)
             #expect(await source.calls == 2)
         }
     }
@@ -218,7 +222,8 @@ struct MetricsServerTests {
             let first = try await Curl.run(base + "/metrics")
             #expect(first.status == 200)
             let expectedFirst = Fixture.families + Self.selfMetrics(requests: [200: 0, 503: 0], collections: 2)
-            #expect(first.text == String(decoding: ExpositionFormat.prometheus.expectedBody(expectedFirst), as: UTF8.self))
+            #expect(
+                first.text == String(decoding: ExpositionFormat.prometheus.expectedBody(expectedFirst), as: UTF8.self))
 
             let post = try await Curl.run(base + "/metrics", ["-X", "POST"])
             #expect(post.status == 405)
@@ -226,14 +231,16 @@ struct MetricsServerTests {
             let expectedSecond =
                 Fixture.families + Self.selfMetrics(requests: [200: 1, 405: 1, 503: 0], collections: 3)
             #expect(
-                second.text == String(decoding: ExpositionFormat.openMetrics.expectedBody(expectedSecond), as: UTF8.self))
+                second.text
+                    == String(decoding: ExpositionFormat.openMetrics.expectedBody(expectedSecond), as: UTF8.self))
         }
     }
 
     /// The server's own families as the documentation of `exposesSelfMetrics` describes them.
     private static func selfMetrics(requests: [Int: Int], collections: Int) -> [MetricFamily] {
         let requestSamples = requests.sorted { $0.key < $1.key }.map { code, count in
-            Sample(name: "ipvs_push_scrape_requests_total", labels: Labels(["code": String(code)]), value: Double(count))
+            Sample(
+                name: "ipvs_push_scrape_requests_total", labels: Labels(["code": String(code)]), value: Double(count))
         }
         return [
             MetricFamily(
@@ -242,7 +249,9 @@ struct MetricsServerTests {
             MetricFamily(
                 name: "ipvs_push_scrape_collections_total", type: .counter,
                 help: "Collections started for scrapes; concurrent scrapes share one.",
-                samples: [Sample(name: "ipvs_push_scrape_collections_total", labels: .empty, value: Double(collections))]),
+                samples: [
+                    Sample(name: "ipvs_push_scrape_collections_total", labels: .empty, value: Double(collections))
+                ]),
         ]
     }
 
@@ -290,8 +299,8 @@ struct MetricsServerTests {
         try await TestHTTP.waitUntilReady("http://127.0.0.1:\(port)/metrics", deadline: 10)
         running.cancel()
         try await running.value
-        let response6 = try await Curl.run("http://127.0.0.1:\(port)/metrics")
-        #expect(response6.exitCode == 7)
+        let afterCancel = try await Curl.run("http://127.0.0.1:\(port)/metrics")
+        #expect(afterCancel.exitCode == 7)
     }
 
     @Test(":port listens on every interface (IPv4 loopback included)")
@@ -301,11 +310,11 @@ struct MetricsServerTests {
             source: StaticSource())
         let port = try await server.start()
         #expect(port > 0)
-        let response7 = try await Curl.run("http://127.0.0.1:\(port)/metrics")
-        #expect(response7.status == 200)
+        let overIPv4 = try await Curl.run("http://127.0.0.1:\(port)/metrics")
+        #expect(overIPv4.status == 200)
         if Self.hasIPv6Loopback {
-            let response8 = try await Curl.run("http://[::1]:\(port)/metrics")
-            #expect(response8.status == 200)
+            let overIPv6 = try await Curl.run("http://[::1]:\(port)/metrics")
+            #expect(overIPv6.status == 200)
         }
         await server.shutdown()
     }
@@ -334,7 +343,8 @@ struct MetricsServerTests {
     }
 
     private static var hasIPv6Loopback: Bool {
-        (try? String(contentsOfFile: "/proc/net/if_inet6", encoding: .utf8))?.contains("00000000000000000000000000000001")
+        (try? String(contentsOfFile: "/proc/net/if_inet6", encoding: .utf8))?.contains(
+            "00000000000000000000000000000001")
             ?? false
     }
 }

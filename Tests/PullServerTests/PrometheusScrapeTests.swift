@@ -41,7 +41,8 @@ struct PrometheusScrapeTests {
             }
 
             // The server's own counters count earlier scrapes, so they pass 0 from the second on.
-            _ = try await waitForSeries(prometheus, query: "ipvs_push_scrape_requests_total{code=\"200\"} >= 1", count: 1)
+            _ = try await waitForSeries(
+                prometheus, query: "ipvs_push_scrape_requests_total{code=\"200\"} >= 1", count: 1)
             _ = try await waitForSeries(prometheus, query: "ipvs_push_scrape_collections_total >= 2", count: 1)
             let failed = try await instantQuery(prometheus, "ipvs_push_scrape_requests_total{code=\"503\"}")
             #expect(failed.map(\.value) == ["0"])
