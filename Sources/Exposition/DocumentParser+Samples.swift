@@ -187,7 +187,7 @@ extension DocumentParser {
                 if !family.sampleNames[position].claimed { try claim(position) }
                 return position
             }
-            if family.declared && isLikelyMember(start, count, of: family.name) {
+            if family.declared && family.kind.hasOwnSuffixes && isLikelyMember(start, count, of: family.name) {
                 let kindWord = family.kind.word(openMetrics: openMetrics)
                 var hint = ""
                 if !openMetrics && family.kind == .counter && text(start, count) == family.name + "_total" {

@@ -31,9 +31,11 @@
 /// - `# UNIT` becomes the family's `unit`.
 ///
 /// Samples with no `# HELP`/`# TYPE` of their own name form an untyped family named
-/// after them. A sample named like the current declared family plus a known suffix
-/// (`foo_count` after `# TYPE foo gauge`) that does not fit its type is an error rather
-/// than a new family, as it is almost always a mistake.
+/// after them. A sample named like the current counter, histogram or summary family plus
+/// a known suffix that does not fit its type (`foo_count` after `# TYPE foo counter`,
+/// `foo_total` after a text-format `# TYPE foo counter`) is an error rather than a new
+/// family, as it is almost always a mistake; after a gauge or untyped family such a
+/// sample starts a new untyped family, as Prometheus reads it.
 public enum ExpositionParser {
     /// Parses a whole document. Without `format`, the document is OpenMetrics when it
     /// has a `# EOF` line or a `# UNIT` line, and text 0.0.4 otherwise.

@@ -82,8 +82,18 @@ enum FamilyKind: Equatable {
         }
     }
 
-    /// Every suffix any kind uses; a sample named like a family plus one of these is
-    /// taken as meant for that family, so a mismatch is an error instead of silently
-    /// starting a new family.
+    /// Whether samples of this kind are told apart by suffixes (`_total`, `_bucket`, …),
+    /// so a sample named like the family with another known suffix is a mistake. For the
+    /// other kinds such a sample starts a family of its own, as Prometheus reads it.
+    var hasOwnSuffixes: Bool {
+        switch self {
+        case .counter, .histogram, .gaugeHistogram, .summary: true
+        case .gauge, .info, .stateset, .unknown: false
+        }
+    }
+
+    /// Every suffix any kind uses; a sample named like a counter, histogram or summary
+    /// family plus one of these is taken as meant for that family, so a mismatch is an
+    /// error instead of silently starting a new family.
     static let knownSuffixes = ["", "_total", "_created", "_bucket", "_count", "_sum", "_gcount", "_gsum", "_info"]
 }

@@ -142,6 +142,23 @@ import Testing
             ])
     }
 
+    /// After a gauge or untyped family, a sample with another name is a new family (as
+    /// Prometheus reads it), even with a suffix other types use; so an OpenMetrics
+    /// gaugehistogram, which the model keeps as one untyped family, can still be written
+    /// as text and read back.
+    @Test func otherNamesAfterGaugeOrUntypedStartNewFamilies() throws {
+        let parsed = try parse("# TYPE g gauge\ng 1\ng_count 2\n# TYPE u untyped\nu 1\nu_total 3\n")
+        #expect(parsed.families.map(\.name) == ["g", "g_count", "u", "u_total"])
+        #expect(parsed.families.map(\.type) == [.gauge, .untyped, .untyped, .untyped])
+
+        let gaugeHistogram = try parse(
+            "# TYPE q gaugehistogram\nq_bucket{le=\"+Inf\"} 3\nq_gcount 3\nq_gsum 7\n# EOF\n")
+        let text = ExpositionRenderer.render(gaugeHistogram.families, format: .prometheus)
+        let reread = try ExpositionParser.parse(text, source: "gaugehistogram.prom")
+        #expect(reread.families.map(\.name) == ["q", "q_bucket", "q_gcount", "q_gsum"])
+        #expect(reread.families.flatMap(\.samples) == gaugeHistogram.families[0].samples)
+    }
+
     /// Same labels written in another order are the same series.
     @Test func labelOrderDoesNotMatter() throws {
         let parsed = try parse("x{b=\"1\",a=\"2\"} 1\nx{a=\"3\",b=\"1\"} 1\n")
