@@ -156,7 +156,7 @@ struct MetricsServerTests {
 
     @Test("concurrent scrapes share one collection; a later scrape starts a new one")
     func singleFlight() async throws {
-        let source = StaticSource(delay: .milliseconds(1500))
+        let source = StaticSource(delay: .seconds(2))
         try await withServer(source: source) { _, base in
             let bodies = try await withThrowingTaskGroup(of: Curl.Response.self) { group in
                 for index in 0..<6 {
@@ -212,12 +212,13 @@ struct MetricsServerTests {
     @Test("self metrics count answered scrapes and collections, not scrapes whose client left")
     func selfMetricsAndDisconnect() async throws {
         let configuration = MetricsServerConfiguration(listenAddress: "127.0.0.1:0", exposesSelfMetrics: true)
-        let source = StaticSource(delay: .milliseconds(800))
+        let source = StaticSource(delay: .milliseconds(1500))
         try await withServer(configuration, source: source) { _, base in
             // The client gives up long before the collection ends.
-            let impatient = try await Curl.run(base + "/metrics", ["--max-time", "0.2"])
+            let impatient = try await Curl.run(base + "/metrics", ["--max-time", "0.5"])
             #expect(impatient.exitCode == 28)
-            try await Task.sleep(for: .seconds(1))
+            #expect(await source.calls == 1)
+            try await waitUntil("the abandoned collection's end") { await source.completed == 1 }
 
             let first = try await Curl.run(base + "/metrics")
             #expect(first.status == 200)
@@ -257,13 +258,14 @@ struct MetricsServerTests {
 
     @Test("shutdown lets a running scrape finish, then refuses connections")
     func gracefulShutdown() async throws {
+        let source = StaticSource(delay: .seconds(1))
         let server = MetricsServer(
             configuration: MetricsServerConfiguration(listenAddress: "127.0.0.1:0", exposesSelfMetrics: false),
-            source: StaticSource(delay: .seconds(1)))
+            source: source)
         let port = try await server.start()
         let base = "http://127.0.0.1:\(port)"
         let scrape = Task { try await Curl.run(base + "/metrics") }
-        try await Task.sleep(for: .milliseconds(300))
+        try await waitUntil("the scrape's collection") { await source.calls == 1 }
         await server.shutdown()
         let response = try await scrape.value
         #expect(response.status == 200)
@@ -275,13 +277,14 @@ struct MetricsServerTests {
 
     @Test("shutdown closes a scrape still waiting when the grace period ends")
     func shutdownGracePeriod() async throws {
+        let source = StaticSource(delay: .seconds(20))
         let server = MetricsServer(
             configuration: MetricsServerConfiguration(
                 listenAddress: "127.0.0.1:0", shutdownGracePeriod: .milliseconds(300), exposesSelfMetrics: false),
-            source: StaticSource(delay: .seconds(20)))
+            source: source)
         let port = try await server.start()
         let scrape = Task { try await Curl.run("http://127.0.0.1:\(port)/metrics") }
-        try await Task.sleep(for: .milliseconds(300))
+        try await waitUntil("the scrape's collection") { await source.calls == 1 }
         let clock = ContinuousClock()
         let start = clock.now
         await server.shutdown()

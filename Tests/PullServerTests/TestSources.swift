@@ -1,5 +1,6 @@
 import Exposition
 import PullServer
+import TestSupport
 
 /// The families the test sources serve: counters and gauges with labels that need
 /// escaping, an IPv6 address and a special value, as the collector will produce them.
@@ -35,6 +36,7 @@ actor StaticSource: MetricsSource {
     private let families: [MetricFamily]
     private let delay: Duration
     private(set) var calls = 0
+    private(set) var completed = 0
 
     init(_ families: [MetricFamily] = Fixture.families, delay: Duration = .zero) {
         self.families = families
@@ -44,6 +46,20 @@ actor StaticSource: MetricsSource {
     func collect() async -> [MetricFamily] {
         calls += 1
         if delay > .zero { try? await Task.sleep(for: delay) }
+        completed += 1
         return families
+    }
+}
+
+/// Polls `condition` every 20 ms until it holds, failing after `deadline`: for waiting on
+/// something the server does in the background without sleeping a guessed time.
+func waitUntil(
+    _ what: String, deadline: Duration = .seconds(10), _ condition: () async -> Bool
+) async throws {
+    let clock = ContinuousClock()
+    let end = clock.now + deadline
+    while !(await condition()) {
+        guard clock.now < end else { throw TestFailure("\(what) did not happen within \(deadline)") }
+        try await Task.sleep(for: .milliseconds(20))
     }
 }
