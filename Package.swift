@@ -67,13 +67,13 @@ let package = Package(
         .target(
             name: "Agent",
             dependencies: [
-                "Collector", "Exposition",
+                "Collector", "Exposition", "PullServer",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(
             name: "ipvs-push",
             dependencies: [
-                "Agent", "Collector", "Exposition",
+                "Agent", "Collector", "Exposition", "PullServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

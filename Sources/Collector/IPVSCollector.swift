@@ -12,6 +12,8 @@ public final class IPVSCollector: @unchecked Sendable {
     private let readers: [NamespaceReader]
     private let queue = DispatchQueue(label: "ipvs-push.collector")
     private let logger: Logger
+    /// The last error of each namespace, so a lasting failure is logged once, not per collection.
+    private var lastErrors: [String: CollectorError] = [:]
 
     public init(namespaces: [String], logger: Logger) {
         self.namespaces = namespaces
@@ -53,12 +55,20 @@ public final class IPVSCollector: @unchecked Sendable {
             let result = Result { () throws(CollectorError) in try reader.read() }
             let elapsed = ContinuousClock.now - start
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let namespace = reader.namespace
             switch result {
             case .success(let snapshot):
-                logger.debug(
-                    "collected", metadata: ["namespace": "\(reader.namespace)", "services": "\(snapshot.services.count)"])
+                if lastErrors.removeValue(forKey: namespace) != nil {
+                    logger.info("namespace readable again", metadata: ["namespace": "\(namespace)"])
+                }
+                logger.debug("collected", metadata: ["namespace": "\(namespace)", "services": "\(snapshot.services.count)"])
             case .failure(let error):
-                logger.warning("collection failed", metadata: ["namespace": "\(reader.namespace)", "error": "\(error)"])
+                if lastErrors[namespace] != error {
+                    logger.warning("collection failed", metadata: ["namespace": "\(namespace)", "error": "\(error)"])
+                } else {
+                    logger.debug("collection still failing", metadata: ["namespace": "\(namespace)"])
+                }
+                lastErrors[namespace] = error
             }
             return NamespaceCollection(namespace: reader.namespace, result: result, durationSeconds: seconds)
         }
