@@ -65,6 +65,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(
+            name: "RemoteWrite",
+            dependencies: [
+                "HTTPTransport", "Exposition", "CSnappy",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(
             name: "Agent",
             dependencies: [
                 "Collector", "Exposition", "PullServer",
@@ -85,6 +91,7 @@ let package = Package(
         .testTarget(name: "PullServerTests", dependencies: ["PullServer", "Exposition", "TestSupport"]),
         .testTarget(name: "HTTPTransportTests", dependencies: ["HTTPTransport", "TestSupport"]),
         .testTarget(name: "PushGatewayTests", dependencies: ["PushGateway", "HTTPTransport", "Exposition", "TestSupport"]),
+        .testTarget(name: "RemoteWriteTests", dependencies: ["RemoteWrite", "HTTPTransport", "Exposition", "TestSupport"]),
         .testTarget(name: "LabTests", dependencies: ["Exposition", "TestSupport"]),
     ]
 )
