@@ -73,13 +73,13 @@ let package = Package(
         .target(
             name: "Agent",
             dependencies: [
-                "Collector", "Exposition", "PullServer",
+                "Collector", "Exposition", "PullServer", "PushGateway", "HTTPTransport",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(
             name: "ipvs-push",
             dependencies: [
-                "Agent", "Collector", "Exposition", "PullServer",
+                "Agent", "Collector", "Exposition", "PullServer", "PushGateway", "HTTPTransport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

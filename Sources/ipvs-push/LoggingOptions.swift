@@ -3,7 +3,7 @@ import Logging
 
 /// Log level for every subcommand; logs go to standard error.
 struct LoggingOptions: ParsableArguments {
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (default: info; error for dump).")
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (default: info; error for dump, once and send).")
     var logLevel: Logger.Level?
 
     /// Sets up swift-log once for the process and returns the root logger. A command

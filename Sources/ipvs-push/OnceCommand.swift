@@ -1,0 +1,50 @@
+import Agent
+import ArgumentParser
+import Collector
+import Exposition
+
+/// `ipvs-push once`: collect and push one time, with an exit code that tells what happened.
+struct OnceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "once",
+        abstract: "Collect IPVS once and push it, then exit.",
+        discussion: """
+            Each namespace is pushed as its own group (grouping label `namespace`). Exit codes: \
+            0 every push accepted; 69 a namespace could not be read (the others were pushed); \
+            75 the receiver was unreachable after retries; 76 the receiver rejected the push \
+            (its answer is shown); 78 invalid configuration.
+            """)
+
+    @OptionGroup var pushgateway: PushGatewayOptions
+    @OptionGroup var transport: TransportOptions
+    @OptionGroup var collection: CollectionOptions
+    @OptionGroup var logging: LoggingOptions
+
+    func validate() throws {
+        guard pushgateway.url != nil else { throw ValidationError("nothing to push to: give --pushgateway URL") }
+    }
+
+    func run() async throws {
+        let logger = logging.bootstrap(defaultLevel: .error)
+        let sink: PushGatewaySink?
+        do {
+            sink = try pushgateway.makeSink(transport: transport, logger: logger)
+        } catch {
+            StandardStreams.error("\(error)")
+            throw ExitStatus.configuration
+        }
+        let collector = IPVSCollector(namespaces: collection.namespaces, logger: logger)
+        let collections = await collector.collect()
+        var exitCode: ExitCode?
+        for case .failure(let error) in collections.map(\.result) {
+            StandardStreams.error("\(error)")
+            exitCode = ExitStatus.collectionFailed
+        }
+        let families = IPVSMetrics.families(collections, options: collection.metricOptions)
+        if let sink {
+            let outcomes = await sink.pushByNamespace(families)
+            if let pushCode = PushOutcomes.report(outcomes) { exitCode = PushOutcomes.more(exitCode, pushCode) }
+        }
+        if let exitCode { throw exitCode }
+    }
+}
