@@ -33,6 +33,12 @@ let package = Package(
         .systemLibrary(name: "CSnappy", path: "Sources/CDeps/CSnappy", providers: [.apt(["libsnappy-dev"])]),
         .systemLibrary(name: "CNamespace", path: "Sources/CDeps/CNamespace"),
         .systemLibrary(name: "CZlib", path: "Sources/CDeps/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // protobuf-c code generated from Proto/*.proto by Proto/generate.sh (committed).
+        .target(
+            name: "CRemoteWriteProto", path: "Proto",
+            exclude: ["generate.sh", "remote_write_v1.proto", "remote_write_v2.proto"],
+            sources: ["src"], publicHeadersPath: "include",
+            linkerSettings: [.linkedLibrary("protobuf-c")]),
 
         // MARK: Modules
         .target(name: "Exposition"),
@@ -67,7 +73,7 @@ let package = Package(
         .target(
             name: "RemoteWrite",
             dependencies: [
-                "HTTPTransport", "Exposition", "CSnappy",
+                "HTTPTransport", "Exposition", "CSnappy", "CZlib", "CRemoteWriteProto",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(
