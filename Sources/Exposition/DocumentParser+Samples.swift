@@ -184,7 +184,7 @@ extension DocumentParser {
                     name.count == count && memcmp(name.baseAddress!, bytes + start, count) == 0
                 }
                 guard same else { continue }
-                if !family.sampleNames[position].claimed { try claim(position) }
+                if !family.namesClaimed { try claimNames(line: line) }
                 return position
             }
             if family.declared && family.kind.hasOwnSuffixes && isLikelyMember(start, count, of: family.name) {
@@ -209,21 +209,27 @@ extension DocumentParser {
                     + "\(ended.firstLine)): keep all lines of a metric family together")
         }
         startFamily(OpenFamily(name: name, firstLine: line, openMetrics: openMetrics, declared: false))
-        try claim(0)
+        try claimNames(line: line)
         return 0
     }
 
-    /// Records that the family uses this sample name, rejecting a name another family
-    /// already used (a family split in two, or two families whose series would clash).
-    private mutating func claim(_ position: Int) throws(ExpositionParseError) {
-        let sampleName = family.sampleNames[position].name
-        if let owner = sampleOwners[sampleName], owner.family != family.name {
-            throw failure(
-                "sample name \"\(sampleName)\" was already used by the family \"\(owner.family)\" (line \(owner.line)): "
-                    + "keep all lines of a metric family together and give every family its own names")
+    /// Enters every sample name the current family has (used or not, so a counter's
+    /// `_total` is reserved even without samples) in the owner table, rejecting a name
+    /// another family has: a family split in two, or two families whose series or model
+    /// names would clash. `line` is where an error is reported and what later messages
+    /// name as this family's line.
+    mutating func claimNames(line errorLine: Int) throws(ExpositionParseError) {
+        for entry in family.sampleNames {
+            if let owner = sampleOwners[entry.name], owner.family != family.name {
+                throw ExpositionParseError(
+                    source: source, line: errorLine,
+                    reason: "sample name \"\(entry.name)\" is already used by the family \"\(owner.family)\" "
+                        + "(line \(owner.line)): keep all lines of a metric family together and give every family "
+                        + "its own names")
+            }
         }
-        sampleOwners[sampleName] = (family.name, line)
-        family.sampleNames[position].claimed = true
+        for entry in family.sampleNames { sampleOwners[entry.name] = (family.name, errorLine) }
+        family.namesClaimed = true
     }
 
     /// Whether the name is the family's name or the family's name plus a suffix some

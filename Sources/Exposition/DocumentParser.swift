@@ -291,7 +291,6 @@ struct DocumentParser {
             index += 1
         }
         let count = index - start
-        if count > 0 && bytes[index - 1] == UInt8(ascii: "\r") && !openMetrics { throw carriageReturn() }
         try checkUTF8(start, count, what: "the help text of \"\(name)\"")
         guard escaped else { return text(start, count) }
         return unescape(start, count)
@@ -364,6 +363,7 @@ struct DocumentParser {
     /// and adds it to the result.
     mutating func endFamily() throws(ExpositionParseError) {
         guard hasFamily else { return }
+        if !family.namesClaimed { try claimNames(line: family.typeLine ?? family.firstLine) }
         hasFamily = false
         if let missing = family.bucketGroups.filter({ !$0.value.hasInfinity }).min(by: { $0.value.line < $1.value.line }
         ) {

@@ -11,7 +11,8 @@
 /// Timestamps are integer milliseconds in the text format and seconds in OpenMetrics.
 ///
 /// The caller gives every family a distinct, valid name and valid label names; the
-/// renderer escapes help text and label values but does not check names.
+/// renderer escapes help text and label values but does not check names. (Readers of the
+/// text format drop blanks at the start of help text; it has no escape for them.)
 ///
 /// Rendering appends bytes to the buffer, with each family's name bytes prepared once,
 /// so large sets (hundreds of thousands of samples) render without a string per sample.

@@ -8,8 +8,6 @@ struct OpenFamily {
         /// The name the model sample gets (shares storage with the family name when equal).
         var name: String
         var role: SampleRole
-        /// Whether this name has been claimed for the family in the parser's owner table.
-        var claimed = false
     }
 
     /// A histogram series (labels without `le`) and whether it had a `+Inf` bucket.
@@ -36,6 +34,9 @@ struct OpenFamily {
     var samples: [Sample] = []
     /// Sample lines read, including dropped `_created` ones.
     var sampleLines = 0
+    /// Whether the family's sample names are entered in the parser's owner table (at its
+    /// first sample, or when it ends without samples).
+    var namesClaimed = false
     var bucketGroups: [Labels: BucketGroup] = [:]
 
     init(name: String, firstLine: Int, openMetrics: Bool, declared: Bool) {

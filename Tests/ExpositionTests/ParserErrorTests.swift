@@ -89,8 +89,8 @@ import Testing
         ),
         Case(
             "# TYPE h histogram\nh_bucket{le=\"+Inf\"} 1\nh_sum 1\nh_count 1\nother 1\nh_sum{a=\"b\"} 2\n", nil,
-            #"metrics.prom:6: sample name "h_sum" was already used by the family "h" (line 3): keep all lines of a metric family together and give every family its own names"#
-        ),
+            "metrics.prom:6: sample name \"h_sum\" is already used by the family \"h\" (line 2): keep all lines of a "
+                + "metric family together and give every family its own names"),
         Case(
             "# TYPE x gaugeish\n", nil,
             #"metrics.prom:1: unknown type "gaugeish" for "x": expected counter, gauge, histogram, summary or untyped"#),
@@ -174,6 +174,15 @@ import Testing
         Case(
             "a 1\n\nb 1\n# EOF\n", nil,
             "metrics.prom:2: empty line: OpenMetrics does not allow blank lines"),
+        // A counter without samples still owns its `_total` name (its model family name).
+        Case(
+            "# TYPE c counter\n# UNIT c_seconds seconds\nc_total 1\n# EOF\n", nil,
+            "metrics.prom:3: sample name \"c_total\" is already used by the family \"c\" (line 1): keep all lines "
+                + "of a metric family together and give every family its own names"),
+        Case(
+            "# TYPE x_total gauge\n# TYPE x counter\nx_total 1\n# EOF\n", nil,
+            "metrics.prom:3: sample name \"x_total\" is already used by the family \"x_total\" (line 1): keep all "
+                + "lines of a metric family together and give every family its own names"),
         Case(
             "# TYPE c counter\nc 1\n# EOF\n", nil,
             #"metrics.prom:2: sample "c" does not belong to the counter family "c" (line 1): its samples are named "c_total""#
