@@ -1,0 +1,261 @@
+import Dispatch
+import Foundation
+import Logging
+
+/// The queue of one remote-write URL: one first-in first-out ``ShardLog`` per shard,
+/// on disk under a directory or in memory, bounded in bytes.
+///
+/// Batches leave only when acknowledged or dropped, so an outage of any length and a
+/// restart (even after SIGKILL) lose nothing while the bound holds; at the bound the
+/// oldest batches of the whole queue go first. All file work runs on one serial
+/// dispatch queue, never on the Swift concurrency pool.
+final class BatchQueue: @unchecked Sendable {
+    let shardCount: Int
+    let maxBytes: Int
+    let directory: String?
+    private let logger: Logger
+    private let io: DispatchQueue
+    // Touched only on `io`.
+    private var shards: [ShardLog]
+    private var nextSequence: UInt64
+    private var closed = false
+    // Read from anywhere.
+    private let lock = NSLock()
+    private var published = QueueSnapshot()
+    private var droppedForSpace: [RemoteWriteProtocol: Int] = [:]
+    private var droppedForWriteErrors: [RemoteWriteProtocol: Int] = [:]
+
+    /// Opens the queue. With a directory, shard logs are `shard-NNN` subdirectories;
+    /// existing ones are replayed, and when they still hold batches written with a
+    /// different shard count, that count stays until they are drained (moving a series
+    /// to another shard could send its samples out of order).
+    init(
+        directory: String?, shardCount requested: Int, maxBytes: Int, segmentBytes: Int, sync: QueueSyncPolicy,
+        logger: Logger
+    ) throws(RemoteWriteError) {
+        self.directory = directory
+        self.maxBytes = maxBytes
+        self.logger = logger
+        io = DispatchQueue(label: "ipvs-push.remote-write.queue")
+        guard let directory else {
+            shardCount = requested
+            shards = (0..<requested).map { _ in ShardLog(logger: logger) }
+            nextSequence = 1
+            publish()
+            return
+        }
+        try QueueFiles.makeDirectory(directory)
+        var existing: [Int: ShardLog] = [:]
+        for name in try QueueFiles.list(directory) where name.hasPrefix("shard-") {
+            guard let index = Int(name.dropFirst(6)), index >= 0, index < 4096 else { continue }
+            existing[index] = try ShardLog(
+                directory: Self.shardPath(directory, index), segmentBytes: segmentBytes, sync: sync, logger: logger)
+        }
+        let existingCount = (existing.keys.max() ?? -1) + 1
+        var count = requested
+        if existingCount != requested, existing.values.contains(where: { !$0.isEmpty }) {
+            count = existingCount
+            logger.warning(
+                "remote-write queue was written with \(existingCount) shards and still holds batches; keeping \(existingCount) shards until it has been drained (\(requested) after a restart)",
+                metadata: ["queue.directory": "\(directory)"])
+        }
+        for (index, log) in existing where index >= count {
+            log.close()
+            try Self.removeShardDirectory(Self.shardPath(directory, index))
+            existing[index] = nil
+        }
+        var shards: [ShardLog] = []
+        for index in 0..<count {
+            if let log = existing[index] {
+                shards.append(log)
+            } else {
+                shards.append(
+                    try ShardLog(
+                        directory: Self.shardPath(directory, index), segmentBytes: segmentBytes, sync: sync,
+                        logger: logger))
+            }
+        }
+        self.shards = shards
+        shardCount = count
+        nextSequence = (shards.map(\.maxSequence).max() ?? 0) + 1
+        let replayed = shards.reduce(0) { $0 + $1.count }
+        if replayed > 0 {
+            logger.info(
+                "remote-write queue replayed from disk",
+                metadata: [
+                    "queue.directory": "\(directory)", "queue.batches": "\(replayed)",
+                    "queue.bytes": "\(shards.reduce(0) { $0 + $1.bytes })",
+                ])
+        }
+        publish()
+    }
+
+    private static func shardPath(_ directory: String, _ index: Int) -> String {
+        let digits = String(index)
+        return directory + "/shard-" + String(repeating: "0", count: max(0, 3 - digits.count)) + digits
+    }
+
+    private static func removeShardDirectory(_ path: String) throws(RemoteWriteError) {
+        for name in try QueueFiles.list(path) { try QueueFiles.remove(path + "/" + name) }
+        try QueueFiles.removeDirectory(path)
+    }
+
+    // MARK: Operations (async, on the I/O queue)
+
+    /// Appends the batches of one collection, dropping the oldest batches of the queue
+    /// (or, when a batch alone exceeds the bound, that batch) to stay within
+    /// `maxBytes`. Batches that cannot be written are counted and the error rethrown
+    /// after the other shards were written.
+    func append(_ batches: [EncodedBatch]) async throws(RemoteWriteError) {
+        try await onIOQueue { () throws(RemoteWriteError) in try self.appendNow(batches) }
+    }
+
+    /// The oldest batch of `shard`, nil when the shard is empty. A damaged record is
+    /// dropped (and counted) and the next one returned.
+    func head(shard: Int) async throws(RemoteWriteError) -> QueuedBatch? {
+        try await onIOQueue { () throws(RemoteWriteError) in try self.headNow(shard: shard) }
+    }
+
+    /// Removes the batch `sequence` of `shard` after the receiver acknowledged it or it
+    /// was given up; false when it had been dropped meanwhile.
+    @discardableResult
+    func remove(shard: Int, sequence: UInt64) async throws(RemoteWriteError) -> Bool {
+        try await onIOQueue { () throws(RemoteWriteError) in
+            guard let first = self.shards[shard].first, first.sequence == sequence else { return false }
+            defer { self.publish() }
+            try self.shards[shard].removeFirst()
+            return true
+        }
+    }
+
+    /// Syncs and closes the files; the queue is unusable afterwards.
+    func close() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            io.async {
+                if !self.closed {
+                    for shard in self.shards { shard.close() }
+                    self.closed = true
+                }
+                continuation.resume()
+            }
+        }
+    }
+
+    // MARK: Observation (synchronous, from anywhere)
+
+    var snapshot: QueueSnapshot { lock.withLock { published } }
+
+    /// Whether batch `sequence` of `shard` is still queued.
+    func contains(shard: Int, sequence: UInt64) -> Bool {
+        lock.withLock {
+            guard let head = published.heads[shard] else { return false }
+            return sequence >= head
+        }
+    }
+
+    // MARK: Implementation (on the I/O queue)
+
+    private func onIOQueue<T: Sendable>(_ body: @escaping @Sendable () throws(RemoteWriteError) -> T)
+        async throws(RemoteWriteError) -> T
+    {
+        let result: Result<T, RemoteWriteError> = await withCheckedContinuation { continuation in
+            io.async {
+                guard !self.closed else {
+                    continuation.resume(returning: .failure(.queue(operation: "use", path: self.directory ?? "(memory)", errno: EBADF)))
+                    return
+                }
+                continuation.resume(returning: Result(catching: body))
+            }
+        }
+        return try result.get()
+    }
+
+    private func appendNow(_ batches: [EncodedBatch]) throws(RemoteWriteError) {
+        defer { publish() }
+        var incoming = batches.filter { batch in
+            let size = QueueRecord.headerSize + batch.payload.count
+            if size > maxBytes {
+                countDropped(batch.protocolVersion, batch.sampleCount, forSpace: true)
+                logger.warning(
+                    "remote-write batch larger than the whole queue bound; dropped",
+                    metadata: ["queue.batch_bytes": "\(size)", "queue.max_bytes": "\(maxBytes)"])
+                return false
+            }
+            return true
+        }
+        var total = shards.reduce(0) { $0 + $1.bytes } + incoming.reduce(0) { $0 + QueueRecord.headerSize + $1.payload.count }
+        var droppedBatches = 0
+        while total > maxBytes {
+            let oldest = shards.indices.filter { !shards[$0].isEmpty }.min { shards[$0].first!.sequence < shards[$1].first!.sequence }
+            if let oldest, let entry = try shards[oldest].removeFirst() {
+                total -= entry.recordLength
+                countDropped(entry.protocolVersion, entry.sampleCount, forSpace: true)
+            } else {
+                let batch = incoming.removeFirst()
+                total -= QueueRecord.headerSize + batch.payload.count
+                countDropped(batch.protocolVersion, batch.sampleCount, forSpace: true)
+            }
+            droppedBatches += 1
+        }
+        if droppedBatches > 0 {
+            logger.warning(
+                "remote-write queue full; dropped the oldest batches",
+                metadata: ["queue.dropped_batches": "\(droppedBatches)", "queue.max_bytes": "\(maxBytes)"])
+        }
+        var perShard: [[(sequence: UInt64, batch: EncodedBatch)]] = Array(repeating: [], count: shardCount)
+        for batch in incoming {
+            perShard[batch.shard % shardCount].append((nextSequence, batch))
+            nextSequence += 1
+        }
+        var firstError: RemoteWriteError?
+        for (shard, records) in perShard.enumerated() where !records.isEmpty {
+            do {
+                try shards[shard].append(records)
+            } catch {
+                for record in records where !shards[shard].contains(sequence: record.sequence) {
+                    countDropped(record.batch.protocolVersion, record.batch.sampleCount, forSpace: false)
+                }
+                firstError = firstError ?? error
+            }
+        }
+        if let firstError { throw firstError }
+    }
+
+    private func headNow(shard: Int) throws(RemoteWriteError) -> QueuedBatch? {
+        defer { publish() }
+        while let entry = shards[shard].first {
+            if let payload = try shards[shard].payload(of: entry) {
+                return QueuedBatch(
+                    shard: shard, sequence: entry.sequence, protocolVersion: entry.protocolVersion,
+                    sampleCount: entry.sampleCount, payload: payload)
+            }
+            try shards[shard].removeFirst()
+        }
+        return nil
+    }
+
+    private func countDropped(_ protocolVersion: RemoteWriteProtocol, _ samples: Int, forSpace: Bool) {
+        lock.withLock {
+            if forSpace {
+                droppedForSpace[protocolVersion, default: 0] += samples
+            } else {
+                droppedForWriteErrors[protocolVersion, default: 0] += samples
+            }
+        }
+    }
+
+    private func publish() {
+        var snapshot = QueueSnapshot()
+        for shard in shards {
+            snapshot.batches += shard.count
+            snapshot.bytes += shard.bytes
+            snapshot.heads.append(shard.first?.sequence)
+            snapshot.corruptRecords += shard.corruptRecords
+        }
+        lock.withLock {
+            snapshot.droppedForSpace = droppedForSpace
+            snapshot.droppedForWriteErrors = droppedForWriteErrors
+            published = snapshot
+        }
+    }
+}

@@ -1,0 +1,181 @@
+import Exposition
+
+/// Turns collections of metric families into compressed remote-write batches.
+///
+/// It keeps the series of the previous collections: a series seen before reuses its
+/// interned label set and shard, a series missing from this collection gets one
+/// staleness marker and is forgotten, a series met twice in one collection or with a
+/// timestamp not after its last one is dropped (a receiver would reject the whole
+/// request for it). Not thread-safe: the sender calls it under a lock.
+final class CollectionEncoder {
+    let shardCount: Int
+    let maxSamplesPerSend: Int
+    private let externalLabels: [Label]
+    private var strings = StringInterner()
+    private var series: [SeriesKey: SeriesEntry] = [:]
+    private var families: [String: (family: MetricFamily, metadata: FamilyMetadata)] = [:]
+    private var cycle: UInt64 = 0
+    private var pending: [[PendingSample]]
+    private var removedSinceCompaction = 0
+    private let v1 = WriteRequestV1Encoder()
+    private let v2 = WriteRequestV2Encoder()
+    private let compressed = Arena<UInt8>(capacity: 64 * 1024)
+
+    init(externalLabels: Labels, shardCount: Int, maxSamplesPerSend: Int) {
+        self.externalLabels = externalLabels.pairs.filter { !$0.name.isEmpty && !$0.value.isEmpty }
+        self.shardCount = shardCount
+        self.maxSamplesPerSend = maxSamplesPerSend
+        pending = Array(repeating: [], count: shardCount)
+    }
+
+    /// How many series the encoder currently tracks.
+    var seriesCount: Int { series.count }
+
+    /// Encodes one collection taken at `timestamp` (milliseconds since the epoch; a
+    /// sample's own timestamp takes precedence).
+    func encode(_ collection: [MetricFamily], timestamp: Int64, protocolVersion: RemoteWriteProtocol)
+        throws(RemoteWriteError) -> EncodedCollection
+    {
+        cycle += 1
+        for shard in pending.indices { pending[shard].removeAll(keepingCapacity: true) }
+        var result = EncodedCollection()
+
+        for family in collection {
+            let metadata = metadata(for: family)
+            for sample in family.samples {
+                guard !sample.name.isEmpty else {
+                    result.dropped[.invalidSeries, default: 0] += 1
+                    continue
+                }
+                let key = SeriesKey(name: sample.name, labels: sample.labels)
+                let entry: SeriesEntry
+                if let known = series[key] {
+                    entry = known
+                    if entry.lastSeenCycle == cycle {
+                        result.dropped[.duplicateSeries, default: 0] += 1
+                        continue
+                    }
+                } else {
+                    entry = makeEntry(key, metadata: metadata)
+                    series[key] = entry
+                }
+                entry.lastSeenCycle = cycle
+                entry.metadata = metadata
+                let sampleTimestamp = sample.timestampMilliseconds ?? timestamp
+                guard sampleTimestamp > entry.lastTimestamp else {
+                    result.dropped[.outOfOrder, default: 0] += 1
+                    continue
+                }
+                entry.lastTimestamp = sampleTimestamp
+                pending[entry.shard].append(PendingSample(series: entry, value: sample.value, timestamp: sampleTimestamp))
+                result.samples += 1
+            }
+        }
+
+        var vanished: [SeriesKey] = []
+        for (key, entry) in series where entry.lastSeenCycle != cycle {
+            vanished.append(key)
+            let markerTimestamp = max(timestamp, entry.lastTimestamp &+ 1)
+            pending[entry.shard].append(PendingSample(series: entry, value: StaleMarker.value, timestamp: markerTimestamp))
+            result.staleMarkers += 1
+        }
+        for key in vanished { series.removeValue(forKey: key) }
+        removedSinceCompaction += vanished.count
+
+        for shard in pending.indices {
+            var start = pending[shard].startIndex
+            while start < pending[shard].endIndex {
+                let end = min(start + maxSamplesPerSend, pending[shard].endIndex)
+                let payload = try encodeBatch(pending[shard][start..<end], protocolVersion: protocolVersion)
+                result.batches.append(
+                    EncodedBatch(shard: shard, protocolVersion: protocolVersion, sampleCount: end - start, payload: payload))
+                start = end
+            }
+            pending[shard].removeAll(keepingCapacity: true)
+        }
+        compactIfWorthIt()
+        return result
+    }
+
+    private func encodeBatch(_ batch: ArraySlice<PendingSample>, protocolVersion: RemoteWriteProtocol)
+        throws(RemoteWriteError) -> [UInt8]
+    {
+        let compressed = compressed
+        let strings = strings
+        do {
+            switch protocolVersion {
+            case .v1:
+                return try v1.encode(batch, strings: strings) { bytes in
+                    try Snappy.compress(bytes.baseAddress!, count: bytes.count, output: compressed)
+                }
+            case .v2:
+                return try v2.encode(batch, strings: strings) { bytes in
+                    try Snappy.compress(bytes.baseAddress!, count: bytes.count, output: compressed)
+                }
+            }
+        } catch let error as RemoteWriteError {
+            throw error
+        } catch {
+            throw .encoding("\(error)")
+        }
+    }
+
+    private func metadata(for family: MetricFamily) -> FamilyMetadata {
+        if let cached = families[family.name], cached.family.type == family.type, cached.family.help == family.help,
+            cached.family.unit == family.unit
+        {
+            return cached.metadata
+        }
+        let metadata = FamilyMetadata(
+            type: family.type, nameID: strings.intern(family.name), helpID: strings.intern(family.help),
+            unitID: strings.intern(family.unit ?? ""))
+        var stored = family
+        stored.samples = []
+        families[family.name] = (stored, metadata)
+        return metadata
+    }
+
+    private func makeEntry(_ key: SeriesKey, metadata: FamilyMetadata) -> SeriesEntry {
+        let labels = Self.fullLabelSet(name: key.name, labels: key.labels, external: externalLabels)
+        var ids: [UInt32] = []
+        ids.reserveCapacity(labels.count * 2)
+        for label in labels {
+            ids.append(strings.intern(label.name))
+            ids.append(strings.intern(label.value))
+        }
+        let shard = Int(ShardHash.hash(labels) % UInt64(shardCount))
+        return SeriesEntry(labelIDs: ids, shard: shard, metadata: metadata)
+    }
+
+    /// The labels a series is sent with: `__name__`, the sample's labels without empty
+    /// names or values, the external labels the sample does not have; sorted bytewise.
+    static func fullLabelSet(name: String, labels: Labels, external: [Label]) -> [(name: String, value: String)] {
+        var result: [(name: String, value: String)] = [("__name__", name)]
+        result.reserveCapacity(labels.count + external.count + 1)
+        for label in labels where !label.name.isEmpty && !label.value.isEmpty && label.name != "__name__" {
+            result.append((label.name, label.value))
+        }
+        for label in external where labels[label.name] == nil {
+            result.append((label.name, label.value))
+        }
+        result.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        return result
+    }
+
+    /// Rebuilds the interner from the live series once many series have gone, so that
+    /// strings of removed services do not pile up forever.
+    private func compactIfWorthIt() {
+        guard removedSinceCompaction > 1024, removedSinceCompaction > series.count / 2 else { return }
+        let old = strings
+        let fresh = StringInterner()
+        for entry in series.values {
+            entry.labelIDs = entry.labelIDs.map { fresh.intern(old.string($0)) }
+            entry.metadata.nameID = fresh.intern(old.string(entry.metadata.nameID))
+            entry.metadata.helpID = fresh.intern(old.string(entry.metadata.helpID))
+            entry.metadata.unitID = fresh.intern(old.string(entry.metadata.unitID))
+        }
+        strings = fresh
+        families.removeAll()
+        removedSinceCompaction = 0
+    }
+}

@@ -1,0 +1,109 @@
+import Exposition
+import HTTPTransport
+
+/// Everything about one remote-write destination: where, which protocol, how much per
+/// request, how to retry, and where its queue lives.
+public struct RemoteWriteConfiguration: Sendable {
+    /// The receiver's write endpoint, such as `http://prometheus:9090/api/v1/write`,
+    /// `http://victoria:8428/api/v1/write` or `https://mimir/api/v1/push`. It may carry
+    /// `user:password@`; logs, errors and metrics never show that part.
+    public var url: String
+    /// A short name for logs; the URL (without credentials) when nil.
+    public var name: String?
+    /// The protocol to start with; 2.0 falls back to 1.0 when the receiver needs it.
+    public var protocolVersion: RemoteWriteProtocol
+    /// Sent as `X-Scope-OrgID` (Grafana Mimir, Cortex, Loki-style multi-tenancy).
+    public var tenant: String?
+    /// The most samples in one request (Prometheus' `max_samples_per_send`).
+    public var maxSamplesPerSend: Int
+    /// The wait before the first retry; it doubles up to `maxBackoff`.
+    public var minBackoff: Duration
+    public var maxBackoff: Duration
+    /// Whether 429 Too Many Requests is retried (true) or the batch dropped (false).
+    public var retryOn429: Bool
+    /// Labels added to every series that does not have a label of that name already
+    /// (Prometheus' `external_labels`). Empty values are ignored.
+    public var externalLabels: Labels
+    /// Where batches wait for the receiver, surviving outages and restarts. Each URL
+    /// gets a subdirectory of its own. When nil the queue lives in memory: an outage
+    /// loses nothing while the agent runs, a restart loses what was queued.
+    public var queueDirectory: String?
+    /// The most bytes (compressed batches and their record headers) the queue holds;
+    /// beyond it the oldest batches are dropped and counted.
+    public var queueMaxBytes: Int
+    /// The size at which the on-disk queue starts a new segment file.
+    public var queueSegmentBytes: Int
+    /// When the on-disk queue calls `fsync`.
+    public var queueSync: QueueSyncPolicy
+    /// Timeouts, TLS, proxy, authentication and extra headers of the HTTP client.
+    /// `timeout` is the remote timeout of one request.
+    public var transport: TransportConfiguration
+    /// How many requests may be in flight at once. Every series is pinned to one shard
+    /// (by a hash of its labels) so that its samples arrive in timestamp order. An
+    /// on-disk queue that still holds batches keeps the shard count it was written with
+    /// until it has been drained.
+    public var shards: Int
+
+    public init(
+        url: String,
+        name: String? = nil,
+        protocolVersion: RemoteWriteProtocol = .v1,
+        tenant: String? = nil,
+        maxSamplesPerSend: Int = 2000,
+        minBackoff: Duration = .milliseconds(30),
+        maxBackoff: Duration = .seconds(5),
+        retryOn429: Bool = true,
+        externalLabels: Labels = .empty,
+        queueDirectory: String? = nil,
+        queueMaxBytes: Int = 256 * 1024 * 1024,
+        queueSegmentBytes: Int = 8 * 1024 * 1024,
+        queueSync: QueueSyncPolicy = .batched,
+        transport: TransportConfiguration = TransportConfiguration(),
+        shards: Int = 4
+    ) {
+        self.url = url
+        self.name = name
+        self.protocolVersion = protocolVersion
+        self.tenant = tenant
+        self.maxSamplesPerSend = maxSamplesPerSend
+        self.minBackoff = minBackoff
+        self.maxBackoff = maxBackoff
+        self.retryOn429 = retryOn429
+        self.externalLabels = externalLabels
+        self.queueDirectory = queueDirectory
+        self.queueMaxBytes = queueMaxBytes
+        self.queueSegmentBytes = queueSegmentBytes
+        self.queueSync = queueSync
+        self.transport = transport
+        self.shards = shards
+    }
+
+    /// The URL without credentials, as logs and the `url` label show it.
+    public var redactedURL: String { URLRedaction.redact(url) }
+
+    /// Checks the settings a sender cannot work with, naming the setting.
+    public func validate() throws(RemoteWriteError) {
+        let lowered = url.lowercased()
+        guard lowered.hasPrefix("http://") || lowered.hasPrefix("https://") else {
+            throw .configuration("remote-write URL \(redactedURL) must start with http:// or https://")
+        }
+        guard maxSamplesPerSend >= 1 else {
+            throw .configuration("remote-write max samples per send must be at least 1, not \(maxSamplesPerSend)")
+        }
+        guard (1...256).contains(shards) else {
+            throw .configuration("remote-write shards must be between 1 and 256, not \(shards)")
+        }
+        guard queueMaxBytes >= 4096 else {
+            throw .configuration("remote-write queue max bytes must be at least 4096, not \(queueMaxBytes)")
+        }
+        guard queueSegmentBytes >= 4096 else {
+            throw .configuration("remote-write queue segment bytes must be at least 4096, not \(queueSegmentBytes)")
+        }
+        guard minBackoff > .zero, maxBackoff >= minBackoff else {
+            throw .configuration("remote-write backoff: the minimum must be positive and at most the maximum")
+        }
+        for label in externalLabels where label.name.isEmpty || label.name == "__name__" {
+            throw .configuration("remote-write external label name \"\(label.name)\" is not allowed")
+        }
+    }
+}

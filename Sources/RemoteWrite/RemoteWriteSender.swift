@@ -1,0 +1,405 @@
+import Dispatch
+import Exposition
+import Foundation
+import HTTPTransport
+import Logging
+
+/// Delivers collections to one remote-write receiver: encodes them (1.0 or 2.0),
+/// queues the compressed batches (on disk when a queue directory is configured), and
+/// drains the queue with one request in flight per shard, retrying until the receiver
+/// acknowledges each batch.
+///
+/// Use: `enqueue(families:timestampMilliseconds:)` after each collection; `run()` in a
+/// task for the agent's lifetime (cancel it to stop); `flush(deadline:)` then
+/// `close()` at shutdown; `selfMetrics()` for the pull endpoint. A batch is removed
+/// from the queue only after a 2xx (or when it is dropped: a 4xx rejection, the size
+/// bound), so stopping at any moment, SIGKILL included, loses nothing that was
+/// enqueued and resends nothing acknowledged (with a queue directory).
+public final class RemoteWriteSender: Sendable {
+    public let configuration: RemoteWriteConfiguration
+    private let client: HTTPClient
+    private let logger: Logger
+    let queue: BatchQueue
+    private let encoder: EncoderBox
+    private let encoderQueue = DispatchQueue(label: "ipvs-push.remote-write.encoder")
+    private let statistics = SendStatistics()
+    private let state: SenderState
+    private let signals: [WakeSignal]
+    private let attemptPolicy: RetryPolicy
+    private let displayName: String
+
+    /// Builds the sender and opens (replaying) its queue. With `queueDirectory` set the
+    /// queue lives in `queueDirectory/<QueueDirectoryName.name(for: url)>`.
+    public init(configuration: RemoteWriteConfiguration, logger: Logger) throws {
+        try configuration.validate()
+        var transport = configuration.transport
+        transport.maxIdleHandles = max(transport.maxIdleHandles, configuration.shards)
+        client = try HTTPClient(configuration: transport, logger: logger)
+        self.configuration = configuration
+        displayName = configuration.name ?? configuration.redactedURL
+        var logger = logger
+        logger[metadataKey: "remote_write.url"] = "\(configuration.redactedURL)"
+        self.logger = logger
+        let directory = configuration.queueDirectory.map {
+            ($0.hasSuffix("/") ? String($0.dropLast()) : $0) + "/" + QueueDirectoryName.name(for: configuration.url)
+        }
+        queue = try BatchQueue(
+            directory: directory, shardCount: configuration.shards, maxBytes: configuration.queueMaxBytes,
+            segmentBytes: configuration.queueSegmentBytes, sync: configuration.queueSync, logger: logger)
+        encoder = EncoderBox(
+            CollectionEncoder(
+                externalLabels: configuration.externalLabels, shardCount: queue.shardCount,
+                maxSamplesPerSend: configuration.maxSamplesPerSend))
+        state = SenderState(protocolVersion: configuration.protocolVersion)
+        signals = (0..<queue.shardCount).map { _ in WakeSignal() }
+        attemptPolicy = RetryPolicy(
+            minBackoff: configuration.minBackoff, maxBackoff: configuration.maxBackoff, maxAttempts: 1,
+            retryOn429: configuration.retryOn429, jitter: 0.5)
+    }
+
+    /// The protocol new batches are encoded with: the configured one, or 1.0 after a
+    /// 2.0 sender fell back.
+    public var protocolVersion: RemoteWriteProtocol { state.protocolVersion }
+
+    /// The directory of this URL's queue, nil for an in-memory queue.
+    public var queuePath: String? { queue.directory }
+
+    /// Batches waiting for the receiver.
+    public var queuedBatches: Int { queue.snapshot.batches }
+
+    /// Shards in use: the configured count, or the count an on-disk queue was written
+    /// with while it still holds batches.
+    public var shardCount: Int { queue.shardCount }
+
+    // MARK: Enqueueing
+
+    /// Encodes one collection taken at `timestampMilliseconds` (since the epoch; a
+    /// sample's own timestamp wins) into batches and queues them. Series that were in
+    /// the previous collection and are missing now get a staleness marker. Returns when
+    /// the batches are queued (on disk: written, and synced unless the sync policy is
+    /// `.never`). Encoding runs on a dispatch queue of its own, one collection at a time.
+    public func enqueue(families: [MetricFamily], timestampMilliseconds: Int64) async throws {
+        let protocolVersion = state.protocolVersion
+        let encoder = encoder
+        let encoded: Result<EncodedCollection, RemoteWriteError> = await withCheckedContinuation { continuation in
+            encoderQueue.async {
+                continuation.resume(
+                    returning: Result { () throws(RemoteWriteError) -> EncodedCollection in
+                        try encoder.value.encode(
+                            families, timestamp: timestampMilliseconds, protocolVersion: protocolVersion)
+                    })
+            }
+        }
+        let collection = try encoded.get()
+        for (reason, count) in collection.dropped {
+            statistics.dropped(protocolVersion, reason, samples: count)
+            logger.warning(
+                "remote-write samples dropped before sending",
+                metadata: ["remote_write.reason": "\(reason.rawValue)", "remote_write.samples": "\(count)"])
+        }
+        statistics.staleMarkersQueued(collection.staleMarkers)
+        defer {
+            for shard in Set(collection.batches.map(\.shard)) { signals[shard].signal() }
+        }
+        try await queue.append(collection.batches)
+    }
+
+    /// `enqueue(families:timestampMilliseconds:)` with the time as a `Date`.
+    public func enqueue(families: [MetricFamily], timestamp: Date) async throws {
+        try await enqueue(families: families, timestampMilliseconds: Int64((timestamp.timeIntervalSince1970 * 1000).rounded()))
+    }
+
+    // MARK: Draining
+
+    /// Sends queued batches until the task is cancelled, one request in flight per
+    /// shard. Returns at once if another `run()` or a `flush` is already draining.
+    public func run() async {
+        guard state.beginDraining() else {
+            logger.warning("remote-write sender is already running; a second run() returns at once")
+            return
+        }
+        defer { state.endDraining() }
+        await drainAll(untilEmpty: false)
+    }
+
+    /// Waits until every queued batch has been acknowledged (or dropped), or until
+    /// `deadline`; true when the queue is empty. While `run()` is active it only
+    /// waits; otherwise it drains the queue itself until empty or the deadline.
+    @discardableResult
+    public func flush(deadline: ContinuousClock.Instant) async -> Bool {
+        if state.beginDraining() {
+            defer { state.endDraining() }
+            let drain = Task { await self.drainAll(untilEmpty: true) }
+            let timer = Task {
+                try? await Task.sleep(until: deadline, clock: .continuous)
+                drain.cancel()
+            }
+            await withTaskCancellationHandler {
+                await drain.value
+            } onCancel: {
+                drain.cancel()
+            }
+            timer.cancel()
+        } else {
+            while !queue.snapshot.isEmpty && ContinuousClock.now < deadline && !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(10))
+            }
+        }
+        return queue.snapshot.isEmpty
+    }
+
+    /// Closes the queue's files (syncing the acknowledgement cursor). Call after `run()`
+    /// and `flush` have returned; the sender cannot be used afterwards.
+    public func close() async {
+        await queue.close()
+    }
+
+    private func drainAll(untilEmpty: Bool) async {
+        await withTaskGroup(of: Void.self) { group in
+            for shard in 0..<queue.shardCount {
+                group.addTask { await self.drain(shard: shard, untilEmpty: untilEmpty) }
+            }
+        }
+    }
+
+    private func drain(shard: Int, untilEmpty: Bool) async {
+        while !Task.isCancelled {
+            let batch: QueuedBatch?
+            do {
+                batch = try await queue.head(shard: shard)
+            } catch {
+                logger.error("remote-write queue cannot be read: \(error)", metadata: ["remote_write.shard": "\(shard)"])
+                try? await Task.sleep(for: configuration.maxBackoff)
+                continue
+            }
+            guard let batch else {
+                if untilEmpty { return }
+                await signals[shard].wait()
+                continue
+            }
+            guard await deliver(batch) else { return }
+        }
+    }
+
+    /// Sends one batch until it is acknowledged, rejected or dropped from the queue
+    /// meanwhile; false when cancelled first.
+    private func deliver(_ batch: QueuedBatch) async -> Bool {
+        var payload = batch.payload
+        var protocolVersion = batch.protocolVersion
+        var failures = 0
+        func switchToV1() -> Bool {
+            do {
+                payload = try RequestTranscoder.v2ToV1(payload)
+                protocolVersion = .v1
+                return true
+            } catch {
+                statistics.dropped(.v2, .undecodable, samples: batch.sampleCount)
+                logger.error("remote-write batch cannot be re-encoded as 1.0; dropped: \(error)")
+                return false
+            }
+        }
+        if protocolVersion == .v2, state.protocolVersion == .v1, !switchToV1() {
+            return await remove(batch)
+        }
+        while !Task.isCancelled {
+            guard queue.contains(shard: batch.shard, sequence: batch.sequence) else { return true }
+            let request = HTTPRequest(
+                method: .post, url: configuration.url,
+                headers: RemoteWriteHeaders.fields(for: protocolVersion, tenant: configuration.tenant), body: payload)
+            do {
+                let response = try await client.send(request, retryPolicy: attemptPolicy)
+                if protocolVersion == .v2 && response.headers[RemoteWriteHeaders.samplesWritten] == nil {
+                    fallBack(because: "it answered HTTP \(response.status) without \(RemoteWriteHeaders.samplesWritten)")
+                    guard switchToV1() else { return await remove(batch) }
+                    continue
+                }
+                statistics.sent(protocolVersion, samples: batch.sampleCount)
+                if failures > 0 {
+                    logger.info(
+                        "remote-write receiver reachable again", metadata: ["remote_write.failed_attempts": "\(failures)"])
+                }
+                return await remove(batch)
+            } catch {
+                switch error {
+                case .cancelled:
+                    return false
+                case .status(let failure) where failure.status == 415 && protocolVersion == .v2:
+                    fallBack(because: "it answered HTTP 415 Unsupported Media Type")
+                    guard switchToV1() else { return await remove(batch) }
+                case .status(let failure):
+                    statistics.failed(protocolVersion, samples: batch.sampleCount, retrying: false)
+                    statistics.dropped(protocolVersion, .receiverRejected, samples: batch.sampleCount)
+                    logger.error(
+                        "remote-write receiver rejected a batch; dropped it (sending it again cannot succeed)",
+                        metadata: [
+                            "http.status": "\(failure.status)", "remote_write.samples": "\(batch.sampleCount)",
+                            "http.response_body": "\(failure.body)",
+                        ])
+                    return await remove(batch)
+                default:
+                    failures += 1
+                    statistics.failed(protocolVersion, samples: batch.sampleCount, retrying: true)
+                    var retryAfter: Duration? = nil
+                    if case .status(let failure) = error.underlying { retryAfter = failure.retryAfter }
+                    // Configuration problems and permanent curl errors are retried too, slowly and
+                    // loudly: dropping the batch would lose data someone may be about to fix.
+                    let permanent = !isRetryable(error)
+                    let delay =
+                        permanent
+                        ? configuration.maxBackoff : attemptPolicy.delay(afterFailures: failures, retryAfter: retryAfter)
+                    let message: Logger.Message = "remote-write request failed; retrying"
+                    let metadata: Logger.Metadata = [
+                        "error": "\(error.underlying)", "remote_write.attempt": "\(failures)",
+                        "remote_write.retry_in_ms": "\(Int((Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18) * 1000))",
+                    ]
+                    if permanent {
+                        logger.error(message, metadata: metadata)
+                    } else if failures == 1 || failures % 10 == 0 {
+                        logger.warning(message, metadata: metadata)
+                    } else {
+                        logger.debug(message, metadata: metadata)
+                    }
+                    do {
+                        try await Task.sleep(for: delay)
+                    } catch {
+                        return false
+                    }
+                }
+            }
+        }
+        return false
+    }
+
+    /// Whether `error` is one a retry can fix (the transport wraps those in
+    /// `retriesExhausted`); the others are configuration problems the sender still
+    /// retries, slowly, so that nothing queued is lost while someone fixes them.
+    private func isRetryable(_ error: HTTPTransportError) -> Bool {
+        if case .retriesExhausted = error { return true }
+        return false
+    }
+
+    private func remove(_ batch: QueuedBatch) async -> Bool {
+        do {
+            try await queue.remove(shard: batch.shard, sequence: batch.sequence)
+        } catch {
+            logger.error("remote-write queue cannot record an acknowledgement: \(error)")
+        }
+        return true
+    }
+
+    private func fallBack(because reason: String) {
+        guard state.fallBackToV1() else { return }
+        statistics.fellBack()
+        logger.warning(
+            "remote-write receiver does not accept protocol 2.0 (\(reason)); falling back to 1.0 for this URL",
+            metadata: ["remote_write.name": "\(displayName)"])
+    }
+
+    // MARK: Self metrics
+
+    /// The sender's own metrics, labelled with the URL (without credentials):
+    ///
+    /// - `ipvs_push_remote_write_samples_sent_total{protocol,url}`: samples in batches
+    ///   the receiver acknowledged (2xx).
+    /// - `ipvs_push_remote_write_batches_sent_total{protocol,url}`: those batches.
+    /// - `ipvs_push_remote_write_samples_failed_total{protocol,url}`: samples in
+    ///   attempts that failed, counted once per attempt.
+    /// - `ipvs_push_remote_write_samples_dropped_total{protocol,reason,url}`: samples
+    ///   never delivered, by ``DropReason``.
+    /// - `ipvs_push_remote_write_retries_total{protocol,url}`: attempts repeated after a
+    ///   network error, timeout, 5xx or 429.
+    /// - `ipvs_push_remote_write_stale_markers_total{url}`: staleness markers queued.
+    /// - `ipvs_push_remote_write_protocol_fallbacks_total{url}`: 2.0 to 1.0 fallbacks.
+    /// - `ipvs_push_remote_write_queue_bytes{url}`, `..._queue_batches{url}`,
+    ///   `..._queue_max_bytes{url}`, `..._shards{url}`: the queue now.
+    /// - `ipvs_push_remote_write_queue_corrupt_records_total{url}`: damaged records
+    ///   found in the on-disk queue (skipped).
+    /// - `ipvs_push_remote_write_last_success_timestamp_seconds{url}`: the last 2xx,
+    ///   0 before the first.
+    public func selfMetrics() -> [MetricFamily] {
+        let counts = statistics.snapshot
+        let snapshot = queue.snapshot
+        let url = configuration.redactedURL
+        var protocols: Set<RemoteWriteProtocol> = [configuration.protocolVersion, state.protocolVersion]
+        for (version, _) in counts.samplesSent { protocols.insert(version) }
+        for (version, _) in counts.dropped { protocols.insert(version) }
+        for (version, _) in snapshot.droppedForSpace { protocols.insert(version) }
+        let ordered = RemoteWriteProtocol.allCases.filter { protocols.contains($0) }
+        func labels(_ version: RemoteWriteProtocol) -> Labels {
+            Labels(presorted: [Label("protocol", version.rawValue), Label("url", url)])
+        }
+        let urlOnly = Labels(presorted: [Label("url", url)])
+        func perProtocol(_ name: String, _ help: String, _ values: [RemoteWriteProtocol: Int]) -> MetricFamily {
+            var family = MetricFamily(name: name, type: .counter, help: help)
+            for version in ordered { family.add(labels(version), Double(values[version] ?? 0)) }
+            return family
+        }
+        func single(_ name: String, _ type: MetricType, _ help: String, _ value: Double) -> MetricFamily {
+            var family = MetricFamily(name: name, type: type, help: help)
+            family.add(urlOnly, value)
+            return family
+        }
+        var dropped = MetricFamily(
+            name: "ipvs_push_remote_write_samples_dropped_total", type: .counter,
+            help: "Samples never delivered to the remote-write receiver, by reason.")
+        for version in ordered {
+            for reason in DropReason.allCases {
+                var value = counts.dropped[version]?[reason] ?? 0
+                if reason == .queueFull { value += snapshot.droppedForSpace[version] ?? 0 }
+                if reason == .queueWriteFailed { value += snapshot.droppedForWriteErrors[version] ?? 0 }
+                dropped.add(
+                    Labels(presorted: [Label("protocol", version.rawValue), Label("reason", reason.rawValue), Label("url", url)]),
+                    Double(value))
+            }
+        }
+        return [
+            perProtocol(
+                "ipvs_push_remote_write_samples_sent_total", "Samples acknowledged by the remote-write receiver.",
+                counts.samplesSent),
+            perProtocol(
+                "ipvs_push_remote_write_batches_sent_total", "Requests acknowledged by the remote-write receiver.",
+                counts.batchesSent),
+            perProtocol(
+                "ipvs_push_remote_write_samples_failed_total",
+                "Samples in remote-write attempts that failed, counted once per attempt.", counts.samplesFailed),
+            dropped,
+            perProtocol(
+                "ipvs_push_remote_write_retries_total",
+                "Remote-write attempts repeated after a network error, timeout, 5xx or 429.", counts.retries),
+            single(
+                "ipvs_push_remote_write_stale_markers_total", .counter,
+                "Staleness markers queued for series that disappeared.", Double(counts.staleMarkers)),
+            single(
+                "ipvs_push_remote_write_protocol_fallbacks_total", .counter,
+                "Fallbacks from remote-write 2.0 to 1.0 because the receiver speaks only 1.0.",
+                Double(counts.fallbacks)),
+            single(
+                "ipvs_push_remote_write_queue_bytes", .gauge,
+                "Bytes of batches waiting in the remote-write queue.", Double(snapshot.bytes)),
+            single(
+                "ipvs_push_remote_write_queue_batches", .gauge, "Batches waiting in the remote-write queue.",
+                Double(snapshot.batches)),
+            single(
+                "ipvs_push_remote_write_queue_max_bytes", .gauge,
+                "The bound of the remote-write queue; beyond it the oldest batches are dropped.",
+                Double(configuration.queueMaxBytes)),
+            single(
+                "ipvs_push_remote_write_shards", .gauge, "Requests the remote-write sender keeps in flight at most.",
+                Double(queue.shardCount)),
+            single(
+                "ipvs_push_remote_write_queue_corrupt_records_total", .counter,
+                "Damaged records found in the on-disk remote-write queue and skipped.",
+                Double(snapshot.corruptRecords)),
+            single(
+                "ipvs_push_remote_write_last_success_timestamp_seconds", .gauge,
+                "When the remote-write receiver last acknowledged a request (0: never).",
+                counts.lastSuccess ?? 0),
+        ]
+    }
+}
+
+/// The encoder, used only on the sender's encoder queue.
+final class EncoderBox: @unchecked Sendable {
+    let value: CollectionEncoder
+    init(_ value: CollectionEncoder) { self.value = value }
+}

@@ -1,0 +1,350 @@
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One shard's first-in first-out log of batches, in memory or on disk.
+///
+/// On disk it is a directory of append-only segment files (`<20-digit id>.seg`, layout
+/// in ``QueueRecord``) and a ``QueueCursor`` file. A batch leaves the log only when it
+/// is acknowledged (the receiver answered 2xx) or dropped; the cursor then moves past
+/// it and segments entirely before the cursor are deleted. Opening the directory
+/// replays what is left after the cursor, in order; a damaged record ends its
+/// segment's readable part and is counted.
+///
+/// Not thread-safe: ``BatchQueue`` runs every call on its I/O queue.
+final class ShardLog {
+    struct Entry {
+        var sequence: UInt64
+        var segment: UInt64
+        var offset: Int
+        var recordLength: Int
+        var sampleCount: Int
+        var protocolVersion: RemoteWriteProtocol
+        /// The payload itself when the log is in memory.
+        var payload: [UInt8]?
+    }
+
+    let directory: String?
+    private let segmentBytes: Int
+    private let syncPolicy: QueueSyncPolicy
+    private let logger: Logger
+
+    private var entries: [Entry] = []
+    private var head = 0
+    private(set) var bytes = 0
+    /// Damaged records found at replay or on read.
+    private(set) var corruptRecords = 0
+    private(set) var maxSequence: UInt64 = 0
+
+    private var segments: [UInt64] = []
+    private var activeSegment: UInt64?
+    private var activeFD: Int32 = -1
+    private var activeSize = 0
+    private var nextSegment: UInt64 = 1
+    /// Where the next record would start if the log were read to its end.
+    private var end = (segment: UInt64(0), offset: QueueRecord.segmentMagic.count)
+    private var cursor: QueueCursor?
+    private var cursorDirty = false
+    private var lastCursorSync = ContinuousClock.now
+    private var readFD: (segment: UInt64, fd: Int32)?
+
+    /// A log in memory.
+    init(logger: Logger) {
+        directory = nil
+        segmentBytes = .max
+        syncPolicy = .never
+        self.logger = logger
+    }
+
+    /// Opens (creating if needed) the log in `directory` and replays it.
+    init(directory: String, segmentBytes: Int, sync: QueueSyncPolicy, logger: Logger) throws(RemoteWriteError) {
+        self.directory = directory
+        self.segmentBytes = segmentBytes
+        self.syncPolicy = sync
+        self.logger = logger
+        try QueueFiles.makeDirectory(directory)
+        try replay(directory)
+    }
+
+    deinit { close() }
+
+    var count: Int { entries.count - head }
+    var isEmpty: Bool { head == entries.count }
+    var first: Entry? { isEmpty ? nil : entries[head] }
+
+    // MARK: Appending
+
+    /// Appends records, each `(sequence, batch)`, in order. With a sync policy other
+    /// than `.never` they are on disk when this returns.
+    func append(_ records: [(sequence: UInt64, batch: EncodedBatch)]) throws(RemoteWriteError) {
+        guard let directory else {
+            for (sequence, batch) in records {
+                let length = QueueRecord.headerSize + batch.payload.count
+                entries.append(
+                    Entry(
+                        sequence: sequence, segment: 0, offset: 0, recordLength: length, sampleCount: batch.sampleCount,
+                        protocolVersion: batch.protocolVersion, payload: batch.payload))
+                bytes += length
+                maxSequence = max(maxSequence, sequence)
+            }
+            return
+        }
+        var buffer: [UInt8] = []
+        var written: [Entry] = []
+        for (sequence, batch) in records {
+            let length = QueueRecord.headerSize + batch.payload.count
+            let magicSize = QueueRecord.segmentMagic.count
+            if activeSegment == nil || (activeSize + buffer.count > magicSize && activeSize + buffer.count + length > segmentBytes) {
+                try flush(&buffer, &written, directory: directory)
+                try startSegment(directory)
+            }
+            written.append(
+                Entry(
+                    sequence: sequence, segment: activeSegment!, offset: activeSize + buffer.count, recordLength: length,
+                    sampleCount: batch.sampleCount, protocolVersion: batch.protocolVersion, payload: nil))
+            QueueRecord.append(
+                to: &buffer, sequence: sequence, protocolVersion: batch.protocolVersion, sampleCount: batch.sampleCount,
+                payload: batch.payload)
+        }
+        try flush(&buffer, &written, directory: directory)
+        if syncPolicy != .never, activeFD >= 0 { try QueueFiles.sync(activeFD, path: segmentPath(activeSegment!)) }
+    }
+
+    /// Writes `buffer` to the active segment and adopts `written`; on failure cuts the
+    /// segment back so that no half record stays behind.
+    private func flush(_ buffer: inout [UInt8], _ written: inout [Entry], directory: String) throws(RemoteWriteError) {
+        guard !buffer.isEmpty, let segment = activeSegment else { return }
+        let path = segmentPath(segment)
+        do throws(RemoteWriteError) {
+            try QueueFiles.writeAll(activeFD, buffer, path: path)
+        } catch {
+            if (try? QueueFiles.truncate(activeFD, to: activeSize, path: path)) == nil { closeActiveSegment() }
+            buffer.removeAll()
+            written.removeAll()
+            throw error
+        }
+        activeSize += buffer.count
+        for entry in written {
+            bytes += entry.recordLength
+            maxSequence = max(maxSequence, entry.sequence)
+        }
+        entries.append(contentsOf: written)
+        end = (segment, activeSize)
+        buffer.removeAll(keepingCapacity: true)
+        written.removeAll(keepingCapacity: true)
+    }
+
+    private func startSegment(_ directory: String) throws(RemoteWriteError) {
+        if activeFD >= 0, syncPolicy != .never { try QueueFiles.sync(activeFD, path: segmentPath(activeSegment!)) }
+        closeActiveSegment()
+        let id = nextSegment
+        let path = segmentPath(id)
+        let fd = try QueueFiles.open(path, flags: O_WRONLY | O_CREAT | O_EXCL | O_APPEND)
+        do throws(RemoteWriteError) {
+            try QueueFiles.writeAll(fd, QueueRecord.segmentMagic, path: path)
+            if syncPolicy != .never { try QueueFiles.syncDirectory(directory) }
+        } catch {
+            Glibc.close(fd)
+            try? QueueFiles.remove(path)
+            throw error
+        }
+        nextSegment = id + 1
+        segments.append(id)
+        activeSegment = id
+        activeFD = fd
+        activeSize = QueueRecord.segmentMagic.count
+        end = (id, activeSize)
+    }
+
+    private func closeActiveSegment() {
+        if activeFD >= 0 { Glibc.close(activeFD) }
+        activeFD = -1
+        activeSegment = nil
+        activeSize = 0
+    }
+
+    // MARK: Reading and removing
+
+    /// The payload of `entry` (the first entry), or nil when its record is damaged.
+    func payload(of entry: Entry) throws(RemoteWriteError) -> [UInt8]? {
+        if let payload = entry.payload { return payload }
+        let path = segmentPath(entry.segment)
+        let fd: Int32
+        if let cached = readFD, cached.segment == entry.segment {
+            fd = cached.fd
+        } else {
+            if let cached = readFD { Glibc.close(cached.fd) }
+            readFD = nil
+            fd = try QueueFiles.open(path, flags: O_RDONLY)
+            readFD = (entry.segment, fd)
+        }
+        let record = try QueueFiles.read(fd, count: entry.recordLength, at: entry.offset, path: path)
+        guard record.count == entry.recordLength, let header = QueueRecord.parseHeader(record[...]),
+            header.sequence == entry.sequence, QueueRecord.isIntact(record[...], header: header)
+        else {
+            corruptRecords += 1
+            logger.error(
+                "remote-write queue record damaged on disk; dropping it",
+                metadata: ["queue.segment": "\(path)", "queue.offset": "\(entry.offset)"])
+            return nil
+        }
+        return Array(record[QueueRecord.headerSize...])
+    }
+
+    /// Removes the first entry (acknowledged or dropped) and moves the cursor past it.
+    @discardableResult
+    func removeFirst() throws(RemoteWriteError) -> Entry? {
+        guard !isEmpty else { return nil }
+        let entry = entries[head]
+        head += 1
+        bytes -= entry.recordLength
+        if head > 1024 && head * 2 > entries.count {
+            entries.removeFirst(head)
+            head = 0
+        } else if head == entries.count {
+            entries.removeAll(keepingCapacity: true)
+            head = 0
+        }
+        guard directory != nil else { return entry }
+        let position = first.map { (segment: $0.segment, offset: $0.offset) } ?? end
+        try persistCursor(
+            QueueCursor(segment: position.segment, offset: position.offset, acknowledgedSequence: entry.sequence))
+        return entry
+    }
+
+    private func persistCursor(_ new: QueueCursor) throws(RemoteWriteError) {
+        guard let directory else { return }
+        let now = ContinuousClock.now
+        let sync = syncPolicy == .always || (syncPolicy == .batched && now - lastCursorSync >= .seconds(1))
+        try QueueFiles.replace(
+            directory + "/" + QueueCursor.fileName, with: new.encoded, sync: sync, directory: directory)
+        cursor = new
+        cursorDirty = !sync && syncPolicy != .never
+        if sync { lastCursorSync = now }
+        while let oldest = segments.first, oldest < new.segment, oldest != activeSegment {
+            if let cached = readFD, cached.segment == oldest {
+                Glibc.close(cached.fd)
+                readFD = nil
+            }
+            try QueueFiles.remove(segmentPath(oldest))
+            segments.removeFirst()
+        }
+    }
+
+    /// Syncs a cursor not synced yet and closes the files.
+    func close() {
+        if cursorDirty, let directory, let cursor {
+            try? QueueFiles.replace(
+                directory + "/" + QueueCursor.fileName, with: cursor.encoded, sync: true, directory: directory)
+            cursorDirty = false
+        }
+        closeActiveSegment()
+        if let cached = readFD { Glibc.close(cached.fd) }
+        readFD = nil
+    }
+
+    // MARK: Replay
+
+    private func segmentPath(_ id: UInt64) -> String {
+        let digits = String(id)
+        return (directory ?? "") + "/" + String(repeating: "0", count: max(0, 20 - digits.count)) + digits + ".seg"
+    }
+
+    private func replay(_ directory: String) throws(RemoteWriteError) {
+        let cursorPath = directory + "/" + QueueCursor.fileName
+        try QueueFiles.remove(cursorPath + ".tmp")
+        var ids: [UInt64] = []
+        for name in try QueueFiles.list(directory) where name.hasSuffix(".seg") {
+            if let id = UInt64(name.dropLast(4)) { ids.append(id) }
+        }
+        ids.sort()
+        if let bytes = try readWholeFile(cursorPath) {
+            if let decoded = QueueCursor(decoding: bytes) {
+                cursor = decoded
+            } else {
+                corruptRecords += 1
+                logger.error(
+                    "remote-write queue cursor is damaged; resending everything still on disk",
+                    metadata: ["queue.cursor": "\(cursorPath)"])
+            }
+        }
+        maxSequence = cursor?.acknowledgedSequence ?? 0
+        if let cursor { end = (cursor.segment, cursor.offset) }
+        for id in ids {
+            if let cursor, id < cursor.segment {
+                try QueueFiles.remove(segmentPath(id))
+                continue
+            }
+            segments.append(id)
+            let start = cursor.map { $0.segment == id ? $0.offset : 0 } ?? 0
+            try replaySegment(id, from: start)
+        }
+        nextSegment = max(ids.last ?? 0, cursor?.segment ?? 0) + 1
+    }
+
+    private func replaySegment(_ id: UInt64, from start: Int) throws(RemoteWriteError) {
+        let path = segmentPath(id)
+        guard let data = try readWholeFile(path) else { return }
+        let magicSize = QueueRecord.segmentMagic.count
+        guard data.count >= magicSize, Array(data[0..<magicSize]) == QueueRecord.segmentMagic else {
+            corruptRecords += 1
+            logger.error("remote-write queue segment has no valid header; skipping it", metadata: ["queue.segment": "\(path)"])
+            end = (id, data.count)
+            return
+        }
+        var offset = max(start, magicSize)
+        while offset < data.count {
+            guard let header = QueueRecord.parseHeader(data[offset...]),
+                offset + QueueRecord.headerSize + header.payloadLength <= data.count
+            else {
+                corruptRecords += 1
+                logger.warning(
+                    "remote-write queue segment ends in a cut-off record (an append interrupted by a crash); skipping \(data.count - offset) bytes",
+                    metadata: ["queue.segment": "\(path)", "queue.offset": "\(offset)"])
+                break
+            }
+            let length = QueueRecord.headerSize + header.payloadLength
+            let record = data[offset..<(offset + length)]
+            guard QueueRecord.isIntact(record, header: header),
+                let protocolVersion = RemoteWriteProtocol(recordTag: header.protocolTag)
+            else {
+                corruptRecords += 1
+                logger.error(
+                    "remote-write queue record fails its checksum; skipping the rest of the segment (\(data.count - offset) bytes)",
+                    metadata: ["queue.segment": "\(path)", "queue.offset": "\(offset)"])
+                break
+            }
+            entries.append(
+                Entry(
+                    sequence: header.sequence, segment: id, offset: offset, recordLength: length,
+                    sampleCount: header.sampleCount, protocolVersion: protocolVersion, payload: nil))
+            bytes += length
+            maxSequence = max(maxSequence, header.sequence)
+            offset += length
+        }
+        end = (id, offset)
+    }
+
+    private func readWholeFile(_ path: String) throws(RemoteWriteError) -> [UInt8]? {
+        let fd: Int32
+        do throws(RemoteWriteError) {
+            fd = try QueueFiles.open(path, flags: O_RDONLY)
+        } catch {
+            if case .queue(_, _, let code) = error, code == ENOENT { return nil }
+            throw error
+        }
+        defer { Glibc.close(fd) }
+        let size = try QueueFiles.size(fd, path: path)
+        return try QueueFiles.read(fd, count: size, at: 0, path: path)
+    }
+}
+
+extension ShardLog {
+    /// Whether a batch with this sequence number is queued here.
+    func contains(sequence: UInt64) -> Bool {
+        guard let first, sequence >= first.sequence else { return false }
+        return sequence <= maxSequence
+    }
+}

@@ -1,0 +1,183 @@
+import Foundation
+import Testing
+
+@testable import RemoteWrite
+
+@Suite("Remote-write durable queue")
+struct QueueTests {
+    func batch(_ shard: Int, _ marker: UInt8, size: Int = 100, samples: Int = 10) -> EncodedBatch {
+        EncodedBatch(shard: shard, protocolVersion: .v1, sampleCount: samples, payload: [UInt8](repeating: marker, count: size))
+    }
+
+    func open(
+        _ directory: String?, shards: Int = 2, maxBytes: Int = 1 << 20, segmentBytes: Int = 1 << 20,
+        sync: QueueSyncPolicy = .always
+    ) throws -> BatchQueue {
+        try BatchQueue(
+            directory: directory, shardCount: shards, maxBytes: maxBytes, segmentBytes: segmentBytes, sync: sync,
+            logger: silentLogger)
+    }
+
+    /// Drains a shard without acknowledging: the markers in order.
+    func markers(_ queue: BatchQueue, shard: Int) async throws -> [UInt8] {
+        var result: [UInt8] = []
+        while let head = try await queue.head(shard: shard) {
+            result.append(head.payload[0])
+            try await queue.remove(shard: shard, sequence: head.sequence)
+        }
+        return result
+    }
+
+    func segmentFiles(_ directory: String, shard: Int = 0) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: "\(directory)/shard-00\(shard)").filter { $0.hasSuffix(".seg") }
+            .sorted()
+    }
+
+    @Test func acknowledgedBatchesStayGoneAndTheRestReplaysInOrderAfterRestart() async throws {
+        let directory = try temporaryDirectory("queue")
+        var queue: BatchQueue? = try open(directory)
+        try await queue!.append([batch(0, 1), batch(1, 2), batch(0, 3), batch(0, 4), batch(1, 5)])
+        let head = try #require(try await queue!.head(shard: 0))
+        #expect(head.payload == [UInt8](repeating: 1, count: 100))
+        #expect(head.sampleCount == 10)
+        #expect(try await queue!.remove(shard: 0, sequence: head.sequence))
+        #expect(queue!.snapshot.batches == 4)
+        #expect(queue!.snapshot.bytes == 4 * (100 + QueueRecord.headerSize))
+        // No close: the process "dies" here; only what the kernel has counts.
+        queue = nil
+
+        let reopened = try open(directory)
+        #expect(reopened.snapshot.batches == 4)
+        #expect(reopened.snapshot.corruptRecords == 0)
+        let lastSequence = try #require(try await reopened.head(shard: 1)).sequence
+        try await reopened.append([batch(0, 6)])
+        #expect(try await markers(reopened, shard: 0) == [3, 4, 6])
+        #expect(try await markers(reopened, shard: 1) == [2, 5])
+        #expect(reopened.snapshot.isEmpty)
+        await reopened.close()
+        let third = try open(directory)
+        #expect(third.snapshot.isEmpty, "acknowledged batches are not replayed")
+        try await third.append([batch(1, 7)])
+        let next = try #require(try await third.head(shard: 1))
+        #expect(next.sequence > lastSequence, "sequence numbers keep increasing across restarts")
+    }
+
+    @Test func cutOffTailRecordIsSkippedAndCounted() async throws {
+        let directory = try temporaryDirectory("queue-tail")
+        do {
+            let queue = try open(directory, shards: 1)
+            try await queue.append([batch(0, 1), batch(0, 2), batch(0, 3)])
+            await queue.close()
+        }
+        let segment = "\(directory)/shard-000/\(try segmentFiles(directory)[0])"
+        let handle = try #require(FileHandle(forUpdatingAtPath: segment))
+        let size = try handle.seekToEnd()
+        try handle.truncate(atOffset: size - 10)  // an append cut short by a crash
+        try handle.close()
+
+        let queue = try open(directory, shards: 1)
+        #expect(queue.snapshot.batches == 2)
+        #expect(queue.snapshot.corruptRecords == 1)
+        try await queue.append([batch(0, 4)])
+        #expect(try await markers(queue, shard: 0) == [1, 2, 4])
+        await queue.close()
+        // The damaged segment is gone once the cursor moved past it.
+        #expect(try segmentFiles(directory).count == 1)
+        let clean = try open(directory, shards: 1)
+        #expect(clean.snapshot.corruptRecords == 0)
+        #expect(clean.snapshot.isEmpty)
+    }
+
+    @Test func recordFailingItsChecksumEndsTheSegment() async throws {
+        let directory = try temporaryDirectory("queue-crc")
+        do {
+            let queue = try open(directory, shards: 1)
+            try await queue.append([batch(0, 1), batch(0, 2), batch(0, 3)])
+            await queue.close()
+        }
+        let segment = "\(directory)/shard-000/\(try segmentFiles(directory)[0])"
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: segment)))
+        let secondPayload = QueueRecord.segmentMagic.count + (QueueRecord.headerSize + 100) + QueueRecord.headerSize
+        bytes[secondPayload + 50] ^= 0xFF
+        try Data(bytes).write(to: URL(fileURLWithPath: segment))
+
+        let queue = try open(directory, shards: 1)
+        #expect(queue.snapshot.corruptRecords == 1)
+        #expect(try await markers(queue, shard: 0) == [1])
+    }
+
+    @Test func damagedCursorReplaysEverythingStillOnDisk() async throws {
+        let directory = try temporaryDirectory("queue-cursor")
+        do {
+            let queue = try open(directory, shards: 1)
+            try await queue.append([batch(0, 1), batch(0, 2)])
+            try await queue.remove(shard: 0, sequence: try #require(try await queue.head(shard: 0)).sequence)
+            await queue.close()
+        }
+        try Data([1, 2, 3]).write(to: URL(fileURLWithPath: "\(directory)/shard-000/cursor"))
+        let queue = try open(directory, shards: 1)
+        #expect(queue.snapshot.corruptRecords == 1)
+        #expect(try await markers(queue, shard: 0) == [1, 2])
+    }
+
+    @Test func segmentsRotateAndAcknowledgedOnesAreDeleted() async throws {
+        let directory = try temporaryDirectory("queue-segments")
+        let queue = try open(directory, shards: 1, segmentBytes: 4096)
+        for marker in 1...20 {
+            try await queue.append([batch(0, UInt8(marker), size: 1000)])
+        }
+        #expect(try segmentFiles(directory).count >= 5)
+        #expect(try await markers(queue, shard: 0) == Array(1...20))
+        #expect(try segmentFiles(directory).count == 1, "only the segment being written remains")
+        await queue.close()
+        let reopened = try open(directory, shards: 1, segmentBytes: 4096)
+        #expect(reopened.snapshot.isEmpty)
+    }
+
+    @Test(arguments: [true, false])
+    func atTheBoundTheOldestBatchesAreDroppedAndCounted(onDisk: Bool) async throws {
+        let directory = onDisk ? try temporaryDirectory("queue-bound") : nil
+        let record = 1000 + QueueRecord.headerSize
+        let queue = try open(directory, shards: 2, maxBytes: 5 * record)
+        try await queue.append([batch(0, 1, size: 1000), batch(1, 2, size: 1000), batch(0, 3, size: 1000)])
+        try await queue.append([batch(1, 4, size: 1000), batch(0, 5, size: 1000), batch(1, 6, size: 1000)])
+        #expect(queue.snapshot.batches == 5)
+        #expect(queue.snapshot.bytes == 5 * record)
+        #expect(queue.snapshot.droppedForSpace[.v1] == 10)
+        try await queue.append([batch(0, 7, size: 1000), batch(1, 8, size: 1000)])
+        #expect(queue.snapshot.droppedForSpace[.v1] == 30)
+        // A batch bigger than the whole bound is dropped by itself.
+        try await queue.append([batch(0, 9, size: 6 * record, samples: 5)])
+        #expect(queue.snapshot.droppedForSpace[.v1] == 35)
+        #expect(try await markers(queue, shard: 0) == [5, 7])
+        #expect(try await markers(queue, shard: 1) == [4, 6, 8])
+    }
+
+    @Test func aQueueStillHoldingBatchesKeepsItsShardCountUntilDrained() async throws {
+        let directory = try temporaryDirectory("queue-shards")
+        do {
+            let queue = try open(directory, shards: 3)
+            try await queue.append([batch(2, 1)])
+            await queue.close()
+        }
+        do {
+            let queue = try open(directory, shards: 2)
+            #expect(queue.shardCount == 3)
+            #expect(try await markers(queue, shard: 2) == [1])
+            await queue.close()
+        }
+        let queue = try open(directory, shards: 2)
+        #expect(queue.shardCount == 2)
+        #expect(!FileManager.default.fileExists(atPath: "\(directory)/shard-002"))
+    }
+
+    @Test func removingABatchDroppedMeanwhileIsANoOp() async throws {
+        let queue = try open(nil, shards: 1, maxBytes: 2 * (100 + QueueRecord.headerSize))
+        try await queue.append([batch(0, 1), batch(0, 2)])
+        let head = try #require(try await queue.head(shard: 0))
+        try await queue.append([batch(0, 3)])  // pushes batch 1 out while it is "in flight"
+        #expect(!queue.contains(shard: 0, sequence: head.sequence))
+        #expect(try await queue.remove(shard: 0, sequence: head.sequence) == false)
+        #expect(try await markers(queue, shard: 0) == [2, 3])
+    }
+}
