@@ -33,9 +33,12 @@ import Testing
     }
 
     /// Text format for `series` (one family per name), as a correct dump would print it.
-    private func render(_ series: [(key: SeriesKey, value: Double)], type: (String) -> String = {
-        $0.hasSuffix("_total") ? "counter" : "gauge"
-    }) -> String {
+    private func render(
+        _ series: [(key: SeriesKey, value: Double)],
+        type: (String) -> String = {
+            $0.hasSuffix("_total") ? "counter" : "gauge"
+        }
+    ) -> String {
         var text = ""
         for (name, group) in Dictionary(grouping: series, by: \.key.name).sorted(by: { $0.key < $1.key }) {
             text += "# TYPE \(name) \(type(name))\n"
@@ -48,8 +51,12 @@ import Testing
     }
 
     private func correctSeries(_ truth: NamespaceTruth) throws -> [(key: SeriesKey, value: Double)] {
-        var series = try (truth.objectSeries() + truth.namespaceSeries).map { expected -> (key: SeriesKey, value: Double) in
-            guard case .exact(let value) = expected.value else { Issue.record("not exact: \(expected)"); return (expected.key, 0) }
+        var series = try (truth.objectSeries() + truth.namespaceSeries).map {
+            expected -> (key: SeriesKey, value: Double) in
+            guard case .exact(let value) = expected.value else {
+                Issue.record("not exact: \(expected)")
+                return (expected.key, 0)
+            }
             return (expected.key, value)
         }
         series.append((SeriesKey(name: "ipvs_collect_duration_seconds", labels: Labels(["namespace": ""])), 0.01))
@@ -71,11 +78,13 @@ import Testing
             info.contains(
                 Labels([
                     "namespace": "", "family": "inet", "protocol": "tcp", "address": "10.0.0.2", "port": "80",
-                    "fwmark": "", "scheduler": "wlc", "flags": "persistent,hashed", "netmask": "255.255.255.0", "pe": "",
+                    "fwmark": "", "scheduler": "wlc", "flags": "persistent,hashed", "netmask": "255.255.255.0",
+                    "pe": "",
                 ])))
         #expect(info.contains { $0["address"] == "10.0.0.8" && $0["flags"] == "hashed,sh-port" })
         #expect(info.contains { $0["address"] == "10.0.0.3" && $0["flags"] == "hashed,one-packet" })
-        #expect(info.contains { $0["address"] == "10.0.0.7" && $0["pe"] == "sip" && $0["netmask"] == "255.255.255.255" })
+        #expect(
+            info.contains { $0["address"] == "10.0.0.7" && $0["pe"] == "sip" && $0["netmask"] == "255.255.255.255" })
         #expect(
             info.contains {
                 $0["address"] == "2001:db8::4" && $0["flags"] == "persistent,hashed,sh-fallback,sh-port"
@@ -87,7 +96,10 @@ import Testing
         #expect(forwarding == ["masq", "bypass", "local", "route", "tunnel"])
         let timeouts = series.filter { $0.name == "ipvs_service_persistence_timeout_seconds" }.map(\.value)
         #expect(Set(timeouts) == [.exact(300), .exact(60), .exact(120), .exact(600)])
-        #expect(truth.namespaceSeries.map(\.name) == ["ipvs_up", "ipvs_services", "ipvs_connection_table_size", "ipvs_info"])
+        #expect(
+            truth.namespaceSeries.map(\.name) == [
+                "ipvs_up", "ipvs_services", "ipvs_connection_table_size", "ipvs_info",
+            ])
     }
 
     @Test func aCorrectDumpHasNoProblems() throws {
@@ -102,7 +114,8 @@ import Testing
         series[weight].value = 5
         let missing = try #require(series.firstIndex { $0.key.name == "ipvs_service_outgoing_bytes_total" })
         let removed = series.remove(at: missing)
-        series.append((SeriesKey(name: "ipvs_service_info", labels: Labels(["namespace": "", "address": "1.2.3.4"])), 1))
+        series.append(
+            (SeriesKey(name: "ipvs_service_info", labels: Labels(["namespace": "", "address": "1.2.3.4"])), 1))
         series.append((SeriesKey(name: "ipvs_collect_duration_seconds", labels: Labels(["namespace": "/x"])), 1))
         let found = try problems(render(series), truth)
         #expect(found.count == 4, "\(found)")
@@ -114,14 +127,19 @@ import Testing
 
     @Test func wrongFamilyTypeIsReported() throws {
         let truth = try truth(try fixtureResults())
-        let text = render(try correctSeries(truth)) { $0 == "ipvs_destination_weight" ? "untyped" : ($0.hasSuffix("_total") ? "counter" : "gauge") }
-        #expect(try problems(text, truth) == ["family ipvs_destination_weight has type untyped, the contract says gauge"])
+        let text = render(try correctSeries(truth)) {
+            $0 == "ipvs_destination_weight" ? "untyped" : ($0.hasSuffix("_total") ? "counter" : "gauge")
+        }
+        #expect(
+            try problems(text, truth) == ["family ipvs_destination_weight has type untyped, the contract says gauge"])
     }
 
     @Test func readingsThatMovedAcceptTheRangeBetweenThem() throws {
         let moved = IPVSAdmFixtures.stats.replacingOccurrences(of: "2598     8556", with: "2500     8556")
         let truth = try truth(try fixtureResults(statsBefore: moved))
-        let series = try truth.objectSeries().filter { $0.name.hasSuffix("incoming_bytes_total") && $0.labels["address"] == "10.0.0.2" }
+        let series = try truth.objectSeries().filter {
+            $0.name.hasSuffix("incoming_bytes_total") && $0.labels["address"] == "10.0.0.2"
+        }
         #expect(series.count == 3)
         #expect(series.filter { $0.value == .between(2500, 2598) }.count == 2)
         #expect(ExpectedValue.between(2500, 2598).accepts(2550))

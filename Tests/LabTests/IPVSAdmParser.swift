@@ -108,7 +108,8 @@ enum IPVSAdmParser {
         guard numbers.count == mode.destinationColumns, rest.count == numbers.count else {
             throw fail("expected \(mode.destinationColumns) numbers after the real server")
         }
-        return IPVSAdmDestination(address: endpoint.address, port: endpoint.port, forwarding: forwarding, numbers: numbers)
+        return IPVSAdmDestination(
+            address: endpoint.address, port: endpoint.port, forwarding: forwarding, numbers: numbers)
     }
 
     /// `10.0.0.1:80` or `[2001:db8::1]:80` into the address, its family and the port.

@@ -35,9 +35,13 @@ import Testing
                     scheduler: "sh", schedulerFlags: ["sh-fallback", "sh-port"], persistence: 120, netmask: "64"))
         #expect(ipv6.destinations[0].address == "fd00::1:3" && ipv6.destinations[0].forwarding == "Tunnel")
         #expect(listing.services[7].key.kind == .sctp)
-        #expect(listing.services[8].key == IPVSAdmServiceKey(kind: .fwmark, family: "inet6", address: "", port: 0, fwmark: 2))
+        #expect(
+            listing.services[8].key
+                == IPVSAdmServiceKey(kind: .fwmark, family: "inet6", address: "", port: 0, fwmark: 2))
         #expect(listing.services[8].attributes?.persistence == 600)
-        #expect(listing.services[9].key == IPVSAdmServiceKey(kind: .fwmark, family: "inet", address: "", port: 0, fwmark: 260))
+        #expect(
+            listing.services[9].key
+                == IPVSAdmServiceKey(kind: .fwmark, family: "inet", address: "", port: 0, fwmark: 260))
     }
 
     @Test func countersAndRates() throws {

@@ -12,7 +12,9 @@ struct LabIntegrationTests {
     static let collectionFailed: Int32 = 69
 
     static func truths(_ results: LabResults, truth: String) throws -> [NamespaceTruth] {
-        try results.namespaces().map { try NamespaceTruth(results: results, truth: truth, name: $0.name, path: $0.path) }
+        try results.namespaces().map {
+            try NamespaceTruth(results: results, truth: truth, name: $0.name, path: $0.path)
+        }
     }
 
     static func parse(_ results: LabResults, _ file: String, format: ExpositionFormat? = nil) throws
@@ -37,9 +39,8 @@ struct LabIntegrationTests {
         let problems = try DumpComparison(truths: try Self.truths(results, truth: dump.truth)).problems(in: parsed)
         let capture = try results.environment("\(dump.truth)/capture.env")
         let listed = problems.prefix(80).joined(separator: "\n")
-        #expect(
-            problems.isEmpty,
-            "\(problems.count) differences between \(results.path(dump.file)) and ipvsadm (capture: \(capture)):\n\(listed)")
+        let file = results.path(dump.file)
+        #expect(problems.isEmpty, "\(problems.count) differences between \(file) and ipvsadm (\(capture)):\n\(listed)")
     }
 
     @Test("both formats carry the same series and values")
@@ -49,7 +50,9 @@ struct LabIntegrationTests {
             var values: [SeriesKey: Double] = [:]
             for family in try Self.parse(results, file, format: format).families
             where family.name != "ipvs_collect_duration_seconds" {
-                for sample in family.samples { values[SeriesKey(name: sample.name, labels: sample.labels)] = sample.value }
+                for sample in family.samples {
+                    values[SeriesKey(name: sample.name, labels: sample.labels)] = sample.value
+                }
             }
             return values
         }
@@ -99,8 +102,10 @@ struct LabIntegrationTests {
         func trafficked(_ truth: NamespaceTruth, _ kind: IPVSAdmServiceKey.Kind, _ family: String) -> Bool {
             truth.stats.services.contains { $0.key.kind == kind && $0.key.family == family && $0.numbers[1] > 0 }
         }
-        for (kind, family) in [(IPVSAdmServiceKey.Kind.tcp, "inet"), (.tcp, "inet6"), (.udp, "inet"), (.udp, "inet6"),
-                               (.sctp, "inet"), (.sctp, "inet6")] {
+        for (kind, family) in [
+            (IPVSAdmServiceKey.Kind.tcp, "inet"), (.tcp, "inet6"), (.udp, "inet"), (.udp, "inet6"),
+            (.sctp, "inet"), (.sctp, "inet6"),
+        ] {
             #expect(trafficked(host, kind, family), "no \(kind) \(family) traffic")
         }
         #expect(trafficked(ingress, .fwmark, "inet"), "no traffic through the ingress firewall marks")
@@ -110,8 +115,9 @@ struct LabIntegrationTests {
             #expect(connections.contains { $0[2] > 0 }, "\(truth.name): no active connection")
             #expect(connections.contains { $0[3] > 0 }, "\(truth.name): no inactive connection")
         }
-        #expect(host.persistent.services.flatMap(\.destinations).contains { $0.numbers[1] > 0 },
-                "no persistence template")
+        #expect(
+            host.persistent.services.flatMap(\.destinations).contains { $0.numbers[1] > 0 },
+            "no persistence template")
         #expect(ingress.markPorts == [260: 30000, 261: 30001])
         #expect(ingress.list.services.compactMap(\.key.fwmark).sorted() == [260, 261, 262])
     }

@@ -30,7 +30,8 @@ enum LabRun {
         var candidates = [testExecutable.deletingLastPathComponent().appendingPathComponent("ipvs-push").path]
         // An .xctest bundle directory on some layouts: the binary sits beside the bundle.
         candidates.append(
-            testExecutable.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("ipvs-push").path)
+            testExecutable.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("ipvs-push")
+                .path)
         candidates.append(packageRoot.appendingPathComponent(".build/debug/ipvs-push").path)
         guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
             throw TestFailure(
@@ -46,7 +47,8 @@ enum LabRun {
         }
         let runner = packageRoot.appendingPathComponent("Lab/ipvs-lab").path
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/linux.uml") else {
-            throw TestFailure("/usr/bin/linux.uml is missing: the lab needs `apt-get install user-mode-linux` (make deps)")
+            throw TestFailure(
+                "/usr/bin/linux.uml is missing: the lab needs `apt-get install user-mode-linux` (make deps)")
         }
         let binary = try productBinary()
         let output = FileManager.default.temporaryDirectory

@@ -28,7 +28,8 @@ struct LabRunnerTests {
             all.insert(scenario.path, at: all.firstIndex(of: "--") ?? all.endIndex)
             all.removeAll { $0 == "--" }
         }
-        let stdout = directory.appendingPathComponent("stdout"), stderr = directory.appendingPathComponent("stderr")
+        let stdout = directory.appendingPathComponent("stdout")
+        let stderr = directory.appendingPathComponent("stderr")
         _ = FileManager.default.createFile(atPath: stdout.path, contents: nil)
         _ = FileManager.default.createFile(atPath: stderr.path, contents: nil)
         let process = Process()
@@ -81,12 +82,14 @@ struct LabRunnerTests {
         #expect(outcome.stderr.contains("recorded no exit status"), "stderr: \(outcome.stderr)")
     }
 
-    @Test("usage errors: exit 126 without booting", arguments: [
-        ([String](), "no scenario given"),
-        (["--env", "1BAD=x", "demo"], "is not NAME=VALUE"),
-        (["--mem", "lots", "demo"], "is not a size"),
-        (["no-such-scenario"], "not found"),
-    ])
+    @Test(
+        "usage errors: exit 126 without booting",
+        arguments: [
+            ([String](), "no scenario given"),
+            (["--env", "1BAD=x", "demo"], "is not NAME=VALUE"),
+            (["--mem", "lots", "demo"], "is not a size"),
+            (["no-such-scenario"], "not found"),
+        ])
     func usage(arguments: [String], message: String) async throws {
         let outcome = try await runLab(arguments, script: nil)
         #expect(outcome.status == 126)

@@ -65,17 +65,21 @@ struct NamespaceTruth: Sendable {
             let attributes = try require(service.attributes, "no scheduler for \(key) in ipvsadm -Ln")
             let labels = serviceLabels(key, scheduler: attributes.scheduler)
             let origin = "\(name) \(key)"
-            let stats = try find(key, in: stats, "--stats"), statsBefore = try find(key, in: statsBefore, "--stats")
-            let rate = try find(key, in: rate, "--rate"), rateBefore = try find(key, in: rateBefore, "--rate")
+            let stats = try find(key, in: stats, "--stats")
+            let statsBefore = try find(key, in: statsBefore, "--stats")
+            let rate = try find(key, in: rate, "--rate")
+            let rateBefore = try find(key, in: rateBefore, "--rate")
             func add(_ metric: String, _ labels: Labels, _ value: ExpectedValue, _ origin: String) {
                 series.append(ExpectedSeries(name: metric, labels: labels, value: value, origin: origin))
             }
             for (index, metric) in Self.counterNames.enumerated() {
-                add("ipvs_service_\(metric)_total", labels,
+                add(
+                    "ipvs_service_\(metric)_total", labels,
                     .reading(after: stats.numbers[index], before: statsBefore.numbers[index]), origin)
             }
             for (index, metric) in Self.rateNames.enumerated() {
-                add("ipvs_service_\(metric)_per_second", labels,
+                add(
+                    "ipvs_service_\(metric)_per_second", labels,
                     .reading(after: rate.numbers[index], before: rateBefore.numbers[index]), origin)
             }
             add("ipvs_service_destinations", labels, .exact(Double(service.destinations.count)), origin)
@@ -108,17 +112,22 @@ struct NamespaceTruth: Sendable {
                 add("ipvs_destination_upper_threshold", destinationLabels, .exact(Double(limits[0])), origin)
                 add("ipvs_destination_lower_threshold", destinationLabels, .exact(Double(limits[1])), origin)
                 for (index, metric) in ["persistent", "active", "inactive"].enumerated() {
-                    add("ipvs_destination_connections_\(metric)", destinationLabels,
+                    add(
+                        "ipvs_destination_connections_\(metric)", destinationLabels,
                         .reading(after: connections[index + 1], before: connectionsBefore[index + 1]), origin)
                 }
-                let counters = try numbers(stats, "--stats"), countersBefore = try numbers(statsBefore, "--stats")
-                let rates = try numbers(rate, "--rate"), ratesBefore = try numbers(rateBefore, "--rate")
+                let counters = try numbers(stats, "--stats")
+                let countersBefore = try numbers(statsBefore, "--stats")
+                let rates = try numbers(rate, "--rate")
+                let ratesBefore = try numbers(rateBefore, "--rate")
                 for (index, metric) in Self.counterNames.enumerated() {
-                    add("ipvs_destination_\(metric)_total", destinationLabels,
+                    add(
+                        "ipvs_destination_\(metric)_total", destinationLabels,
                         .reading(after: counters[index], before: countersBefore[index]), origin)
                 }
                 for (index, metric) in Self.rateNames.enumerated() {
-                    add("ipvs_destination_\(metric)_per_second", destinationLabels,
+                    add(
+                        "ipvs_destination_\(metric)_per_second", destinationLabels,
                         .reading(after: rates[index], before: ratesBefore[index]), origin)
                 }
             }
@@ -127,7 +136,9 @@ struct NamespaceTruth: Sendable {
     }
 
     /// ipvsadm's stats columns, in order, as the contract names them.
-    static let counterNames = ["connections", "incoming_packets", "outgoing_packets", "incoming_bytes", "outgoing_bytes"]
+    static let counterNames = [
+        "connections", "incoming_packets", "outgoing_packets", "incoming_bytes", "outgoing_bytes",
+    ]
     /// ipvsadm's rate columns (CPS InPPS OutPPS InBPS OutBPS), in order.
     static let rateNames = counterNames
 
