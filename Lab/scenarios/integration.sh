@@ -173,7 +173,7 @@ lab_log "servers ready"
 lab_traffic clients "" \
     http-get,http://10.0.0.1/,30 http-get,http://10.0.0.2/,6 udp-fire,10.0.0.3,53,10 \
     sctp-send,10.0.0.4,3868,4 "http-get,http://[2001:db8::1]/,12" udp-send,2001:db8::2,53,6 \
-    sctp-send,2001:db8::3,3868,3 http-get,http://10.255.0.2:30000/,8 udp-send,10.255.0.2,30001,5 \
+    sctp-send,2001:db8::3,3868,3 http-get,http://10.255.0.2:30000/,16 udp-send,10.255.0.2,30001,5 \
     hold,10.0.0.1,80 hold,10.255.0.2,30000
 traffic_failed=0
 lab_wait_ready clients || traffic_failed=1
