@@ -1,10 +1,17 @@
 import CCurl
+import Dispatch
 
 /// One libcurl easy handle and its error buffer. The handle keeps its connections
 /// (and TLS sessions, DNS cache) open between transfers, which is why handles are
 /// pooled rather than created per request. Used by one thread at a time; the C
 /// pointers never leave this class, and `deinit` frees them.
+///
+/// Each handle has its own serial dispatch queue for its blocking transfers. Serial
+/// queues get a thread of their own when they block, unlike concurrent queues, whose
+/// threads (as many as there are cores) are shared with the Swift concurrency pool:
+/// blocking those would starve every task in the process.
 final class CurlEasyHandle {
+    let queue = DispatchQueue(label: "ipvs-push.http-transport.handle")
     private let handle: UnsafeMutableRawPointer
     private let errorBuffer: UnsafeMutablePointer<CChar>
     private let errorBufferSize: Int

@@ -3,15 +3,15 @@ import Logging
 
 /// An HTTP client over libcurl, shared by the Pushgateway and remote-write senders.
 ///
-/// libcurl transfers block, so they run on a dedicated dispatch queue, never on the
-/// Swift concurrency pool; the `async` methods suspend until the transfer ends.
+/// libcurl transfers block, so they run on dedicated threads (a serial dispatch queue
+/// per libcurl handle), never on the Swift concurrency pool; the `async` methods
+/// suspend until the transfer ends.
 /// Handles (and with them open connections) are pooled and reused across requests.
 /// Many requests may run at once. Cancelling the calling task aborts its transfer.
 public final class HTTPClient: Sendable {
     public let configuration: TransportConfiguration
     private let logger: Logger
     private let pool: CurlHandlePool
-    private let queue = DispatchQueue(label: "ipvs-push.http-transport", attributes: .concurrent)
 
     /// Checks the configuration now, so a wrong path fails at start-up and not at the
     /// first push: the TLS files must be readable, the credential files readable and
@@ -113,12 +113,22 @@ public final class HTTPClient: Sendable {
         let configuration = configuration
         let pool = pool
         let logger = logger
+        let handle: CurlEasyHandle
+        do {
+            handle = try pool.acquire()
+        } catch {
+            return .failure(error)
+        }
+        let transfer = Transfer(handle: handle)
         return await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Result<Exchange, HTTPTransportError>, Never>) in
-                queue.async {
-                    continuation.resume(
-                        returning: Self.run(request, configuration: configuration, pool: pool, cancellation: cancellation,
-                            logger: logger))
+            await withCheckedContinuation {
+                (continuation: CheckedContinuation<Result<Exchange, HTTPTransportError>, Never>) in
+                transfer.handle.queue.async {
+                    let result = Self.run(
+                        request, on: transfer.handle, configuration: configuration, cancellation: cancellation,
+                        logger: logger)
+                    pool.release(transfer.handle)
+                    continuation.resume(returning: result)
                 }
             }
         } onCancel: {
@@ -126,22 +136,24 @@ public final class HTTPClient: Sendable {
         }
     }
 
+    /// Carries a handle to its queue; only that queue's thread uses it meanwhile.
+    private struct Transfer: @unchecked Sendable {
+        let handle: CurlEasyHandle
+    }
+
     /// Runs on the transfer queue: prepares, performs, logs.
     private static func run(
-        _ request: HTTPRequest, configuration: TransportConfiguration, pool: CurlHandlePool,
+        _ request: HTTPRequest, on handle: CurlEasyHandle, configuration: TransportConfiguration,
         cancellation: CancellationFlag, logger: Logger
     ) -> Result<Exchange, HTTPTransportError> {
         let prepared: PreparedRequest
-        let handle: CurlEasyHandle
         do {
             prepared = try PreparedRequest(request, configuration: configuration)
-            handle = try pool.acquire()
         } catch {
             return .failure(error)
         }
         if cancellation.isCancelled { return .failure(.cancelled(url: prepared.redactedURL)) }
         let result = handle.perform(prepared, cancellation: cancellation)
-        pool.release(handle)
         switch result {
         case .success(let response):
             logger.debug(
