@@ -14,32 +14,7 @@ enum LabRun {
 
     static func results() async throws -> LabResults { try await shared.value }
 
-    /// The package root, from this file's location (Tests/LabTests/LabRun.swift).
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-
-    static func productBinary() throws -> String {
-        let environment = ProcessInfo.processInfo.environment
-        if let given = environment["IPVS_PUSH_BINARY"], !given.isEmpty {
-            guard FileManager.default.isExecutableFile(atPath: given) else {
-                throw TestFailure("IPVS_PUSH_BINARY=\(given) is not an executable file")
-            }
-            return URL(fileURLWithPath: given).standardizedFileURL.path
-        }
-        let testExecutable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        var candidates = [testExecutable.deletingLastPathComponent().appendingPathComponent("ipvs-push").path]
-        // An .xctest bundle directory on some layouts: the binary sits beside the bundle.
-        candidates.append(
-            testExecutable.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("ipvs-push")
-                .path)
-        candidates.append(packageRoot.appendingPathComponent(".build/debug/ipvs-push").path)
-        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            throw TestFailure(
-                "no ipvs-push binary: looked at \(candidates.joined(separator: ", ")); build it (`swift build "
-                    + "--build-tests`) or set IPVS_PUSH_BINARY")
-        }
-        return found
-    }
+    static let packageRoot = ProductBinary.packageRoot
 
     private static func run() async throws -> LabResults {
         if let existing = ProcessInfo.processInfo.environment["IPVS_LAB_RESULTS"], !existing.isEmpty {
@@ -50,7 +25,7 @@ enum LabRun {
             throw TestFailure(
                 "/usr/bin/linux.uml is missing: the lab needs `apt-get install user-mode-linux` (make deps)")
         }
-        let binary = try productBinary()
+        let binary = try ProductBinary.path()
         let output = FileManager.default.temporaryDirectory
             .appendingPathComponent("ipvs-push-lab-\(UUID().uuidString.prefix(8))")
         let log = output.appendingPathExtension("log")
