@@ -99,5 +99,6 @@ let package = Package(
         .testTarget(name: "PushGatewayTests", dependencies: ["PushGateway", "HTTPTransport", "Exposition", "TestSupport"]),
         .testTarget(name: "RemoteWriteTests", dependencies: ["RemoteWrite", "HTTPTransport", "Exposition", "TestSupport"]),
         .testTarget(name: "LabTests", dependencies: ["Exposition", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["Exposition", "TestSupport"]),
     ]
 )
