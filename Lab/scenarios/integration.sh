@@ -22,7 +22,11 @@
 #       capture.env (stable=yes|no, attempts=, stable_attempt=), capture.log
 #   namespaces.tsv                        "<ns>\t<path>" for host (path empty) and ingress
 #   mangle.<ns>, ip_vs_conn.<ns>          iptables-legacy-save -t mangle, /proc/net/ip_vs_conn
-#   traffic.env (traffic_failed=0|1), logs/*.log (servers, clients)
+#   traffic.env (traffic_failed=0|1), logs/*.log (servers, clients, pushgateway)
+#   once-pushgateway.{stdout,stderr,rc}   ipvs-push once --namespace-path <ingress> --job lab
+#                                         --instance guest, to a prometheus-pushgateway in the
+#                                         guest, after the captures (the state is frozen)
+#   pushgateway.json, pushgateway.prom    that gateway's /api/v1/metrics and /metrics afterwards
 set -uo pipefail
 . "$LAB_DIR/guest/lib.sh"
 
@@ -207,6 +211,38 @@ read_om() {
 lab_capture_stable truth.prom 5 read_prom host= ingress="$INGRESS"
 lab_capture_stable truth.om 5 read_om host= ingress="$INGRESS"
 lab_describe_namespaces host= ingress="$INGRESS"
+
+# --- 9. once to a Pushgateway in the guest -----------------------------------------------------
+# The state is frozen now (estimators stopped, no more traffic), so what once pushes must equal
+# dump.prom. The gateway keeps its state under /run (Debian's default persistence file is the
+# host's, read-only here); readiness is probed with bash's /dev/tcp, which starts no process.
+PUSHGATEWAY_PORT=9091
+PUSHGATEWAY_URL=http://127.0.0.1:$PUSHGATEWAY_PORT
+pushgateway_case() {
+    [ -n "$IPVS_PUSH" ] || return 0
+    local dir=$LAB_RUN/pushgateway pid deadline=$((SECONDS + 60)) probe
+    mkdir -p "$dir"
+    prometheus-pushgateway --web.listen-address="127.0.0.1:$PUSHGATEWAY_PORT" \
+        --persistence.file="$dir/pushgateway.data" >"$LAB_OUT/logs/pushgateway.log" 2>&1 &
+    pid=$!
+    until { exec {probe}<>"/dev/tcp/127.0.0.1/$PUSHGATEWAY_PORT"; } 2>/dev/null; do
+        kill -0 "$pid" 2>/dev/null || lab_die "prometheus-pushgateway exited (see logs/pushgateway.log)"
+        [ "$SECONDS" -lt "$deadline" ] || lab_die "prometheus-pushgateway did not listen within 60 s"
+        lab_sleep 0.1
+    done
+    exec {probe}>&-
+    lab_log "pushgateway listening"
+    push once-pushgateway once --pushgateway "$PUSHGATEWAY_URL" --namespace-path "$INGRESS" \
+        --job lab --instance guest
+    curl -sS --max-time 30 -o "$LAB_OUT/pushgateway.json" "$PUSHGATEWAY_URL/api/v1/metrics" \
+        || lab_log "reading the gateway's /api/v1/metrics failed"
+    curl -sS --max-time 30 -o "$LAB_OUT/pushgateway.prom" "$PUSHGATEWAY_URL/metrics" \
+        || lab_log "reading the gateway's /metrics failed"
+    kill "$pid"
+    wait "$pid"
+    lab_log "pushgateway stopped"
+}
+pushgateway_case
 
 lab_stop_background
 printf 'traffic_failed=%s\n' "$traffic_failed" >"$LAB_OUT/traffic.env"
