@@ -29,12 +29,13 @@ public enum ExpositionFiles {
         public var sampleCount: Int { families.reduce(0) { $0 + $1.samples.count } }
     }
 
-    /// Reads and parses `paths` (`-` is standard input) and merges them.
-    public static func read(_ paths: [String]) throws(Failure) -> Input {
+    /// Reads and parses `paths` (`-` is standard input) and merges them. A label named
+    /// in `reservedLabels` (the grouping key's) must not appear in the input.
+    public static func read(_ paths: [String], reservedLabels: Set<String> = []) throws(Failure) -> Input {
         var families: [MetricFamily] = []
         var index: [String: Int] = [:]
-        var origin: [String: String] = [:]
-        var series: Set<SeriesKey> = []
+        var familyOrigin: [String: Place] = [:]
+        var seriesOrigin: [SeriesKey: Place] = [:]
         var timestamped = 0
         for path in paths {
             let source = path == "-" ? "<stdin>" : path
@@ -46,22 +47,33 @@ public enum ExpositionFiles {
                 throw .invalid(error.description)
             }
             timestamped += parsed.timestampedSamples
-            for family in parsed.families {
-                for sample in family.samples {
-                    guard series.insert(SeriesKey(name: sample.name, labels: sample.labels)).inserted else {
+            for (position, family) in parsed.families.enumerated() {
+                let location = parsed.locations[position]
+                for (sampleIndex, sample) in family.samples.enumerated() {
+                    let here = Place(source: source, line: location.sampleLines[sampleIndex])
+                    if let reserved = sample.labels.first(where: { reservedLabels.contains($0.name) }) {
                         throw .invalid(
-                            "\(source): series \(sample.name)\(render(sample.labels)) also appears in \(origin[family.name] ?? "an earlier input")")
+                            "\(here): \(sample.name) carries the label \"\(reserved.name)\", which the grouping key sets "
+                                + "(job, instance, --grouping-label); remove it from the input or leave it to the grouping key")
                     }
+                    let key = SeriesKey(name: sample.name, labels: sample.labels)
+                    if let first = seriesOrigin[key] {
+                        throw .invalid("\(here): series \(describe(sample)) was already given at \(first)")
+                    }
+                    seriesOrigin[key] = here
                 }
+                let here = Place(source: source, line: location.firstLine)
                 if let existing = index[family.name] {
-                    guard families[existing].type == family.type else {
+                    let earlier = families[existing].type
+                    guard earlier == family.type else {
                         throw .invalid(
-                            "\(source): \(family.name) is a \(family.type.rawValue) here but a \(families[existing].type.rawValue) in \(origin[family.name]!)")
+                            "\(here): \(family.name) is \(article(family.type)) here but \(article(earlier)) at "
+                                + "\(familyOrigin[family.name]!): a family must have one type in all inputs")
                     }
                     families[existing].samples += family.samples
                 } else {
                     index[family.name] = families.count
-                    origin[family.name] = source
+                    familyOrigin[family.name] = here
                     families.append(family)
                 }
             }
@@ -69,13 +81,27 @@ public enum ExpositionFiles {
         return Input(families: families, timestampedSamples: timestamped)
     }
 
+    private struct Place: CustomStringConvertible {
+        var source: String
+        var line: Int
+        var description: String { "\(source):\(line)" }
+    }
+
     private struct SeriesKey: Hashable {
         var name: String
         var labels: Labels
     }
 
-    private static func render(_ labels: Labels) -> String {
-        labels.isEmpty ? "" : "{" + labels.map { "\($0.name)=\"\($0.value)\"" }.joined(separator: ",") + "}"
+    private static func article(_ type: MetricType) -> String {
+        (type == .untyped ? "an " : "a ") + type.rawValue
+    }
+
+    /// The series as exposition text, label values escaped.
+    private static func describe(_ sample: Sample) -> String {
+        let family = MetricFamily(name: sample.name, type: .untyped, help: "", samples: [sample])
+        let text = String(decoding: ExpositionRenderer.render([family], format: .prometheus), as: UTF8.self)
+        let line = text.split(separator: "\n").last { !$0.hasPrefix("#") } ?? ""
+        return String(line[..<(line.lastIndex(of: " ") ?? line.endIndex)])
     }
 
     private static func readAll(_ path: String) throws(Failure) -> [UInt8] {

@@ -267,6 +267,7 @@ extension DocumentParser {
             Sample(
                 name: family.sampleNames[nameIndex].name, labels: labels, value: value,
                 timestampMilliseconds: timestamp))
+        family.sampleLineNumbers.append(line)
     }
 
     private mutating func checkBucket(_ labels: Labels, nameIndex: Int) throws(ExpositionParseError) {

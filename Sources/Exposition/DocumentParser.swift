@@ -40,6 +40,7 @@ struct DocumentParser {
     var line = 1
 
     var families: [MetricFamily] = []
+    var locations: [FamilyLocation] = []
     /// The family being read; meaningful only while `hasFamily`. Not an optional so the
     /// hot path mutates it in place.
     var family = OpenFamily(name: "", firstLine: 0, openMetrics: false, declared: false)
@@ -108,7 +109,7 @@ struct DocumentParser {
         try endFamily()
         return ParsedExposition(
             families: families, format: openMetrics ? .openMetrics : .prometheus,
-            timestampedSamples: timestampedSamples)
+            timestampedSamples: timestampedSamples, locations: locations)
     }
 
     // MARK: Comments and metadata
@@ -373,6 +374,7 @@ struct DocumentParser {
                     + "\(Self.seriesText(family.name + "_bucket", missing.key)): every histogram series needs one")
         }
         families.append(family.finished())
+        locations.append(family.location())
         endedFamilies[family.name] = EndedFamily(
             kindWord: family.kind.word(openMetrics: openMetrics), firstLine: family.firstLine,
             helpLine: family.helpLine, typeLine: family.typeLine, unitLine: family.unitLine)

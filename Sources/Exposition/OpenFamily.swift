@@ -32,6 +32,8 @@ struct OpenFamily {
     var unitLine: Int?
     var sampleNames: [SampleName]
     var samples: [Sample] = []
+    /// The line of each sample in `samples`.
+    var sampleLineNumbers: [Int] = []
     /// Sample lines read, including dropped `_created` ones.
     var sampleLines = 0
     /// Whether the family's sample names are entered in the parser's owner table (at its
@@ -75,6 +77,11 @@ struct OpenFamily {
     }
 
     /// The family in the model.
+    /// Where the finished family and each of its samples stand in the document.
+    func location() -> FamilyLocation {
+        FamilyLocation(firstLine: typeLine ?? helpLine ?? firstLine, sampleLines: sampleLineNumbers)
+    }
+
     func finished() -> MetricFamily {
         MetricFamily(name: modelName, type: kind.modelType, help: help ?? "", unit: unit, samples: samples)
     }

@@ -8,11 +8,17 @@ public struct ParsedExposition: Sendable, Hashable {
     /// How many samples carried their own timestamp. The Pushgateway rejects those, so
     /// a sender can refuse the document up front.
     public var timestampedSamples: Int
+    /// Where each family (same index as ``families``) and its samples stand in the
+    /// document, so that checks made after parsing can still name a line.
+    public var locations: [FamilyLocation]
 
-    public init(families: [MetricFamily], format: ExpositionFormat, timestampedSamples: Int) {
+    public init(
+        families: [MetricFamily], format: ExpositionFormat, timestampedSamples: Int, locations: [FamilyLocation] = []
+    ) {
         self.families = families
         self.format = format
         self.timestampedSamples = timestampedSamples
+        self.locations = locations
     }
 
     /// The number of samples over all families.

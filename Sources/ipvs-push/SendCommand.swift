@@ -30,7 +30,8 @@ struct SendCommand: AsyncParsableCommand {
         let logger = logging.bootstrap(defaultLevel: .error)
         let input: ExpositionFiles.Input
         do {
-            input = try ExpositionFiles.read(files.isEmpty ? ["-"] : files)
+            let reserved = Set(["job"] + pushgateway.baseGroup().labels.map(\.name))
+            input = try ExpositionFiles.read(files.isEmpty ? ["-"] : files, reservedLabels: reserved)
         } catch {
             StandardStreams.error("\(error); nothing was sent")
             switch error {

@@ -18,25 +18,21 @@ struct BadInput: Sendable, CustomTestStringConvertible {
     var line: Int
     var phrase: String
     var extraArguments: [String] = []
-    /// A known shortcoming of the product's message for this input (it does not say
-    /// `FILE:LINE:` or "nothing was sent"): the test records it as a known issue, and fails
-    /// once the message is fixed, so this can be removed.
-    var knownIssue: String?
 
     var testDescription: String { name }
 
     init(
         _ name: String, _ files: [(String, String)], stdin: String? = nil, error errorFile: String, line: Int,
-        _ phrase: String, arguments: [String] = [], knownIssue: String? = nil
+        _ phrase: String, arguments: [String] = []
     ) {
         self.init(
             name, files.map { ($0.0, Array($0.1.utf8)) }, stdin: stdin.map { Array($0.utf8) }, error: errorFile,
-            line: line, phrase, arguments: arguments, knownIssue: knownIssue)
+            line: line, phrase, arguments: arguments)
     }
 
     init(
         _ name: String, _ files: [(String, [UInt8])], stdin: [UInt8]? = nil, error errorFile: String, line: Int,
-        _ phrase: String, arguments: [String] = [], knownIssue: String? = nil
+        _ phrase: String, arguments: [String] = []
     ) {
         self.name = name
         self.files = files.map { File(name: $0.0, bytes: $0.1) }
@@ -45,14 +41,7 @@ struct BadInput: Sendable, CustomTestStringConvertible {
         self.line = line
         self.phrase = phrase
         self.extraArguments = arguments
-        self.knownIssue = knownIssue
     }
-
-    /// Merging inputs (ExpositionFiles.read) reports the file but not the line.
-    static let acrossFiles = "a conflict between two inputs names the file but not the line"
-    /// The clash is found when the push is prepared, after parsing: the message names the
-    /// metric but neither the file nor the line, and does not say that nothing was sent.
-    static let clash = "a label that clashes with the grouping key is reported without FILE:LINE"
 
     /// A job name of its own, so its (absent) group cannot be confused with another test's.
     var job: String { "cli-bad-" + name }
@@ -70,14 +59,14 @@ struct BadInput: Sendable, CustomTestStringConvertible {
             line: 3, "duplicate"),
         BadInput(
             "duplicate-series-across-files", [("a.prom", good), ("b.prom", "x 1\ncli_good{a=\"1\"} 2\n")],
-            error: "b.prom", line: 2, "also appears in", knownIssue: acrossFiles),
+            error: "b.prom", line: 2, "was already given at"),
         BadInput(
             "type-conflict-across-files",
             [("a.prom", good), ("b.prom", "# HELP cli_good h\n# TYPE cli_good counter\n")],
-            error: "b.prom", line: 2, "counter", knownIssue: acrossFiles),
+            error: "b.prom", line: 2, "counter"),
         BadInput(
             "typed-and-untyped-across-files", [("a.prom", good), ("b.prom", "x 1\ncli_good{a=\"2\"} 2\n")],
-            error: "b.prom", line: 2, "untyped", knownIssue: acrossFiles),
+            error: "b.prom", line: 2, "untyped"),
         BadInput("invalid-metric-name", [("a.prom", "ok 1\ncli-bad 1\n")], error: "a.prom", line: 2, "metric name"),
         BadInput("invalid-label-name", [("a.prom", "m{1a=\"x\"} 1\n")], error: "a.prom", line: 1, "label name"),
         BadInput(
@@ -120,13 +109,12 @@ struct BadInput: Sendable, CustomTestStringConvertible {
             "second-file-bad", [("a.prom", good), ("b.prom", "m{a=\"x} 1\n")], error: "b.prom", line: 1, "terminated"),
         BadInput("stdin-bad", [("a.prom", good)], stdin: "ok 1\nm 1 2 3\n", error: "<stdin>", line: 2, "m"),
         BadInput(
-            "job-label", [("a.prom", "ok 1\nm{job=\"x\"} 1\n")], error: "a.prom", line: 2, "carries the label \"job\"",
-            knownIssue: clash),
+            "job-label", [("a.prom", "ok 1\nm{job=\"x\"} 1\n")], error: "a.prom", line: 2, "carries the label \"job\""),
         BadInput(
             "instance-label", [("a.prom", "m{instance=\"x\"} 1\n")], error: "a.prom", line: 1,
-            "carries the label \"instance\"", knownIssue: clash),
+            "carries the label \"instance\""),
         BadInput(
             "grouping-label-in-input", [("a.prom", "m{branch=\"x\"} 1\n")], error: "a.prom", line: 1,
-            "carries the label \"branch\"", arguments: ["--grouping-label", "branch=main"], knownIssue: clash),
+            "carries the label \"branch\"", arguments: ["--grouping-label", "branch=main"]),
     ]
 }

@@ -27,7 +27,7 @@ public final class ExternalServer: @unchecked Sendable {
             .appendingPathComponent("ipvs-push-test-\(name)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
         self.logFile = dataDirectory.appendingPathComponent("server.log")
-        FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         let log = try FileHandle(forWritingTo: logFile)
         process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
@@ -61,7 +61,8 @@ public final class ExternalServer: @unchecked Sendable {
 
     public static func pushgateway() async throws -> ExternalServer {
         try await ExternalServer(name: "pushgateway", executable: "/usr/bin/prometheus-pushgateway", readyPath: "/-/ready") {
-            port, _ in ["--web.listen-address=127.0.0.1:\(port)"]
+            // Debian's build persists to /var/lib/prometheus by default: give each gateway its own file.
+            port, data in ["--web.listen-address=127.0.0.1:\(port)", "--persistence.file=\(data)/pushgateway.data"]
         }
     }
 
