@@ -79,13 +79,13 @@ let package = Package(
         .target(
             name: "Agent",
             dependencies: [
-                "Collector", "Exposition", "PullServer", "PushGateway", "HTTPTransport",
+                "Collector", "Exposition", "PullServer", "PushGateway", "HTTPTransport", "RemoteWrite",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(
             name: "ipvs-push",
             dependencies: [
-                "Agent", "Collector", "Exposition", "PullServer", "PushGateway", "HTTPTransport",
+                "Agent", "Collector", "Exposition", "PullServer", "PushGateway", "HTTPTransport", "RemoteWrite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

@@ -7,7 +7,7 @@ import Exposition
 struct OnceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "once",
-        abstract: "Collect IPVS once and push it, then exit.",
+        abstract: "Collect IPVS once, push it to a Pushgateway and/or remote-write it, then exit.",
         discussion: """
             Each namespace is pushed as its own group (grouping label `namespace`). Exit codes: \
             0 every push accepted; 69 a namespace could not be read (the others were pushed); \
@@ -16,23 +16,22 @@ struct OnceCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var pushgateway: PushGatewayOptions
+    @OptionGroup var remoteWrite: RemoteWriteOptions
     @OptionGroup var transport: TransportOptions
     @OptionGroup var collection: CollectionOptions
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
-        guard pushgateway.url != nil else { throw ValidationError("nothing to push to: give --pushgateway URL") }
+        guard pushgateway.url != nil || !remoteWrite.urls.isEmpty else {
+            throw ValidationError("nothing to push to: give --pushgateway URL and/or --remote-write URL")
+        }
     }
 
     func run() async throws {
         let logger = logging.bootstrap(defaultLevel: .error)
-        let sink: PushGatewaySink?
-        do {
-            sink = try pushgateway.makeSink(transport: transport, logger: logger)
-        } catch {
-            StandardStreams.error("\(error)")
-            throw ExitStatus.configuration
-        }
+        let delivery = try OneShotDelivery(
+            pushgateway: pushgateway, remoteWrite: remoteWrite, transport: transport, logger: logger)
+        let timestamp = currentMilliseconds()
         let collector = IPVSCollector(namespaces: collection.namespaces, logger: logger)
         let collections = await collector.collect()
         var exitCode: ExitCode?
@@ -41,9 +40,10 @@ struct OnceCommand: AsyncParsableCommand {
             exitCode = ExitStatus.collectionFailed
         }
         let families = IPVSMetrics.families(collections, options: collection.metricOptions)
-        if let sink {
-            let outcomes = await sink.pushByNamespace(families)
-            if let pushCode = PushOutcomes.report(outcomes) { exitCode = PushOutcomes.more(exitCode, pushCode) }
+        if let code = await delivery.deliver(
+            families, timestampMilliseconds: timestamp, splitByNamespace: true, inputIsUserData: false)
+        {
+            exitCode = PushOutcomes.more(exitCode, code)
         }
         if let exitCode { throw exitCode }
     }

@@ -8,10 +8,13 @@ import Logging
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Collect IPVS every interval and push it, until SIGTERM or SIGINT.",
+        abstract: "Collect IPVS every interval, push it and/or remote-write it, until SIGTERM or SIGINT.",
         discussion: """
-            On SIGTERM or SIGINT the push in flight is finished; with --delete-on-exit the \
-            pushed groups are then deleted from the Pushgateway. Exits 0 after a signal.
+            Each collection is stamped with its time and queued for every --remote-write URL \
+            (on disk with --queue-dir, so outages and restarts lose nothing). On SIGTERM or \
+            SIGINT the push in flight is finished, the remote-write queues get --shutdown-grace \
+            to drain, and with --delete-on-exit the pushed groups are deleted from the \
+            Pushgateway. Exits 0 after a signal.
             """)
 
     @Option(name: .customLong("interval"), help: "Time between collections.")
@@ -20,25 +23,35 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .customLong("delete-on-exit"), help: "Delete the pushed groups from the Pushgateway when stopping.")
     var deleteOnExit = false
 
+    @Option(name: .customLong("shutdown-grace"), help: "How long queued remote-write batches may take to drain when stopping.")
+    var shutdownGrace = PrometheusDuration(.seconds(10), text: "10s")
+
     @OptionGroup var pushgateway: PushGatewayOptions
+    @OptionGroup var remoteWrite: RemoteWriteOptions
     @OptionGroup var transport: TransportOptions
     @OptionGroup var collection: CollectionOptions
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
-        guard pushgateway.url != nil else { throw ValidationError("nothing to push to: give --pushgateway URL") }
+        guard pushgateway.url != nil || !remoteWrite.urls.isEmpty else {
+            throw ValidationError("nothing to push to: give --pushgateway URL and/or --remote-write URL")
+        }
         guard interval.duration >= .milliseconds(100) else { throw ValidationError("--interval must be at least 100ms") }
     }
 
     func run() async throws {
         let logger = logging.bootstrap()
         let sink: PushGatewaySink?
+        let remote: RemoteWriteSinks?
         do {
             sink = try pushgateway.makeSink(transport: transport, logger: logger)
+            let configurations = remoteWrite.configurations(transport: transport)
+            remote = configurations.isEmpty ? nil : try RemoteWriteSinks(configurations: configurations, logger: logger)
         } catch {
             StandardStreams.error("\(error)")
             throw ExitStatus.configuration
         }
+        let senders = remote?.start()
         let collector = IPVSCollector(namespaces: collection.namespaces, logger: logger)
         collector.prepare()
         let options = collection.metricOptions
@@ -52,8 +65,11 @@ struct RunCommand: AsyncParsableCommand {
                 // The cycle runs in a task of its own so that a stop request lets the
                 // push in flight finish instead of cancelling it.
                 await Task {
-                    let families = IPVSMetrics.families(await collector.collect(), options: options)
+                    let timestamp = currentMilliseconds()
+                    let families =
+                        IPVSMetrics.families(await collector.collect(), options: options) + (remote?.selfMetrics() ?? [])
                     _ = await sink?.pushByNamespace(families)
+                    await remote?.enqueue(families, timestampMilliseconds: timestamp)
                 }.value
                 next = next.advanced(by: period)
                 let now = clock.now
@@ -65,6 +81,17 @@ struct RunCommand: AsyncParsableCommand {
         logger.info("stopping", metadata: ["signal": "\(signal)"])
         loop.cancel()
         await loop.value
+        if let remote {
+            let pending = await remote.flush(deadline: .now + shutdownGrace.duration)
+            for url in pending {
+                logger.warning(
+                    "remote-write queue not drained before stopping",
+                    metadata: ["url": "\(url)", "kept_on_disk": "\(remoteWrite.queueDirectory != nil)"])
+            }
+            senders?.cancel()
+            await senders?.value
+            await remote.close()
+        }
         if deleteOnExit, let sink {
             let outcomes = await sink.deletePushedGroups()
             _ = PushOutcomes.report(outcomes)

@@ -6,7 +6,7 @@ import Exposition
 struct SendCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "send",
-        abstract: "Push Prometheus text or OpenMetrics files (or standard input) once.",
+        abstract: "Push Prometheus text or OpenMetrics files (or standard input) to a Pushgateway and/or remote write.",
         discussion: """
             Every input is parsed and checked completely before anything is sent: a bad line \
             gives FILE:LINE: reason and exit 65, and nothing is pushed. Timestamps are removed \
@@ -19,18 +19,21 @@ struct SendCommand: AsyncParsableCommand {
     var files: [String] = []
 
     @OptionGroup var pushgateway: PushGatewayOptions
+    @OptionGroup var remoteWrite: RemoteWriteOptions
     @OptionGroup var transport: TransportOptions
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
-        guard pushgateway.url != nil else { throw ValidationError("nothing to push to: give --pushgateway URL") }
+        guard pushgateway.url != nil || !remoteWrite.urls.isEmpty else {
+            throw ValidationError("nothing to push to: give --pushgateway URL and/or --remote-write URL")
+        }
     }
 
     func run() async throws {
         let logger = logging.bootstrap(defaultLevel: .error)
         let input: ExpositionFiles.Input
         do {
-            let reserved = Set(["job"] + pushgateway.baseGroup().labels.map(\.name))
+            let reserved = pushgateway.url == nil ? [] : Set(["job"] + pushgateway.baseGroup().labels.map(\.name))
             input = try ExpositionFiles.read(files.isEmpty ? ["-"] : files, reservedLabels: reserved)
         } catch {
             StandardStreams.error("\(error); nothing was sent")
@@ -39,20 +42,18 @@ struct SendCommand: AsyncParsableCommand {
             case .invalid: throw ExitStatus.badInput
             }
         }
-        if input.timestampedSamples > 0 {
+        if input.timestampedSamples > 0 && pushgateway.url != nil {
             StandardStreams.warning(
-                "\(input.timestampedSamples) sample(s) carried timestamps; they were removed because the Pushgateway rejects them")
+                "\(input.timestampedSamples) sample(s) carried timestamps; they were removed for the Pushgateway, "
+                    + "which rejects them")
         }
-        let sink: PushGatewaySink?
-        do {
-            sink = try pushgateway.makeSink(transport: transport, logger: logger)
-        } catch {
-            StandardStreams.error("\(error)")
-            throw ExitStatus.configuration
-        }
-        if let sink {
-            let outcome = await sink.push(input.families)
-            if let code = PushOutcomes.report([outcome], dataIsUserInput: true) { throw code }
+        let delivery = try OneShotDelivery(
+            pushgateway: pushgateway, remoteWrite: remoteWrite, transport: transport, logger: logger)
+        // Remote write keeps each sample's own timestamp and stamps the others with now.
+        if let code = await delivery.deliver(
+            input.families, timestampMilliseconds: currentMilliseconds(), splitByNamespace: false, inputIsUserData: true)
+        {
+            throw code
         }
     }
 }

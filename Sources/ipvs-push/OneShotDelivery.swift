@@ -1,0 +1,77 @@
+import Agent
+import ArgumentParser
+import Exposition
+import Logging
+
+/// Delivers one set of families to every configured sink and works out the exit code
+/// (`once` and `send`).
+struct OneShotDelivery {
+    var pushgateway: PushGatewaySink?
+    var remoteWrite: RemoteWriteSinks?
+    /// How long the remote-write queues may take to drain.
+    var flushTimeout: Duration
+
+    /// Creates the sinks; a configuration a sink refuses ends the command with exit 78.
+    init(
+        pushgateway options: PushGatewayOptions, remoteWrite remoteOptions: RemoteWriteOptions,
+        transport: TransportOptions, logger: Logger
+    ) throws {
+        do {
+            pushgateway = try options.makeSink(transport: transport, logger: logger)
+            let configurations = remoteOptions.configurations(transport: transport)
+            remoteWrite = configurations.isEmpty ? nil : try RemoteWriteSinks(configurations: configurations, logger: logger)
+        } catch {
+            StandardStreams.error("\(error)")
+            throw ExitStatus.configuration
+        }
+        flushTimeout = transport.timeout.duration * 2
+    }
+
+    /// Pushes (one group per namespace when `splitByNamespace`) and remote-writes
+    /// `families` stamped `timestampMilliseconds`; returns the exit code failures call for.
+    func deliver(
+        _ families: [MetricFamily], timestampMilliseconds: Int64, splitByNamespace: Bool, inputIsUserData: Bool
+    ) async -> ExitCode? {
+        var exitCode: ExitCode?
+        if let pushgateway {
+            let outcomes =
+                splitByNamespace ? await pushgateway.pushByNamespace(families) : [await pushgateway.push(families)]
+            if let code = PushOutcomes.report(outcomes, dataIsUserInput: inputIsUserData) {
+                exitCode = PushOutcomes.more(exitCode, code)
+            }
+        }
+        if let remoteWrite {
+            let unqueued = await remoteWrite.enqueue(families, timestampMilliseconds: timestampMilliseconds)
+            let pending = await remoteWrite.flush(deadline: .now + flushTimeout)
+            let rejected = remoteWrite.rejectedSamples()
+            await remoteWrite.close()
+            for url in unqueued {
+                StandardStreams.error("remote write to \(url): the samples could not be queued (see the log above)")
+                exitCode = PushOutcomes.more(exitCode, ExitStatus.unreachable)
+            }
+            for url in pending {
+                StandardStreams.error(
+                    "remote write to \(url): not acknowledged within \(flushTimeout); what is left stays in --queue-dir "
+                        + "for the next run when one is given, and is lost otherwise")
+                exitCode = PushOutcomes.more(exitCode, ExitStatus.unreachable)
+            }
+            if rejected > 0 {
+                StandardStreams.error(
+                    "remote write: the receiver rejected \(Int(rejected)) sample(s) (its answer is in the log above)")
+                exitCode = PushOutcomes.more(exitCode, ExitStatus.rejected)
+            }
+        }
+        return exitCode
+    }
+}
+
+/// Milliseconds since the Unix epoch, now.
+func currentMilliseconds() -> Int64 {
+    var now = timespec()
+    clock_gettime(CLOCK_REALTIME, &now)
+    return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
