@@ -10,7 +10,7 @@ APT_PACKAGES := \
 	user-mode-linux kmod ipvsadm iproute2 iptables util-linux python3 curl openssl \
 	prometheus prometheus-pushgateway victoria-metrics prometheus-node-exporter
 
-.PHONY: all deps build test unit-test lab-test demo bench clean
+.PHONY: all deps build test demo bench proto clean
 
 all: build
 
@@ -46,6 +46,10 @@ demo: deps
 ## their peers and ratios, written to Benchmarks/RESULTS.md (options: Benchmarks/README.md)
 bench: deps
 	SWIFT=$(SWIFT) Benchmarks/scripts/run.sh
+
+## proto: regenerate the committed protobuf-c code from Proto/*.proto (needs protoc-c)
+proto: deps
+	Proto/generate.sh
 
 clean:
 	rm -rf .build
