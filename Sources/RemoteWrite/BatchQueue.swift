@@ -184,18 +184,32 @@ final class BatchQueue: @unchecked Sendable {
             return true
         }
         var total = shards.reduce(0) { $0 + $1.bytes } + incoming.reduce(0) { $0 + QueueRecord.headerSize + $1.payload.count }
+        // Oldest first across shards (by sequence number), counted before any file is
+        // touched so that each shard moves its cursor once.
+        var dropPerShard = Array(repeating: 0, count: shardCount)
         var droppedBatches = 0
         while total > maxBytes {
-            let oldest = shards.indices.filter { !shards[$0].isEmpty }.min { shards[$0].first!.sequence < shards[$1].first!.sequence }
-            if let oldest, let entry = try shards[oldest].removeFirst() {
-                total -= entry.recordLength
-                countDropped(entry.protocolVersion, entry.sampleCount, forSpace: true)
+            var oldest: (shard: Int, entry: ShardLog.Entry)?
+            for shard in shards.indices {
+                if let entry = shards[shard].entry(at: dropPerShard[shard]),
+                    oldest == nil || entry.sequence < oldest!.entry.sequence
+                {
+                    oldest = (shard, entry)
+                }
+            }
+            if let oldest {
+                dropPerShard[oldest.shard] += 1
+                total -= oldest.entry.recordLength
+                countDropped(oldest.entry.protocolVersion, oldest.entry.sampleCount, forSpace: true)
             } else {
                 let batch = incoming.removeFirst()
                 total -= QueueRecord.headerSize + batch.payload.count
                 countDropped(batch.protocolVersion, batch.sampleCount, forSpace: true)
             }
             droppedBatches += 1
+        }
+        for (shard, count) in dropPerShard.enumerated() where count > 0 {
+            try shards[shard].removeFirst(count)
         }
         if droppedBatches > 0 {
             logger.warning(

@@ -1,4 +1,6 @@
+import Dispatch
 import Exposition
+import Foundation
 
 /// Turns collections of metric families into compressed remote-write batches.
 ///
@@ -17,15 +19,15 @@ final class CollectionEncoder {
     private var cycle: UInt64 = 0
     private var pending: [[PendingSample]]
     private var removedSinceCompaction = 0
-    private let v1 = WriteRequestV1Encoder()
-    private let v2 = WriteRequestV2Encoder()
-    private let compressed = Arena<UInt8>(capacity: 64 * 1024)
+    private let workerEncoders: [BatchEncoder]
 
     init(externalLabels: Labels, shardCount: Int, maxSamplesPerSend: Int) {
         self.externalLabels = externalLabels.pairs.filter { !$0.name.isEmpty && !$0.value.isEmpty }
         self.shardCount = shardCount
         self.maxSamplesPerSend = maxSamplesPerSend
         pending = Array(repeating: [], count: shardCount)
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        workerEncoders = (0..<max(1, min(cores, 8))).map { _ in BatchEncoder() }
     }
 
     /// How many series the encoder currently tracks.
@@ -40,6 +42,9 @@ final class CollectionEncoder {
         for shard in pending.indices { pending[shard].removeAll(keepingCapacity: true) }
         var result = EncodedCollection()
 
+        if series.isEmpty {
+            series.reserveCapacity(collection.reduce(0) { $0 + $1.samples.count })
+        }
         for family in collection {
             let metadata = metadata(for: family)
             for sample in family.samples {
@@ -82,42 +87,29 @@ final class CollectionEncoder {
         for key in vanished { series.removeValue(forKey: key) }
         removedSinceCompaction += vanished.count
 
+        // Batches are independent: encode them on all cores, each worker with its own
+        // arenas. The interner and the series entries are only read meanwhile.
+        var jobs: [(shard: Int, range: Range<Int>)] = []
         for shard in pending.indices {
-            var start = pending[shard].startIndex
-            while start < pending[shard].endIndex {
-                let end = min(start + maxSamplesPerSend, pending[shard].endIndex)
-                let payload = try encodeBatch(pending[shard][start..<end], protocolVersion: protocolVersion)
-                result.batches.append(
-                    EncodedBatch(shard: shard, protocolVersion: protocolVersion, sampleCount: end - start, payload: payload))
+            var start = 0
+            while start < pending[shard].count {
+                let end = min(start + maxSamplesPerSend, pending[shard].count)
+                jobs.append((shard, start..<end))
                 start = end
             }
-            pending[shard].removeAll(keepingCapacity: true)
         }
+        let payloads = ParallelBatchEncoding(
+            jobs: jobs, pending: pending, strings: strings, encoders: workerEncoders, protocolVersion: protocolVersion
+        ).run()
+        for (index, job) in jobs.enumerated() {
+            result.batches.append(
+                EncodedBatch(
+                    shard: job.shard, protocolVersion: protocolVersion, sampleCount: job.range.count,
+                    payload: try payloads[index].get()))
+        }
+        for shard in pending.indices { pending[shard].removeAll(keepingCapacity: true) }
         compactIfWorthIt()
         return result
-    }
-
-    private func encodeBatch(_ batch: ArraySlice<PendingSample>, protocolVersion: RemoteWriteProtocol)
-        throws(RemoteWriteError) -> [UInt8]
-    {
-        let compressed = compressed
-        let strings = strings
-        do {
-            switch protocolVersion {
-            case .v1:
-                return try v1.encode(batch, strings: strings) { bytes in
-                    try Snappy.compress(bytes.baseAddress!, count: bytes.count, output: compressed)
-                }
-            case .v2:
-                return try v2.encode(batch, strings: strings) { bytes in
-                    try Snappy.compress(bytes.baseAddress!, count: bytes.count, output: compressed)
-                }
-            }
-        } catch let error as RemoteWriteError {
-            throw error
-        } catch {
-            throw .encoding("\(error)")
-        }
     }
 
     private func metadata(for family: MetricFamily) -> FamilyMetadata {
@@ -143,7 +135,7 @@ final class CollectionEncoder {
             ids.append(strings.intern(label.name))
             ids.append(strings.intern(label.value))
         }
-        let shard = Int(ShardHash.hash(labels) % UInt64(shardCount))
+        let shard = Int(key.hash % UInt64(shardCount))
         return SeriesEntry(labelIDs: ids, shard: shard, metadata: metadata)
     }
 

@@ -3,7 +3,8 @@ import HTTPTransport
 /// The subdirectory of the queue directory that holds one URL's queue: a readable part
 /// (host, port and path with anything but letters, digits, `.`, `-` and `_` made `_`)
 /// and a hash of the whole URL without credentials, so that two URLs never share a
-/// queue and a changed password keeps the queue.
+/// queue and a changed password keeps the queue. (The hash must never change between
+/// versions: a queue under another name would be left behind.)
 public enum QueueDirectoryName {
     public static func name(for url: String) -> String {
         let redacted = URLRedaction.redact(url)
@@ -16,7 +17,9 @@ public enum QueueDirectoryName {
                 return allowed ? Character(scalar) : "_"
             }
         ).prefix(48)
-        let hash = String(ShardHash.hash(redacted), radix: 16)
+        var hasher = SeriesHash()
+        hasher.add(redacted)
+        let hash = String(hasher.value, radix: 16)
         return sanitized + "-" + String(repeating: "0", count: 16 - hash.count) + hash
     }
 }

@@ -102,8 +102,22 @@ public struct RemoteWriteConfiguration: Sendable {
         guard minBackoff > .zero, maxBackoff >= minBackoff else {
             throw .configuration("remote-write backoff: the minimum must be positive and at most the maximum")
         }
-        for label in externalLabels where label.name.isEmpty || label.name == "__name__" {
-            throw .configuration("remote-write external label name \"\(label.name)\" is not allowed")
+        for label in externalLabels where !Self.isValidLabelName(label.name) || label.name.hasPrefix("__") {
+            throw .configuration(
+                "remote-write external label name \"\(label.name)\" is not allowed: use letters, digits and "
+                    + "underscores, not starting with a digit or with \"__\" (reserved)")
+        }
+        if let tenant, tenant.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            throw .configuration("remote-write tenant must not contain control characters")
+        }
+    }
+
+    /// The classic Prometheus label name syntax, `[a-zA-Z_][a-zA-Z0-9_]*`.
+    static func isValidLabelName(_ name: String) -> Bool {
+        guard let first = name.utf8.first, !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) else { return false }
+        return name.utf8.allSatisfy { byte in
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "_")
         }
     }
 }

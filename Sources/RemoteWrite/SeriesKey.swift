@@ -3,7 +3,33 @@ import Exposition
 /// What identifies a series from one collection to the next: its sample name and
 /// labels as the collector made them (external labels and `__name__` are the same for
 /// all, so they are left out of the key).
+///
+/// The 64-bit hash is computed once, by ``SeriesHash`` over the UTF-8 bytes, and serves
+/// three purposes: the dictionary's hash (cheaper than hashing every string through
+/// `Hasher`), a fast inequality check, and, being the same in every process, the
+/// series' shard.
 struct SeriesKey: Hashable {
-    var name: String
-    var labels: Labels
+    let name: String
+    let labels: Labels
+    let hash: UInt64
+
+    init(name: String, labels: Labels) {
+        self.name = name
+        self.labels = labels
+        var hasher = SeriesHash()
+        hasher.add(name)
+        for label in labels {
+            hasher.add(label.name)
+            hasher.add(label.value)
+        }
+        hash = hasher.value
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(hash)
+    }
+
+    static func == (lhs: SeriesKey, rhs: SeriesKey) -> Bool {
+        lhs.hash == rhs.hash && lhs.name == rhs.name && lhs.labels == rhs.labels
+    }
 }

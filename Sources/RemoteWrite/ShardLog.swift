@@ -193,13 +193,24 @@ final class ShardLog {
         return Array(record[QueueRecord.headerSize...])
     }
 
+    /// The entry `index` places after the first, if there is one.
+    func entry(at index: Int) -> Entry? {
+        head + index < entries.count ? entries[head + index] : nil
+    }
+
     /// Removes the first entry (acknowledged or dropped) and moves the cursor past it.
     @discardableResult
     func removeFirst() throws(RemoteWriteError) -> Entry? {
-        guard !isEmpty else { return nil }
-        let entry = entries[head]
-        head += 1
-        bytes -= entry.recordLength
+        try removeFirst(1).first
+    }
+
+    /// Removes the first `count` entries with one cursor update.
+    @discardableResult
+    func removeFirst(_ count: Int) throws(RemoteWriteError) -> [Entry] {
+        let removed = Array(entries[head..<min(head + count, entries.count)])
+        guard let last = removed.last else { return [] }
+        head += removed.count
+        for entry in removed { bytes -= entry.recordLength }
         if head > 1024 && head * 2 > entries.count {
             entries.removeFirst(head)
             head = 0
@@ -207,11 +218,11 @@ final class ShardLog {
             entries.removeAll(keepingCapacity: true)
             head = 0
         }
-        guard directory != nil else { return entry }
+        guard directory != nil else { return removed }
         let position = first.map { (segment: $0.segment, offset: $0.offset) } ?? end
         try persistCursor(
-            QueueCursor(segment: position.segment, offset: position.offset, acknowledgedSequence: entry.sequence))
-        return entry
+            QueueCursor(segment: position.segment, offset: position.offset, acknowledgedSequence: last.sequence))
+        return removed
     }
 
     private func persistCursor(_ new: QueueCursor) throws(RemoteWriteError) {
