@@ -161,7 +161,8 @@ final class BatchQueue: @unchecked Sendable {
         let result: Result<T, RemoteWriteError> = await withCheckedContinuation { continuation in
             io.async {
                 guard !self.closed else {
-                    continuation.resume(returning: .failure(.queue(operation: "use", path: self.directory ?? "(memory)", errno: EBADF)))
+                    continuation.resume(
+                        returning: .failure(.queue(operation: "use", path: self.directory ?? "(memory)", errno: EBADF)))
                     return
                 }
                 continuation.resume(returning: Result(catching: body))
@@ -183,7 +184,8 @@ final class BatchQueue: @unchecked Sendable {
             }
             return true
         }
-        var total = shards.reduce(0) { $0 + $1.bytes } + incoming.reduce(0) { $0 + QueueRecord.headerSize + $1.payload.count }
+        var total =
+            shards.reduce(0) { $0 + $1.bytes } + incoming.reduce(0) { $0 + QueueRecord.headerSize + $1.payload.count }
         // Oldest first across shards (by sequence number), counted before any file is
         // touched so that each shard moves its cursor once.
         var dropPerShard = Array(repeating: 0, count: shardCount)

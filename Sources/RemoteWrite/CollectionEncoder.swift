@@ -72,7 +72,8 @@ final class CollectionEncoder {
                     continue
                 }
                 entry.lastTimestamp = sampleTimestamp
-                pending[entry.shard].append(PendingSample(series: entry, value: sample.value, timestamp: sampleTimestamp))
+                pending[entry.shard].append(
+                    PendingSample(series: entry, value: sample.value, timestamp: sampleTimestamp))
                 result.samples += 1
             }
         }
@@ -81,7 +82,8 @@ final class CollectionEncoder {
         for (key, entry) in series where entry.lastSeenCycle != cycle {
             vanished.append(key)
             let markerTimestamp = max(timestamp, entry.lastTimestamp &+ 1)
-            pending[entry.shard].append(PendingSample(series: entry, value: StaleMarker.value, timestamp: markerTimestamp))
+            pending[entry.shard].append(
+                PendingSample(series: entry, value: StaleMarker.value, timestamp: markerTimestamp))
             result.staleMarkers += 1
         }
         for key in vanished { series.removeValue(forKey: key) }

@@ -12,8 +12,10 @@ public enum QueueDirectoryName {
         if let schemeEnd = readable.range(of: "://") { readable = String(readable[schemeEnd.upperBound...]) }
         let sanitized = String(
             readable.unicodeScalars.map { scalar -> Character in
-                let allowed = scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
-                    || scalar == "." || scalar == "-" || scalar == "_")
+                let allowed =
+                    scalar.isASCII
+                    && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
+                        || scalar == "." || scalar == "-" || scalar == "_")
                 return allowed ? Character(scalar) : "_"
             }
         ).prefix(48)

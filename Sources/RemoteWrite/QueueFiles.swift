@@ -1,7 +1,7 @@
 import CZlib
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The POSIX calls of the on-disk queue, each checking its result and throwing an
@@ -17,7 +17,9 @@ enum QueueFiles {
         }
         var info = stat()
         guard stat(path, &info) == 0 else { throw .queue(operation: "inspect", path: path, errno: errno) }
-        guard (info.st_mode & S_IFMT) == S_IFDIR else { throw .queue(operation: "use as directory", path: path, errno: ENOTDIR) }
+        guard (info.st_mode & S_IFMT) == S_IFDIR else {
+            throw .queue(operation: "use as directory", path: path, errno: ENOTDIR)
+        }
     }
 
     /// The names in `path` (without "." and ".."), sorted.
@@ -66,7 +68,9 @@ enum QueueFiles {
         var buffer = [UInt8](repeating: 0, count: count)
         var filled = 0
         while filled < count {
-            let got = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + filled, count - filled, off_t(offset + filled)) }
+            let got = buffer.withUnsafeMutableBytes {
+                pread(fd, $0.baseAddress! + filled, count - filled, off_t(offset + filled))
+            }
             if got < 0 {
                 if errno == EINTR { continue }
                 throw .queue(operation: "read", path: path, errno: errno)
@@ -120,7 +124,9 @@ enum QueueFiles {
             throw error
         }
         close(fd)
-        guard rename(temporary, path) == 0 else { throw .queue(operation: "rename into place", path: path, errno: errno) }
+        guard rename(temporary, path) == 0 else {
+            throw .queue(operation: "rename into place", path: path, errno: errno)
+        }
         if sync { try syncDirectory(directory) }
     }
 

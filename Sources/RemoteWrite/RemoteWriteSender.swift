@@ -106,7 +106,8 @@ public final class RemoteWriteSender: Sendable {
 
     /// `enqueue(families:timestampMilliseconds:)` with the time as a `Date`.
     public func enqueue(families: [MetricFamily], timestamp: Date) async throws {
-        try await enqueue(families: families, timestampMilliseconds: Int64((timestamp.timeIntervalSince1970 * 1000).rounded()))
+        try await enqueue(
+            families: families, timestampMilliseconds: Int64((timestamp.timeIntervalSince1970 * 1000).rounded()))
     }
 
     // MARK: Draining
@@ -168,7 +169,8 @@ public final class RemoteWriteSender: Sendable {
             do {
                 batch = try await queue.head(shard: shard)
             } catch {
-                logger.error("remote-write queue cannot be read: \(error)", metadata: ["remote_write.shard": "\(shard)"])
+                logger.error(
+                    "remote-write queue cannot be read: \(error)", metadata: ["remote_write.shard": "\(shard)"])
                 try? await Task.sleep(for: configuration.maxBackoff)
                 continue
             }
@@ -209,14 +211,16 @@ public final class RemoteWriteSender: Sendable {
             do {
                 let response = try await client.send(request, retryPolicy: attemptPolicy)
                 if protocolVersion == .v2 && response.headers[RemoteWriteHeaders.samplesWritten] == nil {
-                    fallBack(because: "it answered HTTP \(response.status) without \(RemoteWriteHeaders.samplesWritten)")
+                    fallBack(
+                        because: "it answered HTTP \(response.status) without \(RemoteWriteHeaders.samplesWritten)")
                     guard switchToV1() else { return await remove(batch) }
                     continue
                 }
                 statistics.sent(protocolVersion, samples: batch.sampleCount)
                 if failures > 0 {
                     logger.info(
-                        "remote-write receiver reachable again", metadata: ["remote_write.failed_attempts": "\(failures)"])
+                        "remote-write receiver reachable again",
+                        metadata: ["remote_write.failed_attempts": "\(failures)"])
                 }
                 return await remove(batch)
             } catch {
@@ -246,11 +250,13 @@ public final class RemoteWriteSender: Sendable {
                     let permanent = !isRetryable(error)
                     let delay =
                         permanent
-                        ? configuration.maxBackoff : attemptPolicy.delay(afterFailures: failures, retryAfter: retryAfter)
+                        ? configuration.maxBackoff
+                        : attemptPolicy.delay(afterFailures: failures, retryAfter: retryAfter)
                     let message: Logger.Message = "remote-write request failed; retrying"
                     let metadata: Logger.Metadata = [
                         "error": "\(error.underlying)", "remote_write.attempt": "\(failures)",
-                        "remote_write.retry_in_ms": "\(Int((Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18) * 1000))",
+                        "remote_write.retry_in_ms":
+                            "\(Int((Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18) * 1000))",
                     ]
                     if permanent {
                         logger.error(message, metadata: metadata)
@@ -348,7 +354,9 @@ public final class RemoteWriteSender: Sendable {
                 if reason == .queueFull { value += snapshot.droppedForSpace[version] ?? 0 }
                 if reason == .queueWriteFailed { value += snapshot.droppedForWriteErrors[version] ?? 0 }
                 dropped.add(
-                    Labels(presorted: [Label("protocol", version.rawValue), Label("reason", reason.rawValue), Label("url", url)]),
+                    Labels(presorted: [
+                        Label("protocol", version.rawValue), Label("reason", reason.rawValue), Label("url", url),
+                    ]),
                     Double(value))
             }
         }

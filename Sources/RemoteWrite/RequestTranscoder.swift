@@ -2,7 +2,7 @@ import CRemoteWriteProto
 import Exposition
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Rewrites a queued remote-write 2.0 batch as 1.0, for batches queued before the
@@ -10,8 +10,12 @@ import Glibc
 enum RequestTranscoder {
     static func v2ToV1(_ compressed: [UInt8]) throws(RemoteWriteError) -> [UInt8] {
         guard let body = Snappy.uncompress(compressed) else { throw .encoding("queued 2.0 batch is not valid snappy") }
-        let decoded = body.withUnsafeBufferPointer { io__prometheus__write__v2__request__unpack(nil, $0.count, $0.baseAddress) }
-        guard let request = decoded else { throw .encoding("queued 2.0 batch is not a valid io.prometheus.write.v2.Request") }
+        let decoded = body.withUnsafeBufferPointer {
+            io__prometheus__write__v2__request__unpack(nil, $0.count, $0.baseAddress)
+        }
+        guard let request = decoded else {
+            throw .encoding("queued 2.0 batch is not a valid io.prometheus.write.v2.Request")
+        }
         defer { io__prometheus__write__v2__request__free_unpacked(request, nil) }
         let symbolCount = request.pointee.n_symbols
         let symbols = request.pointee.symbols
@@ -21,7 +25,9 @@ enum RequestTranscoder {
         var sampleTotal = 0
         for index in 0..<seriesCount {
             let series = request.pointee.timeseries[index]!.pointee
-            guard series.n_labels_refs % 2 == 0 else { throw .encoding("queued 2.0 batch has an odd labels_refs count") }
+            guard series.n_labels_refs % 2 == 0 else {
+                throw .encoding("queued 2.0 batch has an odd labels_refs count")
+            }
             for ref in 0..<series.n_labels_refs where Int(series.labels_refs[ref]) >= symbolCount {
                 throw .encoding("queued 2.0 batch has a symbol ref out of range")
             }

@@ -1,7 +1,7 @@
 import Logging
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One shard's first-in first-out log of batches, in memory or on disk.
@@ -96,13 +96,16 @@ final class ShardLog {
         for (sequence, batch) in records {
             let length = QueueRecord.headerSize + batch.payload.count
             let magicSize = QueueRecord.segmentMagic.count
-            if activeSegment == nil || (activeSize + buffer.count > magicSize && activeSize + buffer.count + length > segmentBytes) {
+            if activeSegment == nil
+                || (activeSize + buffer.count > magicSize && activeSize + buffer.count + length > segmentBytes)
+            {
                 try flush(&buffer, &written, directory: directory)
                 try startSegment(directory)
             }
             written.append(
                 Entry(
-                    sequence: sequence, segment: activeSegment!, offset: activeSize + buffer.count, recordLength: length,
+                    sequence: sequence, segment: activeSegment!, offset: activeSize + buffer.count,
+                    recordLength: length,
                     sampleCount: batch.sampleCount, protocolVersion: batch.protocolVersion, payload: nil))
             QueueRecord.append(
                 to: &buffer, sequence: sequence, protocolVersion: batch.protocolVersion, sampleCount: batch.sampleCount,
@@ -301,7 +304,8 @@ final class ShardLog {
         let magicSize = QueueRecord.segmentMagic.count
         guard data.count >= magicSize, Array(data[0..<magicSize]) == QueueRecord.segmentMagic else {
             corruptRecords += 1
-            logger.error("remote-write queue segment has no valid header; skipping it", metadata: ["queue.segment": "\(path)"])
+            logger.error(
+                "remote-write queue segment has no valid header; skipping it", metadata: ["queue.segment": "\(path)"])
             end = (id, data.count)
             return
         }

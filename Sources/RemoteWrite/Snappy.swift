@@ -4,7 +4,9 @@ import CSnappy
 enum Snappy {
     /// Compresses `count` bytes at `input` into `output`, which grows as needed, and
     /// returns the compressed bytes.
-    static func compress(_ input: UnsafeRawPointer, count: Int, output: Arena<UInt8>) throws(RemoteWriteError) -> [UInt8] {
+    static func compress(_ input: UnsafeRawPointer, count: Int, output: Arena<UInt8>) throws(RemoteWriteError)
+        -> [UInt8]
+    {
         let bound = snappy_max_compressed_length(count)
         output.reserve(bound)
         var length = bound
@@ -19,7 +21,8 @@ enum Snappy {
         let output = Arena<UInt8>()
         let result = input.withUnsafeBytes { buffer in
             Result { () throws(RemoteWriteError) -> [UInt8] in
-                try compress(buffer.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, count: buffer.count, output: output)
+                try compress(
+                    buffer.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, count: buffer.count, output: output)
             }
         }
         return try result.get()

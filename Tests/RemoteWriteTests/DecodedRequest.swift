@@ -69,7 +69,10 @@ struct DecodedRequest: Equatable {
     }
 
     static func v1(protobuf: [UInt8]) throws -> DecodedRequest {
-        guard let request = protobuf.withUnsafeBufferPointer({ prometheus__write_request__unpack(nil, $0.count, $0.baseAddress) })
+        guard
+            let request = protobuf.withUnsafeBufferPointer({
+                prometheus__write_request__unpack(nil, $0.count, $0.baseAddress)
+            })
         else { throw TestFailure("protobuf-c cannot unpack the body as prometheus.WriteRequest") }
         defer { prometheus__write_request__free_unpacked(request, nil) }
         var decoded = DecodedRequest()

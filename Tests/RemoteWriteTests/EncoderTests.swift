@@ -93,7 +93,8 @@ struct EncoderTests {
 
     @Test func labelRulesNameSortingEmptyValuesAndExternalLabels() throws {
         let sample = Sample(
-            name: "m", labels: Labels([Label("Zone", "upper"), Label("b", ""), Label("a", "1"), Label("__name__", "x")]),
+            name: "m",
+            labels: Labels([Label("Zone", "upper"), Label("b", ""), Label("a", "1"), Label("__name__", "x")]),
             value: 2)
         let family = MetricFamily(name: "m", type: .untyped, help: "", samples: [sample])
         let encoder = CollectionEncoder(

@@ -1,7 +1,7 @@
 import Exposition
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import RemoteWrite
 
@@ -33,7 +33,8 @@ struct EncodingBenchmark {
         let snapshot = sender.queue.snapshot
         print(
             "BENCH protocol=\(protocolVersion.rawValue) disk=\(onDisk) samples=\(samples) batches=\(snapshot.batches) "
-                + "bytes=\(snapshot.bytes) (\(snapshot.bytes / max(snapshot.batches, 1)) per batch) " + lines.joined(separator: ", "))
+                + "bytes=\(snapshot.bytes) (\(snapshot.bytes / max(snapshot.batches, 1)) per batch) "
+                + lines.joined(separator: ", "))
     }
 
     @Test(arguments: [RemoteWriteProtocol.v1])

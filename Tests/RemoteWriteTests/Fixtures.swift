@@ -31,7 +31,8 @@ func ipvsFamilies(services: Int, serversPerService: Int, value: (Int, Int) -> Do
 
 /// A fresh empty directory under the temporary directory.
 func temporaryDirectory(_ purpose: String) throws -> String {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("ipvs-push-rw-\(purpose)-\(UUID().uuidString)")
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "ipvs-push-rw-\(purpose)-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url.path
 }

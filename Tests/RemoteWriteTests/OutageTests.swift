@@ -1,8 +1,8 @@
 import Exposition
 import Foundation
 import Logging
-import Testing
 import TestSupport
+import Testing
 
 @testable import RemoteWrite
 
@@ -15,7 +15,9 @@ struct OutageTests {
 
     /// The series each cycle sends, with values that say which cycle they are from.
     static func cycleFamilies(_ cycle: Int) -> [MetricFamily] {
-        ipvsFamilies(services: 6, serversPerService: 3) { service, server in Double(cycle * 10_000 + service * 10 + server) }
+        ipvsFamilies(services: 6, serversPerService: 3) { service, server in
+            Double(cycle * 10_000 + service * 10 + server)
+        }
     }
 
     static func configuration(url: String, queueDirectory: String) -> RemoteWriteConfiguration {
@@ -39,7 +41,8 @@ struct OutageTests {
             configuration: Self.configuration(url: url, queueDirectory: queueDirectory), logger: silentLogger)
         let running = Task { await sender.run() }
         for cycle in 1...cycles {
-            try await sender.enqueue(families: Self.cycleFamilies(cycle), timestampMilliseconds: base + Int64(cycle) * 1000)
+            try await sender.enqueue(
+                families: Self.cycleFamilies(cycle), timestampMilliseconds: base + Int64(cycle) * 1000)
             try "\(cycle) \(sender.queuedBatches)".write(toFile: progressFile, atomically: true, encoding: .utf8)
             try await Task.sleep(for: .milliseconds(100))
         }

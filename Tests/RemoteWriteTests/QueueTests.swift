@@ -6,7 +6,8 @@ import Testing
 @Suite("Remote-write durable queue")
 struct QueueTests {
     func batch(_ shard: Int, _ marker: UInt8, size: Int = 100, samples: Int = 10) -> EncodedBatch {
-        EncodedBatch(shard: shard, protocolVersion: .v1, sampleCount: samples, payload: [UInt8](repeating: marker, count: size))
+        EncodedBatch(
+            shard: shard, protocolVersion: .v1, sampleCount: samples, payload: [UInt8](repeating: marker, count: size))
     }
 
     func open(
@@ -29,8 +30,10 @@ struct QueueTests {
     }
 
     func segmentFiles(_ directory: String, shard: Int = 0) throws -> [String] {
-        try FileManager.default.contentsOfDirectory(atPath: "\(directory)/shard-00\(shard)").filter { $0.hasSuffix(".seg") }
-            .sorted()
+        try FileManager.default.contentsOfDirectory(atPath: "\(directory)/shard-00\(shard)").filter {
+            $0.hasSuffix(".seg")
+        }
+        .sorted()
     }
 
     @Test func acknowledgedBatchesStayGoneAndTheRestReplaysInOrderAfterRestart() async throws {

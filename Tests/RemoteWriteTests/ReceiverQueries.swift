@@ -25,7 +25,8 @@ enum ReceiverQueries {
 
     static func json(_ url: String) async throws -> [String: Any] {
         let response = try await TestHTTP.request(url)
-        guard response.status == 200, let object = try JSONSerialization.jsonObject(with: response.body) as? [String: Any]
+        guard response.status == 200,
+            let object = try JSONSerialization.jsonObject(with: response.body) as? [String: Any]
         else { throw TestFailure("GET \(url) answered \(response.status): \(response.text.prefix(500))") }
         return object
     }
@@ -53,7 +54,8 @@ enum ReceiverQueries {
     }
 
     /// Prometheus: the label sets an instant query for `selector` at `time` returns.
-    static func prometheusInstant(_ baseURL: String, _ selector: String, time: Int64) async throws -> [[String: String]] {
+    static func prometheusInstant(_ baseURL: String, _ selector: String, time: Int64) async throws -> [[String: String]]
+    {
         let url = "\(baseURL)/api/v1/query?query=\(encode(selector))&time=\(Double(time) / 1000)"
         let object = try await json(url)
         let result = (object["data"] as? [String: Any])?["result"] as? [[String: Any]] ?? []
@@ -70,7 +72,9 @@ enum ReceiverQueries {
         }
         var series: [StoredSeries] = []
         for line in response.text.split(separator: "\n") where !line.isEmpty {
-            guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { continue }
+            guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+                continue
+            }
             let labels = object["metric"] as? [String: String] ?? [:]
             let values = object["values"] as? [Any] ?? []
             let timestamps = object["timestamps"] as? [Any] ?? []

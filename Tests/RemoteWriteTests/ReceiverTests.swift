@@ -1,8 +1,8 @@
 import Exposition
 import Foundation
 import HTTPTransport
-import Testing
 import TestSupport
+import Testing
 
 @testable import RemoteWrite
 
@@ -100,7 +100,9 @@ struct ReceiverTests {
             HTTPRequest(method: .post, url: url, headers: RemoteWriteHeaders.fields(for: .v2, tenant: nil), body: body))
         #expect(raw.status == 204)
         #expect(raw.headers[RemoteWriteHeaders.samplesWritten] == nil)
-        #expect(try await ReceiverQueries.prometheusRaw(prometheus.baseURL, "{__name__=~\"ipvs_.+\"}", time: time + 1).isEmpty)
+        #expect(
+            try await ReceiverQueries.prometheusRaw(prometheus.baseURL, "{__name__=~\"ipvs_.+\"}", time: time + 1)
+                .isEmpty)
 
         let capture = LogCapture()
         let sender = try RemoteWriteSender(
@@ -109,7 +111,8 @@ struct ReceiverTests {
         #expect(await sender.flush(deadline: .now + .seconds(20)))
         #expect(sender.protocolVersion == .v1)
         #expect(capture.contains(.warning, "answered HTTP 204 without X-Prometheus-Remote-Write-Samples-Written"))
-        let stored = try await ReceiverQueries.prometheusRaw(prometheus.baseURL, "{__name__=~\"ipvs_.+\"}", time: time + 1)
+        let stored = try await ReceiverQueries.prometheusRaw(
+            prometheus.baseURL, "{__name__=~\"ipvs_.+\"}", time: time + 1)
         let expected = Self.expectedSeries(Self.cycleFamilies(1), external: [:])
         #expect(stored.count == expected.count)
         for series in stored {

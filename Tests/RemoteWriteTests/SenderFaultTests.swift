@@ -1,8 +1,8 @@
 import Exposition
 import Foundation
 import HTTPTransport
-import Testing
 import TestSupport
+import Testing
 
 @testable import RemoteWrite
 
@@ -112,7 +112,10 @@ struct SenderFaultTests {
         #expect(receiver.requests.count == 2, "a 4xx is not retried")
         #expect(sender.metric("ipvs_push_remote_write_samples_dropped_total", ["reason": "receiver_rejected"]) == 1)
         #expect(sender.metric("ipvs_push_remote_write_samples_sent_total") == 1)
-        #expect(sender.metric("ipvs_push_remote_write_samples_sent_total", ["url": "http://127.0.0.1:\(receiver.port)/api/v1/write"]) == 1)
+        #expect(
+            sender.metric(
+                "ipvs_push_remote_write_samples_sent_total", ["url": "http://127.0.0.1:\(receiver.port)/api/v1/write"])
+                == 1)
         let logged = try #require(capture.lines.first { $0.hasPrefix("error ") && $0.contains("rejected") })
         #expect(logged.contains("http.status=400"))
         #expect(logged.contains("bad label: xxx"))
@@ -157,9 +160,11 @@ struct SenderFaultTests {
         let sender = try RemoteWriteSender(
             configuration: testConfiguration(url: receiver.url, protocolVersion: .v2), logger: capture.logger())
         try await whileRunning(sender) {
-            try await sender.enqueue(families: ipvsFamilies(services: 2, serversPerService: 2), timestampMilliseconds: 1_000)
+            try await sender.enqueue(
+                families: ipvsFamilies(services: 2, serversPerService: 2), timestampMilliseconds: 1_000)
             try await waitUntil("delivered as 1.0") { sender.queuedBatches == 0 }
-            try await sender.enqueue(families: ipvsFamilies(services: 2, serversPerService: 2), timestampMilliseconds: 2_000)
+            try await sender.enqueue(
+                families: ipvsFamilies(services: 2, serversPerService: 2), timestampMilliseconds: 2_000)
             try await waitUntil("second collection delivered") { sender.queuedBatches == 0 }
         }
         let requests = receiver.requests

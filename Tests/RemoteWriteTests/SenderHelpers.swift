@@ -52,5 +52,9 @@ func whileRunning<T>(_ sender: RemoteWriteSender, _ body: () async throws -> T) 
 
 /// One tiny gauge family at a fixed value.
 func gauge(_ name: String = "test_gauge", value: Double, labels: Labels = Labels(["k": "v"])) -> [MetricFamily] {
-    [MetricFamily(name: name, type: .gauge, help: "A test gauge.", samples: [Sample(name: name, labels: labels, value: value)])]
+    [
+        MetricFamily(
+            name: name, type: .gauge, help: "A test gauge.", samples: [Sample(name: name, labels: labels, value: value)]
+        )
+    ]
 }
