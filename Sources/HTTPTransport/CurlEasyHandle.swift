@@ -34,7 +34,8 @@ final class CurlEasyHandle {
 
     /// Runs one transfer, blocking the calling thread until it ends. Never throws:
     /// every failure comes back as a `.failure` with secrets already scrubbed.
-    func perform(_ request: PreparedRequest, cancellation: CancellationFlag) -> Result<HTTPResponse, HTTPTransportError> {
+    func perform(_ request: PreparedRequest, cancellation: CancellationFlag) -> Result<HTTPResponse, HTTPTransportError>
+    {
         curl_easy_reset(handle)
         errorBuffer[0] = 0
         var headerList: UnsafeMutablePointer<curl_slist>? = nil
@@ -80,7 +81,8 @@ final class CurlEasyHandle {
         try set(CURLOPT_URL, request.url, "URL")
         try set(CURLOPT_PROTOCOLS_STR, "http,https", "PROTOCOLS_STR")
         try set(CURLOPT_NOSIGNAL, 1, "NOSIGNAL")
-        try set(CURLOPT_CONNECTTIMEOUT_MS, Int(clamping: max(request.connectTimeout.milliseconds, 1)), "CONNECTTIMEOUT_MS")
+        try set(
+            CURLOPT_CONNECTTIMEOUT_MS, Int(clamping: max(request.connectTimeout.milliseconds, 1)), "CONNECTTIMEOUT_MS")
         try set(CURLOPT_TIMEOUT_MS, Int(clamping: max(request.timeout.milliseconds, 1)), "TIMEOUT_MS")
         try set(CURLOPT_TCP_KEEPALIVE, 1, "TCP_KEEPALIVE")
         try set(CURLOPT_USERAGENT, request.userAgent, "USERAGENT")
@@ -180,30 +182,33 @@ final class CurlEasyHandle {
         throw .configuration("libcurl refused the option CURLOPT_\(option): \(reason) (curl error \(code.rawValue))")
     }
 
-    private static let writeCallback: @convention(c) (
-        UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?
-    ) -> Int = { data, size, count, context in
-        guard let context else { return 0 }
-        let accumulator = Unmanaged<ResponseAccumulator>.fromOpaque(context).takeUnretainedValue()
-        accumulator.appendBody(UnsafeRawBufferPointer(start: data, count: size * count))
-        return size * count
-    }
+    private static let writeCallback:
+        @convention(c) (
+            UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?
+        ) -> Int = { data, size, count, context in
+            guard let context else { return 0 }
+            let accumulator = Unmanaged<ResponseAccumulator>.fromOpaque(context).takeUnretainedValue()
+            accumulator.appendBody(UnsafeRawBufferPointer(start: data, count: size * count))
+            return size * count
+        }
 
-    private static let headerCallback: @convention(c) (
-        UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?
-    ) -> Int = { data, size, count, context in
-        guard let context else { return 0 }
-        let accumulator = Unmanaged<ResponseAccumulator>.fromOpaque(context).takeUnretainedValue()
-        accumulator.appendHeaderLine(UnsafeRawBufferPointer(start: data, count: size * count))
-        return size * count
-    }
+    private static let headerCallback:
+        @convention(c) (
+            UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?
+        ) -> Int = { data, size, count, context in
+            guard let context else { return 0 }
+            let accumulator = Unmanaged<ResponseAccumulator>.fromOpaque(context).takeUnretainedValue()
+            accumulator.appendHeaderLine(UnsafeRawBufferPointer(start: data, count: size * count))
+            return size * count
+        }
 
     /// Returning non-zero aborts the transfer (`CURLE_ABORTED_BY_CALLBACK`).
-    private static let progressCallback: @convention(c) (
-        UnsafeMutableRawPointer?, curl_off_t, curl_off_t, curl_off_t, curl_off_t
-    ) -> Int32 = { context, _, _, _, _ in
-        guard let context else { return 0 }
-        let accumulator = Unmanaged<ResponseAccumulator>.fromOpaque(context).takeUnretainedValue()
-        return accumulator.cancellation.isCancelled ? 1 : 0
-    }
+    private static let progressCallback:
+        @convention(c) (
+            UnsafeMutableRawPointer?, curl_off_t, curl_off_t, curl_off_t, curl_off_t
+        ) -> Int32 = { context, _, _, _, _ in
+            guard let context else { return 0 }
+            let accumulator = Unmanaged<ResponseAccumulator>.fromOpaque(context).takeUnretainedValue()
+            return accumulator.cancellation.isCancelled ? 1 : 0
+        }
 }

@@ -9,7 +9,8 @@ enum CurlGlobal {
     static func ensureInitialized() throws(HTTPTransportError) {
         let code = initResult
         guard code == 0 else {
-            throw .configuration("libcurl could not initialise (curl error \(code)); check the TLS library installation")
+            throw .configuration(
+                "libcurl could not initialise (curl error \(code)); check the TLS library installation")
         }
     }
 }

@@ -53,7 +53,9 @@ public enum Gzip {
                 }
             }
             output.append(contentsOf: chunk[0..<produced])
-            guard output.count <= limit else { throw GzipError(code: Z_BUF_ERROR, message: "output exceeds \(limit) bytes") }
+            guard output.count <= limit else {
+                throw GzipError(code: Z_BUF_ERROR, message: "output exceeds \(limit) bytes")
+            }
             if status == Z_STREAM_END && consumed < input.count {
                 status = inflateReset(&stream)
             } else if status == Z_STREAM_END {

@@ -36,8 +36,8 @@ public final class HTTPClient: Sendable {
         }
         switch configuration.authentication {
         case .none: break
-        case .basic(_, let passwordFile): _ = try SecretFile.read(passwordFile, purpose: "basic auth password")
-        case .bearer(let tokenFile): _ = try SecretFile.read(tokenFile, purpose: "bearer token")
+        case .basic(_, let passwordFile): _ = try SecretFile.load(passwordFile, purpose: "basic auth password")
+        case .bearer(let tokenFile): _ = try SecretFile.load(tokenFile, purpose: "bearer token")
         }
         self.configuration = configuration
         self.logger = logger
@@ -163,7 +163,8 @@ public final class HTTPClient: Sendable {
                     "http.status": "\(response.status)", "http.duration_ms": "\(response.timing.total.milliseconds)",
                     "http.request_bytes": "\(request.body?.count ?? 0)",
                 ])
-            let failure = response.isSuccess
+            let failure =
+                response.isSuccess
                 ? nil
                 : HTTPStatusFailure(
                     response: response, method: request.method, url: prepared.redactedURL, redactor: prepared.redactor)

@@ -29,12 +29,12 @@ struct PreparedRequest {
         case .none:
             break
         case .basic(let username, let passwordFile):
-            let password = try SecretFile.read(passwordFile, purpose: "basic auth password")
+            let password = try SecretFile.load(passwordFile, purpose: "basic auth password")
             let credentials = Data("\(username):\(password)".utf8).base64EncodedString()
             headers.replaceOrAdd(name: "Authorization", value: "Basic \(credentials)")
             secrets += [password, credentials]
         case .bearer(let tokenFile):
-            let token = try SecretFile.read(tokenFile, purpose: "bearer token")
+            let token = try SecretFile.load(tokenFile, purpose: "bearer token")
             headers.replaceOrAdd(name: "Authorization", value: "Bearer \(token)")
             secrets.append(token)
         }

@@ -46,7 +46,9 @@ public enum RetryAfter {
             month = monthNumber(tokens[2])
             year = Int(tokens[3])
             clock = tokens[4..<7]
-            if let twoDigits = year, tokens[3].count == 2 { year = twoDigits < 70 ? 2000 + twoDigits : 1900 + twoDigits }
+            if let twoDigits = year, tokens[3].count == 2 {
+                year = twoDigits < 70 ? 2000 + twoDigits : 1900 + twoDigits
+            }
         } else {
             return nil
         }

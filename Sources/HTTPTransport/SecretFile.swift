@@ -1,24 +1,25 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Reads credentials and checks the files the configuration names, with errors that
 /// say which file and why (never what the file contains).
 enum SecretFile {
     /// The content of `path` without leading and trailing white space.
-    static func read(_ path: String, purpose: String) throws(HTTPTransportError) -> String {
+    static func load(_ path: String, purpose: String) throws(HTTPTransportError) -> String {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
-            throw .configuration("cannot read the \(purpose) file \(path): \(errorText(errno)); fix the path or "
-                + "the file's permissions")
+            throw .configuration(
+                "cannot read the \(purpose) file \(path): \(errorText(errno)); fix the path or "
+                    + "the file's permissions")
         }
         defer { close(descriptor) }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
         while true {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
             if count < 0 {
                 if errno == EINTR { continue }
                 throw .configuration("cannot read the \(purpose) file \(path): \(errorText(errno))")
@@ -47,8 +48,9 @@ enum SecretFile {
             throw .configuration("the \(purpose) file \(path) is not a regular file; give the path of a PEM file")
         }
         guard access(path, R_OK) == 0 else {
-            throw .configuration("the \(purpose) file \(path) is not readable: \(errorText(errno)); fix its "
-                + "permissions")
+            throw .configuration(
+                "the \(purpose) file \(path) is not readable: \(errorText(errno)); fix its "
+                    + "permissions")
         }
     }
 

@@ -11,7 +11,8 @@ import Testing
         let proxy = try FaultServer([.text(200, "via proxy")])
         defer { proxy.stop() }
         let client = try makeClient(TransportConfiguration(timeout: .seconds(5), proxyURL: proxy.baseURL))
-        let response = try await client.execute(HTTPRequest(method: .put, url: "http://127.0.0.2:9/metrics/job/a", body: [1]))
+        let response = try await client.execute(
+            HTTPRequest(method: .put, url: "http://127.0.0.2:9/metrics/job/a", body: [1]))
         #expect(response.bodyText == "via proxy")
         #expect(proxy.requests.first?.target == "http://127.0.0.2:9/metrics/job/a")
         #expect(proxy.requests.first?.method == "PUT")
@@ -21,7 +22,8 @@ import Testing
         let server = try FaultServer([.text(200, "direct")])
         defer { server.stop() }
         let client = try makeClient(
-            TransportConfiguration(timeout: .seconds(5), proxyURL: "http://127.0.0.1:\(refusedPort())", noProxy: "127.0.0.1"))
+            TransportConfiguration(
+                timeout: .seconds(5), proxyURL: "http://127.0.0.1:\(refusedPort())", noProxy: "127.0.0.1"))
         let response = try await client.execute(HTTPRequest(method: .get, url: server.baseURL + "/x"))
         #expect(response.bodyText == "direct")
         #expect(server.requests.first?.target == "/x")

@@ -49,7 +49,9 @@ import Testing
             return
         }
         #expect(retryAfter == .seconds(7))
-        guard case .retry(_, let fromHeader) = RetryPolicy().decide(.success(response(503, headers: ["retry-after": "4"])))
+        guard
+            case .retry(_, let fromHeader) = RetryPolicy().decide(
+                .success(response(503, headers: ["retry-after": "4"])))
         else {
             Issue.record("expected retry")
             return

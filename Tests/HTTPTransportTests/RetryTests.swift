@@ -23,7 +23,8 @@ import Testing
         defer { server.stop() }
         let client = try makeClient()
         await #expect {
-            _ = try await client.send(HTTPRequest(method: .post, url: server.baseURL + "/x"), retryPolicy: fastRetries())
+            _ = try await client.send(
+                HTTPRequest(method: .post, url: server.baseURL + "/x"), retryPolicy: fastRetries())
         } throws: { error in
             guard case .status(let failure) = error as? HTTPTransportError else { return false }
             return failure.status == 400 && failure.body == "bad sample on line 3" && failure.method == .post
@@ -47,12 +48,13 @@ import Testing
     }
 
     @Test func hangPastTheTimeoutFailsInBoundedTime() async throws {
-        let server = try FaultServer([.hang(seconds: 10)])
+        let server = try FaultServer([.hang(seconds: 30)])
         defer { server.stop() }
         let client = try makeClient(TransportConfiguration(connectTimeout: .seconds(1), timeout: .milliseconds(500)))
         let started = ContinuousClock.now
         do {
-            _ = try await client.send(HTTPRequest(method: .put, url: server.baseURL + "/"), retryPolicy: fastRetries(attempts: 2))
+            _ = try await client.send(
+                HTTPRequest(method: .put, url: server.baseURL + "/"), retryPolicy: fastRetries(attempts: 2))
             Issue.record("expected a timeout")
         } catch {
             guard case .retriesExhausted(let attempts, let last) = error, case .timeout(_, let limit) = last else {
@@ -65,7 +67,7 @@ import Testing
         }
         let elapsed = ContinuousClock.now - started
         #expect(elapsed >= .milliseconds(1000))
-        #expect(elapsed < .seconds(4))
+        #expect(elapsed < .seconds(8))  // far below the server's 30 s silence
         #expect(server.requests.count == 2)
     }
 
@@ -75,7 +77,8 @@ import Testing
         let client = try makeClient(TransportConfiguration(timeout: .seconds(30)))
         let started = ContinuousClock.now
         await #expect(throws: HTTPTransportError.self) {
-            _ = try await client.execute(HTTPRequest(method: .get, url: server.baseURL + "/", timeout: .milliseconds(300)))
+            _ = try await client.execute(
+                HTTPRequest(method: .get, url: server.baseURL + "/", timeout: .milliseconds(300)))
         }
         #expect(ContinuousClock.now - started < .seconds(3))
     }
@@ -86,7 +89,8 @@ import Testing
         let retries = RetryLog()
         do {
             _ = try await client.send(
-                HTTPRequest(method: .post, url: "http://127.0.0.1:\(port)/metrics"), retryPolicy: fastRetries(attempts: 3),
+                HTTPRequest(method: .post, url: "http://127.0.0.1:\(port)/metrics"),
+                retryPolicy: fastRetries(attempts: 3),
                 onRetry: { retries.append($0) })
             Issue.record("expected an error")
         } catch {
@@ -107,7 +111,8 @@ import Testing
         let server = try FaultServer([.text(503, ""), .text(502, ""), .text(500, ""), .text(200, "ok")])
         defer { server.stop() }
         let client = try makeClient()
-        let policy = RetryPolicy(minBackoff: .milliseconds(150), maxBackoff: .milliseconds(400), maxAttempts: 5, jitter: 0)
+        let policy = RetryPolicy(
+            minBackoff: .milliseconds(150), maxBackoff: .milliseconds(400), maxAttempts: 5, jitter: 0)
         let retries = RetryLog()
         _ = try await client.send(
             HTTPRequest(method: .get, url: server.baseURL + "/"), retryPolicy: policy, onRetry: { retries.append($0) })
@@ -115,9 +120,8 @@ import Testing
         let arrivals = server.requests.map(\.arrival)
         #expect(arrivals.count == 4)
         let gaps = zip(arrivals.dropFirst(), arrivals).map { $0.timeIntervalSince($1) }
-        // Each gap is at least the wait; the wait grows.
+        // Each gap is at least its wait (upper bounds would depend on the machine's load).
         #expect(gaps[0] >= 0.15 && gaps[1] >= 0.3 && gaps[2] >= 0.4)
-        #expect(gaps[0] < gaps[1])
     }
 
     @Test func tooManyRequestsHonoursRetryAfterWhenConfigured() async throws {
@@ -175,7 +179,8 @@ import Testing
         let server = try FaultServer([.close, .text(200, "ok")])
         defer { server.stop() }
         let client = try makeClient()
-        let response = try await client.send(HTTPRequest(method: .put, url: server.baseURL + "/"), retryPolicy: fastRetries())
+        let response = try await client.send(
+            HTTPRequest(method: .put, url: server.baseURL + "/"), retryPolicy: fastRetries())
         #expect(response.status == 200)
         #expect(server.requests.count == 2)
     }

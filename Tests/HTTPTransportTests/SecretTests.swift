@@ -30,7 +30,8 @@ import Testing
         let capture = LogCapture()
         let passwordFile = try temporaryFile(Self.password + "\n")
         let client = try makeClient(
-            TransportConfiguration(timeout: .seconds(5), authentication: .basic(username: "alice", passwordFile: passwordFile)),
+            TransportConfiguration(
+                timeout: .seconds(5), authentication: .basic(username: "alice", passwordFile: passwordFile)),
             capture: capture)
         do {
             _ = try await client.send(HTTPRequest(method: .post, url: server.baseURL + "/"), retryPolicy: fastRetries())
@@ -55,7 +56,8 @@ import Testing
         let capture = LogCapture()
         let tokenFile = try temporaryFile("  \(Self.token)\n")
         let client = try makeClient(
-            TransportConfiguration(timeout: .seconds(5), authentication: .bearer(tokenFile: tokenFile)), capture: capture)
+            TransportConfiguration(timeout: .seconds(5), authentication: .bearer(tokenFile: tokenFile)),
+            capture: capture)
         do {
             _ = try await client.send(HTTPRequest(method: .put, url: server.baseURL + "/"), retryPolicy: fastRetries())
             Issue.record("expected a 400")
@@ -94,7 +96,9 @@ import Testing
             #expect(failure.url == "http://127.0.0.1:\(server.port)/metrics/job/x")
             assertClean("\(error)")
         }
-        #expect(server.requests.first?.header("Authorization") == "Basic " + Data("bob:\(Self.urlPassword)".utf8).base64EncodedString())
+        #expect(
+            server.requests.first?.header("Authorization") == "Basic "
+                + Data("bob:\(Self.urlPassword)".utf8).base64EncodedString())
         for line in capture.lines { assertClean(line) }
 
         // And when nothing answers: the network error and retry logs are clean too.
@@ -113,7 +117,8 @@ import Testing
         let proxy = "http://carol:\(Self.urlPassword)@127.0.0.1:\(refusedPort())"
         let client = try makeClient(TransportConfiguration(timeout: .seconds(2), proxyURL: proxy), capture: capture)
         do {
-            _ = try await client.send(HTTPRequest(method: .get, url: "http://127.0.0.1:1/"), retryPolicy: fastRetries(attempts: 2))
+            _ = try await client.send(
+                HTTPRequest(method: .get, url: "http://127.0.0.1:1/"), retryPolicy: fastRetries(attempts: 2))
             Issue.record("expected a proxy failure")
         } catch {
             assertClean("\(error)")

@@ -7,7 +7,8 @@ import Testing
 @Suite(.serialized) struct TLSTests {
     /// A self-signed certificate for 127.0.0.1 and its key, in a fresh directory.
     static func makeCertificate() throws -> (certificate: String, key: String) {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ipvs-push-tls-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "ipvs-push-tls-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let certificate = directory.appendingPathComponent("cert.pem").path
         let key = directory.appendingPathComponent("key.pem").path
@@ -36,7 +37,9 @@ import Testing
         let port = FreePort.allocate()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = ["s_server", "-accept", "127.0.0.1:\(port)", "-cert", certificate, "-key", key, "-www", "-quiet"]
+        process.arguments = [
+            "s_server", "-accept", "127.0.0.1:\(port)", "-cert", certificate, "-key", key, "-www", "-quiet",
+        ]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         process.standardInput = Pipe()
@@ -76,7 +79,8 @@ import Testing
         defer { Self.stop(server) }
         let url = "https://127.0.0.1:\(port)/"
 
-        let trusting = try makeClient(TransportConfiguration(timeout: .seconds(5), tls: TLSConfiguration(caFile: certificate)))
+        let trusting = try makeClient(
+            TransportConfiguration(timeout: .seconds(5), tls: TLSConfiguration(caFile: certificate)))
         let response = try await trusting.send(HTTPRequest(method: .get, url: url), retryPolicy: fastRetries())
         #expect(response.status == 200)
 
@@ -121,12 +125,14 @@ import Testing
 
     @Test func aCAFileThatIsNotPEMFailsWithLibcurlsReason() async throws {
         let garbage = try temporaryFile("not a certificate\n", name: "ca.pem")
-        let client = try makeClient(TransportConfiguration(timeout: .seconds(3), tls: TLSConfiguration(caFile: garbage)))
+        let client = try makeClient(
+            TransportConfiguration(timeout: .seconds(3), tls: TLSConfiguration(caFile: garbage)))
         let (certificate, key) = try Self.makeCertificate()
         let (server, port) = try await Self.startServer(certificate: certificate, key: key)
         defer { Self.stop(server) }
         do {
-            _ = try await client.send(HTTPRequest(method: .get, url: "https://127.0.0.1:\(port)/"), retryPolicy: fastRetries())
+            _ = try await client.send(
+                HTTPRequest(method: .get, url: "https://127.0.0.1:\(port)/"), retryPolicy: fastRetries())
             Issue.record("expected a CA error")
         } catch {
             guard case .network(let code, let message, _) = error else {

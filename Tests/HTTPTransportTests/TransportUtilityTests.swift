@@ -19,11 +19,15 @@ import Testing
     }
 
     @Test func urlRedactionRemovesUserInfoOnly() {
-        #expect(URLRedaction.redact("https://user:pw@host:9091/metrics/job@base64/x") == "https://host:9091/metrics/job@base64/x")
+        #expect(
+            URLRedaction.redact("https://user:pw@host:9091/metrics/job@base64/x")
+                == "https://host:9091/metrics/job@base64/x")
         #expect(URLRedaction.redact("http://user@host/") == "http://host/")
         #expect(URLRedaction.redact("http://host/a@b?c=d@e") == "http://host/a@b?c=d@e")
         #expect(URLRedaction.redact("http://u:p@ss@host") == "http://host")
-        #expect(URLRedaction.redactAll(in: "proxy http://a:b@p:3128 and https://c:d@q/x") == "proxy http://p:3128 and https://q/x")
+        #expect(
+            URLRedaction.redactAll(in: "proxy http://a:b@p:3128 and https://c:d@q/x")
+                == "proxy http://p:3128 and https://q/x")
         #expect(URLRedaction.redact("not a url") == "not a url")
     }
 

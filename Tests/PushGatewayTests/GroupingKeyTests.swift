@@ -11,8 +11,9 @@ import Testing
     }
 
     @Test func slashesAndDotSegmentsGoAsURLSafeBase64() {
-        #expect(GroupingKey(job: "ipvs", ["namespace": "/var/run/netns/a"]).path
-            == "/metrics/job/ipvs/namespace@base64/L3Zhci9ydW4vbmV0bnMvYQ")
+        #expect(
+            GroupingKey(job: "ipvs", ["namespace": "/var/run/netns/a"]).path
+                == "/metrics/job/ipvs/namespace@base64/L3Zhci9ydW4vbmV0bnMvYQ")
         #expect(GroupingKey(job: "a/b").path == "/metrics/job@base64/YS9i")
         // '?' and '>' make '/' and '+' in standard base64; the URL-safe alphabet has '_' and '-'.
         #expect(GroupingKey(job: "j", ["v": "/??>"]).path == "/metrics/job/j/v@base64/Lz8_Pg")

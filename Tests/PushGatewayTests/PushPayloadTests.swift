@@ -13,7 +13,9 @@ import Testing
         let payload = try PushPayload(families, group: group)
         #expect(payload.text == ExpositionRenderer.render(families, format: .prometheus))
         #expect(payload.strippedTimestamps == 0)
-        #expect(String(decoding: payload.text, as: UTF8.self).contains("ipvs_service_connections_total{vip=\"10.0.0.1\"} 42\n"))
+        #expect(
+            String(decoding: payload.text, as: UTF8.self).contains(
+                "ipvs_service_connections_total{vip=\"10.0.0.1\"} 42\n"))
     }
 
     @Test func stripsAndCountsTimestamps() throws {
