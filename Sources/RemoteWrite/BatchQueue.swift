@@ -2,6 +2,10 @@ import Dispatch
 import Foundation
 import Logging
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// The queue of one remote-write URL: one first-in first-out ``ShardLog`` per shard,
 /// on disk under a directory or in memory, bounded in bytes.
 ///
@@ -19,6 +23,7 @@ final class BatchQueue: @unchecked Sendable {
     private var shards: [ShardLog]
     private var nextSequence: UInt64
     private var closed = false
+    private var lockFD: Int32 = -1
     // Read from anywhere.
     private let lock = NSLock()
     private var published = QueueSnapshot()
@@ -45,6 +50,37 @@ final class BatchQueue: @unchecked Sendable {
             return
         }
         try QueueFiles.makeDirectory(directory)
+        let lockFD = try QueueFiles.lockExclusively(directory + "/lock")
+        let shards: [ShardLog]
+        do throws(RemoteWriteError) {
+            shards = try Self.openShards(
+                directory, requested: requested, segmentBytes: segmentBytes, sync: sync, logger: logger)
+        } catch {
+            Glibc.close(lockFD)
+            throw error
+        }
+        let count = shards.count
+        self.lockFD = lockFD
+        self.shards = shards
+        shardCount = count
+        nextSequence = (shards.map(\.maxSequence).max() ?? 0) + 1
+        let replayed = shards.reduce(0) { $0 + $1.count }
+        if replayed > 0 {
+            logger.info(
+                "remote-write queue replayed from disk",
+                metadata: [
+                    "queue.directory": "\(directory)", "queue.batches": "\(replayed)",
+                    "queue.bytes": "\(shards.reduce(0) { $0 + $1.bytes })",
+                ])
+        }
+        publish()
+    }
+
+    /// Replays the existing `shard-NNN` logs and opens the missing ones; keeps an
+    /// existing shard count while its logs still hold batches.
+    private static func openShards(
+        _ directory: String, requested: Int, segmentBytes: Int, sync: QueueSyncPolicy, logger: Logger
+    ) throws(RemoteWriteError) -> [ShardLog] {
         var existing: [Int: ShardLog] = [:]
         for name in try QueueFiles.list(directory) where name.hasPrefix("shard-") {
             guard let index = Int(name.dropFirst(6)), index >= 0, index < 4096 else { continue }
@@ -75,19 +111,7 @@ final class BatchQueue: @unchecked Sendable {
                         logger: logger))
             }
         }
-        self.shards = shards
-        shardCount = count
-        nextSequence = (shards.map(\.maxSequence).max() ?? 0) + 1
-        let replayed = shards.reduce(0) { $0 + $1.count }
-        if replayed > 0 {
-            logger.info(
-                "remote-write queue replayed from disk",
-                metadata: [
-                    "queue.directory": "\(directory)", "queue.batches": "\(replayed)",
-                    "queue.bytes": "\(shards.reduce(0) { $0 + $1.bytes })",
-                ])
-        }
-        publish()
+        return shards
     }
 
     private static func shardPath(_ directory: String, _ index: Int) -> String {
@@ -98,6 +122,11 @@ final class BatchQueue: @unchecked Sendable {
     private static func removeShardDirectory(_ path: String) throws(RemoteWriteError) {
         for name in try QueueFiles.list(path) { try QueueFiles.remove(path + "/" + name) }
         try QueueFiles.removeDirectory(path)
+    }
+
+    deinit {
+        for shard in shards { shard.close() }
+        if lockFD >= 0 { Glibc.close(lockFD) }
     }
 
     // MARK: Operations (async, on the I/O queue)
@@ -134,6 +163,8 @@ final class BatchQueue: @unchecked Sendable {
             io.async {
                 if !self.closed {
                     for shard in self.shards { shard.close() }
+                    if self.lockFD >= 0 { Glibc.close(self.lockFD) }
+                    self.lockFD = -1
                     self.closed = true
                 }
                 continuation.resume()

@@ -88,6 +88,24 @@ enum QueueFiles {
         return Int(info.st_size)
     }
 
+    /// Opens `path` and takes an exclusive `flock` on it, so that two senders (in this
+    /// process or another) never share a queue. The kernel releases it when the
+    /// descriptor is closed or the process dies, SIGKILL included.
+    static func lockExclusively(_ path: String) throws(RemoteWriteError) -> Int32 {
+        let fd = try open(path, flags: O_RDWR | O_CREAT)
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            let code = errno
+            Glibc.close(fd)
+            if code == EWOULDBLOCK {
+                throw .configuration(
+                    "remote-write queue \(path) is in use by another sender (another ipvs-push process, or the same "
+                        + "URL configured twice); give each its own queue directory")
+            }
+            throw .queue(operation: "lock", path: path, errno: code)
+        }
+        return fd
+    }
+
     static func sync(_ fd: Int32, path: String) throws(RemoteWriteError) {
         guard fsync(fd) == 0 else { throw .queue(operation: "fsync", path: path, errno: errno) }
     }

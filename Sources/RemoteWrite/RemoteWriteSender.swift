@@ -26,7 +26,6 @@ public final class RemoteWriteSender: Sendable {
     private let state: SenderState
     private let signals: [WakeSignal]
     private let attemptPolicy: RetryPolicy
-    private let displayName: String
 
     /// Builds the sender and opens (replaying) its queue. With `queueDirectory` set the
     /// queue lives in `queueDirectory/<QueueDirectoryName.name(for: url)>`.
@@ -36,9 +35,9 @@ public final class RemoteWriteSender: Sendable {
         transport.maxIdleHandles = max(transport.maxIdleHandles, configuration.shards)
         client = try HTTPClient(configuration: transport, logger: logger)
         self.configuration = configuration
-        displayName = configuration.name ?? configuration.redactedURL
         var logger = logger
         logger[metadataKey: "remote_write.url"] = "\(configuration.redactedURL)"
+        if let name = configuration.name { logger[metadataKey: "remote_write.name"] = "\(name)" }
         self.logger = logger
         let directory = configuration.queueDirectory.map {
             ($0.hasSuffix("/") ? String($0.dropLast()) : $0) + "/" + QueueDirectoryName.name(for: configuration.url)
@@ -93,8 +92,10 @@ public final class RemoteWriteSender: Sendable {
         let collection = try encoded.get()
         for (reason, count) in collection.dropped {
             statistics.dropped(protocolVersion, reason, samples: count)
-            logger.warning(
-                "remote-write samples dropped before sending",
+            // Warn the first time per reason; the same problem usually repeats every collection.
+            let level: Logger.Level = statistics.firstDrop(reason) ? .warning : .debug
+            logger.log(
+                level: level, "remote-write samples dropped before sending",
                 metadata: ["remote_write.reason": "\(reason.rawValue)", "remote_write.samples": "\(count)"])
         }
         statistics.staleMarkersQueued(collection.staleMarkers)
@@ -297,8 +298,7 @@ public final class RemoteWriteSender: Sendable {
         guard state.fallBackToV1() else { return }
         statistics.fellBack()
         logger.warning(
-            "remote-write receiver does not accept protocol 2.0 (\(reason)); falling back to 1.0 for this URL",
-            metadata: ["remote_write.name": "\(displayName)"])
+            "remote-write receiver does not accept protocol 2.0 (\(reason)); falling back to 1.0 for this URL")
     }
 
     // MARK: Self metrics

@@ -16,6 +16,7 @@ final class SendStatistics: @unchecked Sendable {
 
     private let lock = NSLock()
     private var counts = Counts()
+    private var warnedReasons: Set<DropReason> = []
 
     var snapshot: Counts { lock.withLock { counts } }
 
@@ -42,6 +43,11 @@ final class SendStatistics: @unchecked Sendable {
 
     func staleMarkersQueued(_ count: Int) {
         lock.withLock { counts.staleMarkers += count }
+    }
+
+    /// True the first time a drop for `reason` before sending is reported.
+    func firstDrop(_ reason: DropReason) -> Bool {
+        lock.withLock { warnedReasons.insert(reason).inserted }
     }
 
     func fellBack() {

@@ -30,6 +30,9 @@ struct EncodingBenchmark {
             let cpu = Self.cpuSeconds() - cpuStart
             lines.append("cycle \(cycle): \(elapsed) wall, \((cpu * 1000).rounded() / 1000) s CPU")
         }
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        lines.append("max RSS \(usage.ru_maxrss / 1024) MiB")
         let snapshot = sender.queue.snapshot
         print(
             "BENCH protocol=\(protocolVersion.rawValue) disk=\(onDisk) samples=\(samples) batches=\(snapshot.batches) "

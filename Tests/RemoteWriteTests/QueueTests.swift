@@ -183,4 +183,13 @@ struct QueueTests {
         #expect(try await queue.remove(shard: 0, sequence: head.sequence) == false)
         #expect(try await markers(queue, shard: 0) == [2, 3])
     }
+
+    @Test func aQueueDirectoryServesOneSenderAtATime() async throws {
+        let directory = try temporaryDirectory("queue-lock")
+        let first = try open(directory)
+        #expect(throws: RemoteWriteError.self) { try open(directory) }
+        await first.close()
+        let second = try open(directory)
+        await second.close()
+    }
 }
