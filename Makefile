@@ -7,7 +7,7 @@ CONFIG ?= debug
 APT_PACKAGES := \
 	libnl-genl-3-dev libnl-3-dev libcurl4-openssl-dev libsnappy-dev libprotobuf-c-dev \
 	protobuf-c-compiler zlib1g-dev pkg-config \
-	user-mode-linux kmod ipvsadm iproute2 iptables util-linux python3 curl openssl \
+	user-mode-linux kmod ipvsadm iproute2 iptables util-linux python3 python3-prometheus-client curl openssl \
 	prometheus prometheus-pushgateway victoria-metrics prometheus-node-exporter
 
 .PHONY: all deps build test demo bench proto clean

@@ -15,15 +15,19 @@
 #   Lab/ipvs-lab --mem 2G --timeout 1800 --out /tmp/bench-lab \
 #       --env IPVS_PUSH=$PWD/.build/release/ipvs-push bench
 #
-# Environment: IPVS_PUSH (required), BENCH_SERVICES (10000), BENCH_DESTS (3), BENCH_ROUNDS (5),
+# Environment: IPVS_PUSH (required), COLLECT_PHASES (Benchmarks' collect-phases; optional: the
+# phases of a dump, phases.tsv), BENCH_SERVICES (10000), BENCH_DESTS (3), BENCH_ROUNDS (5),
 # BENCH_SCRAPES (5), NODE_EXPORTER (/usr/bin/prometheus-node-exporter), BENCH_PROFILE (empty:
-# no profile; N: after the timings, callgrind of one `dump` and one `ipvsadm -Ln --stats --exact`
-# over the first N services only, written to callgrind.*.out).
+# no profile; N: after the timings, `strace -c` of one `dump` and one `ipvsadm -Ln --stats --exact`
+# at full scale, then callgrind of collect-phases (COLLECT_PHASES_PROFILE: a copy without debug
+# information) and of ipvsadm over the first N services only; needs strace and valgrind).
 #
 # Writes to $LAB_OUT: bench.env (sizes, versions), timings.tsv (tool, round, order, wall, user,
 # sys, rc), scrapes.tsv (server, scrape, seconds, bytes, status), servers.tsv (server, pid,
 # VmHWM_kB, VmRSS_kB, cpu_ticks, clk_tck), outputs.tsv (tool, bytes, lines, series, ipvs_series),
-# restore.env, callgrind.*.out with BENCH_PROFILE.
+# restore.env, phases.tsv and phases-nd.tsv (with COLLECT_PHASES); with BENCH_PROFILE also
+# rusage.tsv and strace.{dump,ipvsadm}.txt (full scale) and callgrind.{collect-phases,ipvsadm}.out
+# (after reducing the table to BENCH_PROFILE services).
 set -uo pipefail
 . "$LAB_DIR/guest/lib.sh"
 
@@ -196,6 +200,17 @@ record_output "ipvs-push dump --no-destinations" "$WORK/dump-nd"
 ipvsadm -Ln --stats --exact >"$WORK/ipvsadm" 2>/dev/null || lab_die "ipvsadm -Ln --stats --exact failed"
 record_output "ipvsadm -Ln --stats --exact" "$WORK/ipvsadm"
 
+# The phases of a dump inside one process (collect-phases: the same module calls as `dump`, three
+# rounds: the first pays for the socket and the first allocations, later ones are what `serve`
+# pays per scrape).
+if [ -n "${COLLECT_PHASES:-}" ]; then
+    lab_log "collect-phases: 3 rounds"
+    "$COLLECT_PHASES" --rounds 3 >"$LAB_OUT/phases.tsv" 2>"$LAB_OUT/logs/phases.stderr" ||
+        lab_log "collect-phases failed (logs/phases.stderr)"
+    "$COLLECT_PHASES" --rounds 3 --no-destinations >"$LAB_OUT/phases-nd.tsv" 2>>"$LAB_OUT/logs/phases.stderr" ||
+        lab_log "collect-phases --no-destinations failed (logs/phases.stderr)"
+fi
+
 TOOLS=(dump dump-nd ipvsadm node-curl)
 run_tool() {
     case "$1" in
@@ -235,6 +250,35 @@ wait "$NODE_PID" 2>/dev/null
 # --- Profile (optional): instruction counts of the first BENCH_PROFILE services. --------------------
 if [ -n "$PROFILE" ]; then
     [[ "$PROFILE" =~ ^[1-9][0-9]*$ ]] || lab_die "BENCH_PROFILE '$PROFILE' must be a number of services"
+    # Resource usage at full scale (peak RSS, page faults: every fault is a host round trip in
+    # user-mode Linux), from the parent's getrusage after each child.
+    "$LAB_PYTHON" - "$LAB_OUT/rusage.tsv" "$IPVS_PUSH" <<'PY' || lab_log "the rusage pass failed"
+import os, subprocess, sys, time
+out, ipvs_push = sys.argv[1], sys.argv[2]
+commands = [("ipvs-push dump", [ipvs_push, "dump"]),
+            ("ipvs-push dump --no-destinations", [ipvs_push, "dump", "--no-destinations"]),
+            ("ipvsadm -Ln --stats --exact", ["ipvsadm", "-Ln", "--stats", "--exact"]),
+            ("ipvs-push --help", [ipvs_push, "--help"])]
+rows = ["command\twall\tuser\tsys\tmaxrss_kB\tminflt\tmajflt\tnvcsw\tnivcsw"]
+for name, argv in commands:
+    start = time.perf_counter()
+    child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, _, usage = os.wait4(child.pid, 0)  # this child's own usage
+    wall = time.perf_counter() - start
+    rows.append(f"{name}\t{wall:.3f}\t{usage.ru_utime:.3f}\t{usage.ru_stime:.3f}\t{usage.ru_maxrss}"
+                f"\t{usage.ru_minflt}\t{usage.ru_majflt}\t{usage.ru_nvcsw}\t{usage.ru_nivcsw}")
+with open(out, "w") as f:
+    f.write("\n".join(rows) + "\n")
+PY
+    # System calls at full scale: counts are exact, times are strace's (inflated, compare shares).
+    if command -v strace >/dev/null; then
+        lab_log "strace -c: ipvs-push dump, ipvsadm"
+        strace -c -f -o "$LAB_OUT/strace.dump.txt" "$IPVS_PUSH" dump >/dev/null 2>&1 || lab_log "strace of dump failed"
+        strace -c -f -o "$LAB_OUT/strace.ipvsadm.txt" ipvsadm -Ln --stats --exact >/dev/null 2>&1 ||
+            lab_log "strace of ipvsadm failed"
+    else
+        lab_log "strace is not installed: no system call profile"
+    fi
     if [ "$PROFILE" -lt "$N" ]; then
         lab_log "removing services beyond the first $PROFILE for the profile"
         awk -v n="$N" -v keep="$PROFILE" 'BEGIN {
@@ -244,9 +288,17 @@ if [ -n "$PROFILE" ]; then
         must ipvsadm -R <"$WORK/delete"
     fi
     echo "profile_services=$PROFILE" >>"$LAB_OUT/bench.env"
-    lab_log "callgrind: ipvs-push dump"
-    valgrind --tool=callgrind --callgrind-out-file="$LAB_OUT/callgrind.dump.out" \
-        "$IPVS_PUSH" dump >/dev/null 2>"$LAB_OUT/logs/callgrind.dump.log" || lab_log "callgrind of dump failed"
+    # valgrind 3.19 crashes in libdispatch under the async main of `ipvs-push dump`, so the dump's
+    # code path is profiled through collect-phases (synchronous main, the same module calls).
+    # It also cannot read the DWARF 5 that Swift 6.3 writes: COLLECT_PHASES_PROFILE is a copy
+    # without debug information (the symbol table, so the function names, stays).
+    profiled=${COLLECT_PHASES_PROFILE:-${COLLECT_PHASES:-}}
+    if [ -n "$profiled" ]; then
+        lab_log "callgrind: collect-phases ($profiled)"
+        valgrind --tool=callgrind --callgrind-out-file="$LAB_OUT/callgrind.collect-phases.out" \
+            "$profiled" >"$LAB_OUT/logs/callgrind.collect-phases.stdout" 2>"$LAB_OUT/logs/callgrind.collect-phases.log" ||
+            lab_log "callgrind of collect-phases failed"
+    fi
     lab_log "callgrind: ipvsadm"
     valgrind --tool=callgrind --callgrind-out-file="$LAB_OUT/callgrind.ipvsadm.out" \
         ipvsadm -Ln --stats --exact >/dev/null 2>"$LAB_OUT/logs/callgrind.ipvsadm.log" || lab_log "callgrind of ipvsadm failed"

@@ -1,0 +1,3 @@
+// libsnappy's C interface (Debian's libsnappy-dev): the compression floor the remote-write
+// encoders are measured against.
+#include <snappy-c.h>

@@ -1,0 +1,124 @@
+// bench-data: the benchmark data set as files and figures.
+//
+//   bench-data sizes [--services 10000] [--destinations 3]
+//       JSON on stdout: sample count, request counts, and the bytes of the text, OpenMetrics,
+//       gzip text, remote-write 1.0 and 2.0 bodies (protobuf and snappy) of the data set.
+//   bench-data text --samples 1000000 [--destinations 3] --output FILE
+//       the smallest data set with at least that many samples, as Prometheus text, to FILE;
+//       prints the sample count.
+//   bench-data profile WORK [--rounds 3] [--services 10000] [--destinations 3]
+//       prepares WORK's input, then runs WORK `rounds` times inside measuredWork(), for
+//       `valgrind --tool=callgrind --toggle-collect='*measuredWork*'`: families, render-text,
+//       render-openmetrics, parse, encode-1.0, encode-2.0 (steady state: one untimed
+//       collection first), snappy-1.0, snappy-2.0.
+import BenchmarkData
+import Exposition
+import RemoteWrite
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+func fail(_ message: String) -> Never {
+    let line = Array("bench-data: \(message)\n".utf8)
+    _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+    exit(64)
+}
+
+var arguments = Array(CommandLine.arguments.dropFirst())
+guard let command = arguments.first else { fail("usage: bench-data sizes|text [options] (see the source header)") }
+arguments.removeFirst()
+var parsed: [String: String] = [:]
+if command == "profile", let work = arguments.first, !work.hasPrefix("--") {
+    parsed["work"] = work
+    arguments.removeFirst()
+}
+while let name = arguments.first {
+    guard name.hasPrefix("--"), arguments.count >= 2 else { fail("expected --option value, got '\(name)'") }
+    parsed[String(name.dropFirst(2))] = arguments[1]
+    arguments.removeFirst(2)
+}
+let options = parsed
+func number(_ name: String, _ fallback: Int) -> Int {
+    guard let text = options[name] else { return fallback }
+    guard let value = Int(text), value >= 0 else { fail("--\(name) '\(text)' is not a number") }
+    return value
+}
+
+switch command {
+case "sizes":
+    let workload: Workload
+    do {
+        workload = try Workload(services: number("services", 10_000), destinations: number("destinations", 3))
+    } catch {
+        fail("encoding failed: \(error)")
+    }
+    let sizes = workload.sizes.map { "\"\($0.name)\": \($0.bytes)" }.joined(separator: ", ")
+    print(
+        "{\"services\": \(workload.dataSet.services), \"destinations_per_service\": \(workload.dataSet.destinations), "
+            + "\"samples\": \(workload.sampleCount), \"requests_v1\": \(workload.v1Bodies.count), "
+            + "\"requests_v2\": \(workload.v2Bodies.count), \"bytes\": {\(sizes)}}")
+case "text":
+    guard let output = options["output"] else { fail("text needs --output FILE") }
+    let destinations = number("destinations", 3)
+    let services = DataSet.services(forSamples: number("samples", 1_000_000), destinations: destinations)
+    let families = DataSet(services: services, destinations: destinations).families()
+    let bytes = ExpositionRenderer.render(families, format: .prometheus)
+    guard let file = fopen(output, "wb") else { fail("cannot create \(output): \(String(cString: strerror(errno)))") }
+    let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
+    guard written == bytes.count, fclose(file) == 0 else { fail("cannot write \(output)") }
+    print(DataSet.sampleCount(families))
+case "profile":
+    guard let work = options["work"] else { fail("profile needs WORK (families, render-text, ...)") }
+    let rounds = number("rounds", 3)
+    let dataSet = DataSet(services: number("services", 10_000), destinations: number("destinations", 3))
+    let families = dataSet.families()
+    let step: () -> Int
+    switch work {
+    case "families":
+        step = { DataSet.sampleCount(dataSet.families()) }
+    case "render-text":
+        step = { ExpositionRenderer.render(families, format: .prometheus).count }
+    case "render-openmetrics":
+        step = { ExpositionRenderer.render(families, format: .openMetrics).count }
+    case "parse":
+        let text = ExpositionRenderer.render(families, format: .prometheus)
+        step = {
+            do { return try ExpositionParser.parse(text, source: "profile", format: .prometheus).sampleCount } catch {
+                fail("parse failed: \(error)")
+            }
+        }
+    case "encode-1.0", "encode-2.0":
+        let encoder = RemoteWriteEncoder(protocolVersion: work == "encode-1.0" ? .v1 : .v2)
+        var timestamp = Workload.firstTimestamp
+        func encode() -> Int {
+            timestamp += 15_000
+            do { return try encoder.encode(families, timestampMilliseconds: timestamp).count } catch {
+                fail("encoding failed: \(error)")
+            }
+        }
+        _ = encode()
+        step = encode
+    case "snappy-1.0", "snappy-2.0":
+        let workload: Workload
+        do { workload = try Workload(services: dataSet.services, destinations: dataSet.destinations) } catch {
+            fail("encoding failed: \(error)")
+        }
+        let bodies = work == "snappy-1.0" ? workload.v1Raw : workload.v2Raw
+        let floor = SnappyFloor()
+        step = { floor.compress(bodies) }
+    default:
+        fail("unknown profile work '\(work)'")
+    }
+    print(measuredWork(rounds: rounds, step))
+default:
+    fail("unknown command '\(command)' (sizes, text, profile)")
+}
+
+/// The profiled region: callgrind's --toggle-collect='*measuredWork*' counts only this.
+@inline(never)
+func measuredWork(rounds: Int, _ step: () -> Int) -> Int {
+    var total = 0
+    for _ in 0..<rounds { total &+= step() }
+    return total
+}

@@ -1,0 +1,28 @@
+import Exposition
+
+/// Encodes collections into remote-write request bodies exactly as ``RemoteWriteSender``
+/// does (series tracking, staleness markers, shards, batches of `maxSamplesPerSend`
+/// samples, snappy), without a queue or a receiver: for tools and benchmarks.
+///
+/// Like the sender's own encoder it remembers the series of earlier collections, so a
+/// second collection with the same series costs what a steady-state collection costs.
+/// Not thread-safe.
+public final class RemoteWriteEncoder {
+    public let protocolVersion: RemoteWriteProtocol
+    private let encoder: CollectionEncoder
+
+    public init(
+        protocolVersion: RemoteWriteProtocol = .v1, externalLabels: Labels = .empty, shards: Int = 1,
+        maxSamplesPerSend: Int = 2000
+    ) {
+        self.protocolVersion = protocolVersion
+        encoder = CollectionEncoder(
+            externalLabels: externalLabels, shardCount: max(1, shards), maxSamplesPerSend: max(1, maxSamplesPerSend))
+    }
+
+    /// The snappy-compressed request bodies of one collection taken at
+    /// `timestampMilliseconds` (a sample's own timestamp wins), in shard order.
+    public func encode(_ families: [MetricFamily], timestampMilliseconds: Int64) throws(RemoteWriteError) -> [[UInt8]] {
+        try encoder.encode(families, timestamp: timestampMilliseconds, protocolVersion: protocolVersion).batches.map(\.payload)
+    }
+}

@@ -1,0 +1,100 @@
+#!/bin/bash
+# `make bench`: every benchmark of issue 6, then one table of figures with their peers and ratios,
+# also written to Benchmarks/RESULTS.md.
+#
+#   1. lab       Lab/scenarios/bench.sh in a 2 GiB user-mode-Linux guest: ipvs-push dump vs ipvsadm vs
+#                node_exporter at BENCH_SERVICES x BENCH_DESTS, serve's memory vs node_exporter's
+#   2. encoding  Benchmarks/Benchmarks/Encoding with ordo-one/benchmark: metric set, rendering,
+#                parsing, remote-write 1.0/2.0 encoding vs snappy alone, bytes per sample
+#   3. e2e       Benchmarks/scripts/e2e.sh: `ipvs-push send --remote-write` vs curl to
+#                VictoriaMetrics' text import, ~1,000,000 samples
+#
+# Environment: BENCH_PARTS ("lab encoding e2e"), BENCH_SERVICES (10000), BENCH_DESTS (3),
+# BENCH_ROUNDS (5), BENCH_SCRAPES (5), BENCH_PROFILE (services to profile with callgrind in the lab;
+# empty: no profile), E2E_SAMPLES (1000000), E2E_ROUNDS (3), BENCH_OUT (.build/bench),
+# BENCH_LAB_TIMEOUT (3600 s), BENCH_RESULTS (Benchmarks/RESULTS.md; "" to leave it alone), SWIFT.
+set -uo pipefail
+
+root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)
+cd "$root" || exit 1
+swift=${SWIFT:-swift}
+parts=" ${BENCH_PARTS:-lab encoding e2e} "
+out=${BENCH_OUT:-$root/.build/bench}
+results=${BENCH_RESULTS-$root/Benchmarks/RESULTS.md}
+services=${BENCH_SERVICES:-10000}
+dests=${BENCH_DESTS:-3}
+started=$SECONDS
+status=0
+step() { echo; echo "=== bench: $* ($(( SECONDS - started )) s) ==="; }
+fail() { echo "bench: $*" >&2; status=1; }
+
+rm -rf "$out"
+mkdir -p "$out"
+
+step "building ipvs-push (release)"
+"$swift" build -c release --product ipvs-push || { echo "bench: the release build failed" >&2; exit 1; }
+ipvs_push=$root/.build/release/ipvs-push
+
+step "building the benchmark package's tools (release)"
+(cd Benchmarks && "$swift" build -c release --product bench-data && "$swift" build -c release --product collect-phases) ||
+    { echo "bench: building Benchmarks/ failed" >&2; exit 1; }
+bench_data=$root/Benchmarks/.build/release/bench-data
+collect_phases=$root/Benchmarks/.build/release/collect-phases
+
+if [[ "$parts" == *" lab "* ]]; then
+    profile_env=()
+    if [ -n "${BENCH_PROFILE:-}" ]; then
+        missing=
+        command -v valgrind >/dev/null || missing+=" valgrind"
+        command -v strace >/dev/null || missing+=" strace"
+        if [ -n "$missing" ]; then
+            echo "bench: installing$missing for the profile"
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null ||
+                fail "could not install$missing"
+        fi
+        # valgrind 3.19 cannot read Swift 6.3's DWARF 5: profile a copy without debug information.
+        objcopy --strip-debug "$collect_phases" "$out/collect-phases.nodebug" &&
+            profile_env=(--env "COLLECT_PHASES_PROFILE=$out/collect-phases.nodebug")
+    fi
+    step "collection in the IPVS lab: $services services x $dests real servers"
+    Lab/ipvs-lab --mem 2G --timeout "${BENCH_LAB_TIMEOUT:-3600}" --out "$out/lab" \
+        --env "IPVS_PUSH=$ipvs_push" --env "COLLECT_PHASES=$collect_phases" \
+        --env "BENCH_SERVICES=$services" --env "BENCH_DESTS=$dests" \
+        --env "BENCH_ROUNDS=${BENCH_ROUNDS:-5}" --env "BENCH_SCRAPES=${BENCH_SCRAPES:-5}" \
+        --env "BENCH_PROFILE=${BENCH_PROFILE:-}" ${profile_env[@]+"${profile_env[@]}"} bench
+    rc=$?
+    [ "$rc" = 0 ] || fail "the lab scenario failed with $rc (see $out/lab/scenario.stderr, console.log)"
+    tail -n 5 "$out/lab/scenario.stderr" 2>/dev/null
+fi
+
+if [[ "$parts" == *" encoding "* ]]; then
+    step "encoding on the host (ordo-one/benchmark)"
+    mkdir -p "$out/encoding"
+    "$bench_data" sizes --services "$services" --destinations "$dests" >"$out/encoding/sizes.json" ||
+        fail "bench-data sizes failed"
+    (cd Benchmarks && BENCH_SERVICES=$services BENCH_DESTS=$dests "$swift" package \
+        --allow-writing-to-directory "$out/encoding" benchmark --no-progress --format jmh --path "$out/encoding") ||
+        fail "the encoding benchmarks failed"
+fi
+
+if [[ "$parts" == *" e2e "* ]]; then
+    step "end to end on the host"
+    Benchmarks/scripts/e2e.sh "$ipvs_push" "$bench_data" "$out/e2e" || fail "the end-to-end benchmark failed"
+fi
+
+duration=$(( SECONDS - started ))
+{
+    echo "date=$(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo "commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- Sources 2>/dev/null || echo '+local changes')"
+    echo "host=$(nproc) cores, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
+    echo "duration=$(( duration / 60 )) min $(( duration % 60 )) s"
+} >"$out/run.env"
+step "results"
+if [ -n "$results" ]; then
+    python3 Benchmarks/scripts/summarize.py "$out" --results "$results" || fail "summarizing failed"
+    echo "(written to ${results#"$root"/}; raw data in ${out#"$root"/})"
+else
+    python3 Benchmarks/scripts/summarize.py "$out" || fail "summarizing failed"
+fi
+echo "make bench took $(( duration / 60 )) min $(( duration % 60 )) s"
+exit "$status"

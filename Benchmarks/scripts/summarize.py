@@ -1,0 +1,434 @@
+#!/usr/bin/env python3
+"""Reads what `make bench` measured and prints every figure with its peer and ratio.
+
+    summarize.py OUT_DIR [--results Benchmarks/RESULTS.md]
+
+OUT_DIR holds lab/ (Lab/scenarios/bench.sh), encoding/ (ordo-one benchmark JMH export and
+bench-data sizes.json), e2e/ (scripts/e2e.sh) and optionally profile/ (callgrind outputs). Any
+part that is missing is reported as not run. With --results, the same tables are written as
+Markdown (the file the README quotes).
+"""
+import csv
+import glob
+import json
+import os
+import statistics
+import subprocess
+import sys
+from datetime import datetime, timezone
+
+
+def read_env(path):
+    values = {}
+    if os.path.exists(path):
+        with open(path) as f:
+            for line in f:
+                if "=" in line:
+                    key, value = line.rstrip("\n").split("=", 1)
+                    values[key] = value
+    return values
+
+
+def read_tsv(path):
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return list(csv.DictReader(f, delimiter="\t"))
+
+
+def median(values):
+    return statistics.median(values) if values else float("nan")
+
+
+def fmt_s(seconds):
+    if seconds != seconds:
+        return "n/a"
+    if seconds >= 1:
+        return f"{seconds:.2f} s"
+    return f"{seconds * 1000:.0f} ms"
+
+
+def fmt_ratio(value):
+    return "n/a" if value != value else f"{value:.2f}x"
+
+
+def fmt_int(value):
+    return f"{int(value):,}"
+
+
+def verdict(ok):
+    return "met" if ok else "MISSED"
+
+
+class Report:
+    def __init__(self):
+        self.sections = []  # (title, intro, header, rows)
+        self.targets = []  # (target, figure, verdict)
+        self.notes = []
+
+    def table(self, title, header, rows, intro=""):
+        self.sections.append((title, intro, header, rows))
+
+    def text(self):
+        out = []
+        for title, intro, header, rows in self.sections:
+            out.append(f"== {title} ==")
+            if intro:
+                out.append(intro)
+            widths = [max(len(str(x)) for x in column) for column in zip(header, *rows)] if rows else []
+            if rows:
+                out.append("  ".join(str(h).ljust(w) for h, w in zip(header, widths)))
+                for row in rows:
+                    out.append("  ".join(str(c).ljust(w) for c, w in zip(row, widths)))
+            out.append("")
+        out.append("== Targets (issue 6) ==")
+        for target, figure, result in self.targets:
+            out.append(f"  [{result}] {target}: {figure}")
+        for note in self.notes:
+            out.append(f"note: {note}")
+        return "\n".join(out)
+
+    def markdown(self, header_lines):
+        out = list(header_lines)
+        for title, intro, header, rows in self.sections:
+            out.append(f"## {title}\n")
+            if intro:
+                out.append(intro + "\n")
+            if rows:
+                out.append("| " + " | ".join(header) + " |")
+                out.append("| " + " | ".join("---" for _ in header) + " |")
+                for row in rows:
+                    out.append("| " + " | ".join(str(c).replace("|", "\\|") for c in row) + " |")
+                out.append("")
+        out.append("## Targets\n")
+        out.append("| target | figure | |")
+        out.append("| --- | --- | --- |")
+        for target, figure, result in self.targets:
+            out.append(f"| {target} | {figure} | {result} |")
+        out.append("")
+        for note in self.notes:
+            out.append(f"- {note}")
+        return "\n".join(out) + "\n"
+
+
+def lab_part(report, directory):
+    env = read_env(os.path.join(directory, "bench.env"))
+    timings = read_tsv(os.path.join(directory, "timings.tsv"))
+    if not env or not timings:
+        report.notes.append(f"collection in the lab: not run or failed (nothing in {directory})")
+        return
+    restore = read_env(os.path.join(directory, "restore.env"))
+    services, dests = int(env["services"]), int(env["destinations_per_service"])
+    by_tool = {}
+    for row in timings:
+        if row["rc"] != "0":
+            report.notes.append(f"lab: {row['tool']} failed in round {row['round']} (exit {row['rc']})")
+            continue
+        by_tool.setdefault(row["tool"], []).append(row)
+
+    def med(tool, field="wall"):
+        return median([float(r[field]) for r in by_tool.get(tool, [])])
+
+    def cpu(tool):
+        return median([float(r["user"]) + float(r["sys"]) for r in by_tool.get(tool, [])])
+
+    names = {
+        "dump": "ipvs-push dump",
+        "dump-nd": "ipvs-push dump --no-destinations",
+        "ipvsadm": "ipvsadm -Ln --stats --exact",
+        "node-curl": "curl node_exporter /metrics",
+        "start-ipvs-push": "ipvs-push --version (process start)",
+        "start-ipvsadm": "ipvsadm --version (process start)",
+        "start-curl": "curl --version (process start)",
+    }
+    rows = []
+    for tool in ["dump", "dump-nd", "ipvsadm", "node-curl", "start-ipvs-push", "start-ipvsadm", "start-curl"]:
+        if tool not in by_tool:
+            continue
+        rows.append([
+            names[tool], len(by_tool[tool]), fmt_s(med(tool)), fmt_s(cpu(tool)),
+            fmt_ratio(med(tool) / med("ipvsadm")), fmt_ratio(med(tool) / med("node-curl")),
+        ])
+    rounds = env.get("rounds", "?")
+    report.table(
+        f"Collection in the IPVS lab: {fmt_int(services)} services x {dests} real servers",
+        ["command (whole process)", "runs", "median wall", "median CPU", "vs ipvsadm", "vs node_exporter scrape"],
+        rows,
+        f"One user-mode-Linux guest (kernel {env.get('kernel', '?')}, {int(env.get('guest_mem_kB', 0)) // 1024} MiB), "
+        f"table restored by `ipvsadm -R` in {restore.get('restore_seconds', '?')} s; {rounds} rounds, order rotating "
+        "every round; output to /dev/null. CPU is user+sys of the command (for the scrape: of curl, not of "
+        "node_exporter). Process start in the guest is slow, hence the `--version` rows.",
+    )
+
+    # Per-pair ratios, round by round (each pair measured within one round).
+    pair_rows = []
+    rounds_seen = sorted({int(r["round"]) for r in timings})
+
+    def per_round(tool):
+        return {int(r["round"]): float(r["wall"]) for r in by_tool.get(tool, [])}
+
+    for a, b in [("dump", "ipvsadm"), ("dump", "node-curl"), ("dump-nd", "ipvsadm"), ("ipvsadm", "node-curl")]:
+        ra, rb = per_round(a), per_round(b)
+        ratios = [ra[r] / rb[r] for r in rounds_seen if r in ra and r in rb and rb[r] > 0]
+        if ratios:
+            pair_rows.append([
+                f"{names[a]} / {names[b]}", len(ratios), fmt_ratio(median(ratios)),
+                fmt_ratio(min(ratios)), fmt_ratio(max(ratios)),
+            ])
+    report.table("Per-round ratios (same round, side by side)", ["pair", "rounds", "median", "min", "max"], pair_rows)
+
+    # In-process scrapes and memory.
+    scrapes = read_tsv(os.path.join(directory, "scrapes.tsv"))
+    servers = {row["server"]: row for row in read_tsv(os.path.join(directory, "servers.tsv"))}
+    outputs = {row["tool"]: row for row in read_tsv(os.path.join(directory, "outputs.tsv"))}
+    serve_times = [float(r["seconds"]) for r in scrapes if r["server"] == "ipvs-push serve" and r["status"] == "200"]
+    node_times = [float(r["seconds"]) for r in scrapes if r["server"] == "node_exporter" and r["status"] == "200"]
+    serve_t, node_t = median(serve_times), median(node_times)
+    rows = []
+    for name, times in [("ipvs-push serve", serve_times), ("node_exporter", node_times)]:
+        server = servers.get(name, {})
+        output = outputs.get(f"{name} scrape", {})
+        ticks, clk = int(server.get("cpu_ticks", 0) or 0), int(server.get("clk_tck", 100) or 100)
+        rows.append([
+            name, len(times), fmt_s(median(times)), fmt_ratio(median(times) / node_t),
+            fmt_int(output.get("ipvs_series", 0)), fmt_int(output.get("bytes", 0)),
+            f"{int(server.get('VmHWM_kB', 0)) / 1024:.1f} MiB", f"{int(server.get('VmRSS_kB', 0)) / 1024:.1f} MiB",
+            f"{ticks / clk:.2f} s",
+        ])
+    scrapes_per = env.get("scrapes", "?")
+    report.table(
+        "Scrapes from one long-lived client, and memory after them",
+        ["server", "scrapes", "median scrape", "vs node_exporter", "IPVS series", "bytes", "VmHWM", "VmRSS",
+         "CPU total"],
+        rows,
+        f"{scrapes_per} scrapes each, interleaved, by one python process (no process start in the measurement), "
+        "text format, no compression. VmHWM (peak RSS) and CPU are read from /proc after those scrapes.",
+    )
+
+    rows = []
+    for tool, row in outputs.items():
+        rows.append([tool, fmt_int(row["bytes"]), fmt_int(row["lines"]), fmt_int(row["ipvs_series"])])
+    report.table(
+        "What each reads (one untimed run)",
+        ["output", "bytes", "lines", "IPVS series (ipvsadm: service + real-server lines)"],
+        rows,
+        "ipvsadm prints 5 counters per line; node_exporter's ipvs collector reads /proc/net/ip_vs (3 gauges per "
+        "real server, no per-service counters) and /proc/net/ip_vs_stats (totals).",
+    )
+
+    dump, ipvsadm, node = med("dump"), med("ipvsadm"), med("node-curl")
+    report.targets.append((
+        "collection <= 0.25x ipvsadm's time", f"dump {fmt_s(dump)} vs ipvsadm {fmt_s(ipvsadm)} = "
+        f"{fmt_ratio(dump / ipvsadm)}", verdict(dump <= 0.25 * ipvsadm)))
+    report.targets.append((
+        "collection faster than the node_exporter scrape",
+        f"dump {fmt_s(dump)} vs curl scrape {fmt_s(node)} = {fmt_ratio(dump / node)}; serve scrape "
+        f"{fmt_s(serve_t)} vs node_exporter scrape {fmt_s(node_t)} = {fmt_ratio(serve_t / node_t)}",
+        verdict(dump < node)))
+    serve_hwm = int(servers.get("ipvs-push serve", {}).get("VmHWM_kB", 0) or 0)
+    node_hwm = int(servers.get("node_exporter", {}).get("VmHWM_kB", 0) or 0)
+    if serve_hwm and node_hwm:
+        report.targets.append((
+            "serve peak RSS <= 1/4 of node_exporter's",
+            f"{serve_hwm / 1024:.1f} MiB vs {node_hwm / 1024:.1f} MiB = {fmt_ratio(serve_hwm / node_hwm)}",
+            verdict(serve_hwm * 4 <= node_hwm)))
+    dump_series = int(outputs.get("ipvs-push dump", {}).get("ipvs_series", 0) or 0)
+    node_series = int(outputs.get("node_exporter scrape", {}).get("ipvs_series", 0) or 0)
+    ipvsadm_values = int(outputs.get("ipvsadm -Ln --stats --exact", {}).get("ipvs_series", 0) or 0) * 5
+    report.targets.append((
+        "while reading more data than either",
+        f"dump {fmt_int(dump_series)} series vs node_exporter {fmt_int(node_series)} series, ipvsadm "
+        f"{fmt_int(ipvsadm_values)} values", verdict(dump_series > node_series and dump_series > ipvsadm_values)))
+
+
+def jmh_results(directory):
+    """name -> {metric: p50, ...} from the ordo-one JMH export."""
+    results = {}
+    for path in glob.glob(os.path.join(directory, "*.jmh.json")):
+        with open(path) as f:
+            for element in json.load(f):
+                name = element["benchmark"].split(".", 3)[-1].replace("_", " ")
+                metrics = {"throughput": element["primaryMetric"]["scorePercentiles"]["50.0"]}
+                for metric, value in element.get("secondaryMetrics", {}).items():
+                    metrics[metric] = value["scorePercentiles"]["50.0"]
+                results[name] = metrics
+    return results
+
+
+def find(results, prefix):
+    for name, metrics in results.items():
+        if name.startswith(prefix) or name.replace(" ", "_").startswith(prefix.replace(" ", "_")):
+            return metrics
+    return None
+
+
+def metric(metrics, *keys):
+    for key in keys:
+        for name, value in metrics.items():
+            if name.lower().startswith(key.lower()):
+                return value
+    return float("nan")
+
+
+def encoding_part(report, directory):
+    sizes_path = os.path.join(directory, "sizes.json")
+    results = jmh_results(directory)
+    if not results or not os.path.exists(sizes_path):
+        report.notes.append(f"encoding on the host: not run or failed (nothing in {directory})")
+        return
+    with open(sizes_path) as f:
+        sizes = json.load(f)
+    samples = sizes["samples"]
+    order = [
+        ("metric set: IPVSMetrics.families", None),
+        ("render: text 0.0.4", None),
+        ("render: OpenMetrics", None),
+        ("parse: text 0.0.4", None),
+        ("remote-write 1.0: encode+snappy", "snappy alone: 1.0 bodies"),
+        ("remote-write 2.0: encode+snappy", "snappy alone: 2.0 bodies"),
+        ("snappy alone: 1.0 bodies", None),
+        ("snappy alone: 2.0 bodies", None),
+        ("gzip: text 0.0.4", None),
+    ]
+    rows = []
+    wall = {}
+    for name, peer in order:
+        metrics = find(results, name)
+        if metrics is None:
+            continue
+        # JMH export: times in microseconds, counts as counts.
+        seconds = metric(metrics, "Time (wall clock)") / 1e6
+        cpu = metric(metrics, "Time (total CPU)") / 1e6
+        wall[name] = seconds
+        mallocs = metric(metrics, "Malloc (total)")
+        peak = metric(metrics, "Memory (resident peak)")
+        rows.append([
+            name, fmt_s(seconds), fmt_s(cpu), f"{samples / seconds / 1e6:.2f} M/s", fmt_int(mallocs),
+            f"{mallocs / samples:.3f}", f"{peak / 1048576:.0f} MiB" if peak == peak else "n/a",
+        ])
+    report.table(
+        f"Encoding on the host: {fmt_int(sizes['services'])} services x {sizes['destinations_per_service']} real "
+        f"servers = {fmt_int(samples)} samples in memory",
+        ["benchmark (ordo-one, median)", "wall", "CPU", "samples/s", "allocations", "allocations/sample",
+         "peak RSS"],
+        rows,
+        "Remote write is steady state (the encoder has seen the series once, as from the second collection on), "
+        f"1 shard, 2,000 samples per request ({sizes['requests_v1']} requests). \"snappy alone\" compresses the "
+        "same uncompressed request bodies with libsnappy and nothing else.",
+    )
+    rows = []
+    for version in ["1.0", "2.0"]:
+        enc = wall.get(f"remote-write {version}: encode+snappy")
+        floor = wall.get(f"snappy alone: {version} bodies")
+        if enc and floor:
+            rows.append([f"remote-write {version}", fmt_s(enc), fmt_s(floor), fmt_ratio(enc / floor)])
+            report.targets.append((
+                f"remote-write {version} encode+compress within 2x of snappy alone",
+                f"{fmt_s(enc)} vs {fmt_s(floor)} = {fmt_ratio(enc / floor)}", verdict(enc <= 2 * floor)))
+    report.table("Encode+compress vs snappy alone on the same output bytes",
+                 ["", "encode+snappy", "snappy alone", "ratio"], rows)
+
+    b = sizes["bytes"]
+    rows = []
+    for name in ["text", "openmetrics", "text gzip", "remote-write 1.0 protobuf", "remote-write 1.0 snappy",
+                 "remote-write 2.0 protobuf", "remote-write 2.0 snappy"]:
+        rows.append([name, fmt_int(b[name]), f"{b[name] / samples:.2f}",
+                     fmt_ratio(b[name] / b["remote-write 1.0 snappy"])])
+    report.table("Bytes per sample", ["encoding", "bytes", "bytes/sample", "vs remote-write 1.0 snappy"], rows,
+                 "What goes on the wire: the snappy rows for remote write, gzip for text (Pushgateway, scrapes).")
+    v1, v2 = b["remote-write 1.0 snappy"], b["remote-write 2.0 snappy"]
+    report.targets.append((
+        "remote-write 2.0 at least 3x fewer bytes per sample than 1.0",
+        f"{v1 / samples:.2f} vs {v2 / samples:.2f} bytes/sample = {v1 / v2:.2f}x fewer", verdict(v1 >= 3 * v2)))
+
+
+def e2e_part(report, directory):
+    env = read_env(os.path.join(directory, "e2e.env"))
+    rows_in = read_tsv(os.path.join(directory, "e2e.tsv"))
+    if not env:
+        report.notes.append(f"end to end: not run or failed (nothing in {directory})")
+        return
+    by_tool = {}
+    for row in rows_in:
+        if row["rc"] == "0":
+            by_tool.setdefault(row["tool"], []).append(row)
+        else:
+            report.notes.append(f"end to end: {row['tool']} failed in round {row['round']} (exit {row['rc']})")
+    names = {"ipvs-push-send": "ipvs-push send --remote-write (1.0)",
+             "curl-import": "curl --data-binary to /api/v1/import/prometheus"}
+
+    def med(tool, f):
+        return median([f(r) for r in by_tool.get(tool, [])])
+
+    curl_wall = med("curl-import", lambda r: float(r["wall"]))
+    rows = []
+    for tool in ["ipvs-push-send", "curl-import"]:
+        if tool not in by_tool:
+            continue
+        wall = med(tool, lambda r: float(r["wall"]))
+        rows.append([
+            names[tool], len(by_tool[tool]), fmt_s(wall), fmt_s(med(tool, lambda r: float(r["user"]) + float(r["sys"]))),
+            fmt_s(med(tool, lambda r: float(r["server_cpu_seconds"]))), fmt_ratio(wall / curl_wall),
+        ])
+    report.table(
+        f"End to end on the host: {fmt_int(env.get('samples', 0))} samples "
+        f"({int(env.get('file_bytes', 0)) / 1048576:.0f} MiB of text) to VictoriaMetrics",
+        ["client", "runs", "median wall", "client CPU", "VictoriaMetrics CPU", "wall vs curl"], rows,
+        f"{env.get('victoria_metrics_version', '')}; {env.get('series_in_receiver', '?')} IPVS series in the "
+        "receiver afterwards.",
+    )
+    if env.get("remote_write_flag") != "yes":
+        report.notes.append(
+            "end to end: `ipvs-push send --remote-write` does not exist yet in this build; only curl's import was "
+            "timed (the script runs send as soon as the flag exists)")
+
+
+def profile_part(report, directory):
+    files = sorted(glob.glob(os.path.join(directory, "callgrind.*.out")))
+    if not files:
+        return
+    rows = []
+    for path in files:
+        total = None
+        try:
+            output = subprocess.run(["callgrind_annotate", "--inclusive=no", path], capture_output=True, text=True,
+                                    check=True).stdout
+        except (OSError, subprocess.CalledProcessError):
+            continue
+        for line in output.splitlines():
+            if "PROGRAM TOTALS" in line:
+                total = int(line.split()[0].replace(",", ""))
+        rows.append([os.path.basename(path), fmt_int(total) if total else "?"])
+    report.table("Instruction counts (callgrind, user space only)", ["profile", "instructions"], rows,
+                 "See Benchmarks/PROFILE.md for where they go.")
+
+
+def main():
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    out = sys.argv[1]
+    results_path = None
+    if "--results" in sys.argv:
+        results_path = sys.argv[sys.argv.index("--results") + 1]
+    report = Report()
+    lab_part(report, os.path.join(out, "lab"))
+    encoding_part(report, os.path.join(out, "encoding"))
+    e2e_part(report, os.path.join(out, "e2e"))
+    profile_part(report, os.path.join(out, "lab"))
+    print(report.text())
+    if results_path:
+        env = read_env(os.path.join(out, "run.env"))
+        header = [
+            "# Benchmark results (issue 6: fast at 10,000 services)\n",
+            f"Written by `make bench` on {env.get('date', datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC'))}"
+            f", commit {env.get('commit', '?')}, {env.get('host', '')}; `make bench` took "
+            f"{env.get('duration', '?')}. Every figure is a median, and every ratio compares tools measured in the "
+            "same run. Absolute times in the lab are inflated by user-mode Linux (system calls are slow there); "
+            "compare the ratios.\n",
+        ]
+        with open(results_path, "w") as f:
+            f.write(report.markdown(header))
+
+
+if __name__ == "__main__":
+    main()
