@@ -43,6 +43,15 @@ struct LabIntegrationTests {
         #expect(problems.isEmpty, "\(problems.count) differences between \(file) and ipvsadm (\(capture)):\n\(listed)")
     }
 
+    @Test("the real kernel's dump passes promtool (text) and the reference OpenMetrics parser")
+    func dumpPassesIndependentParsers() async throws {
+        let results = try await LabRun.results()
+        let text = try FormatCheck.promtool(try results.bytes("dump.prom"))
+        #expect(text.status == 0 && text.output.isEmpty, "promtool check metrics \(results.path("dump.prom")): \(text)")
+        let openMetrics = try FormatCheck.openMetrics(try results.bytes("dump.om"))
+        #expect(openMetrics.status == 0, "OpenMetrics reference parser on \(results.path("dump.om")): \(openMetrics)")
+    }
+
     @Test("both formats carry the same series and values")
     func formatsAgree() async throws {
         let results = try await LabRun.results()

@@ -1,0 +1,24 @@
+import Exposition
+import TestSupport
+import Testing
+
+@testable import Collector
+
+/// The IPVS metric set passes promtool's parser and lint as text 0.0.4, and the
+/// reference parser as OpenMetrics.
+@Suite struct MetricSetFormatTests {
+    @Test func textPassesPromtool() throws {
+        let rendered = ExpositionRenderer.render(IPVSMetrics.families(IPVSMetricsTests.collections), format: .prometheus)
+        let result = try FormatCheck.promtool(rendered)
+        #expect(result.status == 0 && result.output.isEmpty, "\(result)")
+    }
+
+    @Test func openMetricsPassesTheReferenceParser() throws {
+        for options in [MetricOptions(), MetricOptions(compatibility: .ingressIPVSExporter)] {
+            let rendered = ExpositionRenderer.render(
+                IPVSMetrics.families(IPVSMetricsTests.collections, options: options), format: .openMetrics)
+            let result = try FormatCheck.openMetrics(rendered)
+            #expect(result.status == 0, "\(result)")
+        }
+    }
+}
