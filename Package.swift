@@ -14,7 +14,12 @@ let package = Package(
     name: "ipvs-push",
     platforms: [.macOS(.v13)],
     products: [
-        .executable(name: "ipvs-push", targets: ["ipvs-push"])
+        .executable(name: "ipvs-push", targets: ["ipvs-push"]),
+        // Libraries for the benchmark package (Benchmarks/), which depends on this one by path.
+        .library(name: "Exposition", targets: ["Exposition"]),
+        .library(name: "Collector", targets: ["Collector"]),
+        .library(name: "HTTPTransport", targets: ["HTTPTransport"]),
+        .library(name: "RemoteWrite", targets: ["RemoteWrite"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
