@@ -23,6 +23,7 @@ public final class RemoteWriteEncoder {
     /// The snappy-compressed request bodies of one collection taken at
     /// `timestampMilliseconds` (a sample's own timestamp wins), in shard order.
     public func encode(_ families: [MetricFamily], timestampMilliseconds: Int64) throws(RemoteWriteError) -> [[UInt8]] {
-        try encoder.encode(families, timestamp: timestampMilliseconds, protocolVersion: protocolVersion).batches.map(\.payload)
+        try encoder.encode(families, timestamp: timestampMilliseconds, protocolVersion: protocolVersion).batches.map(
+            \.payload)
     }
 }
