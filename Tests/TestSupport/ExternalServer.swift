@@ -2,13 +2,18 @@ import Foundation
 
 /// A real server from Debian's packages (Pushgateway, Prometheus, VictoriaMetrics,
 /// node_exporter), started on a free loopback port with its own data directory and
-/// stopped when the test is done.
+/// stopped when the test is done. `stop(removeData: false)` then `restart()` brings it
+/// back on the same port with the same data: a receiver outage.
 public final class ExternalServer: @unchecked Sendable {
     public let name: String
     public let port: Int
     public let dataDirectory: URL
-    public let process: Process
+    /// The running process (a new one after each `restart()`).
+    public private(set) var process: Process
     public let logFile: URL
+    private let executable: String
+    private let arguments: [String]
+    private let readyPath: String
 
     public var baseURL: String { "http://127.0.0.1:\(port)" }
 
@@ -28,10 +33,26 @@ public final class ExternalServer: @unchecked Sendable {
         try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
         self.logFile = dataDirectory.appendingPathComponent("server.log")
         _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        self.executable = executable
+        self.arguments = makeArguments(port, dataDirectory.path)
+        self.readyPath = readyPath
+        process = Process()
+        try await launch()
+    }
+
+    /// Starts the server again on the same port with the same data directory and arguments
+    /// (stopping it first, keeping its data, if it still runs), and waits until it is ready.
+    public func restart() async throws {
+        stop(removeData: false)
+        try await launch()
+    }
+
+    private func launch() async throws {
         let log = try FileHandle(forWritingTo: logFile)
+        log.seekToEndOfFile()
         process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = makeArguments(port, dataDirectory.path)
+        process.arguments = arguments
         process.currentDirectoryURL = dataDirectory
         process.standardOutput = log
         process.standardError = log
