@@ -73,7 +73,7 @@ func prepare<T>(_ value: T, _ benchmark: Benchmark) {
 
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
-        metrics: [.wallClock, .cpuTotal, .throughput, .mallocCountTotal, .peakMemoryResident],
+        metrics: [.wallClock, .cpuTotal, .throughput, .mallocCountTotal],
         timeUnits: .milliseconds, warmupIterations: 1, maxDuration: .seconds(8), maxIterations: 25)
 
     Benchmark("metric set: IPVSMetrics.families") { benchmark in
