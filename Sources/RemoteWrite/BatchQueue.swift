@@ -139,6 +139,18 @@ final class BatchQueue: @unchecked Sendable {
         try await onIOQueue { () throws(RemoteWriteError) in try self.appendNow(batches) }
     }
 
+    /// `append` for a caller already off the concurrency pool (the sender's encoder
+    /// queue): blocks until the batches are written.
+    func appendBlocking(_ batches: [EncodedBatch]) throws(RemoteWriteError) {
+        let result: Result<Void, RemoteWriteError> = io.sync {
+            guard !closed else {
+                return .failure(.queue(operation: "use", path: directory ?? "(memory)", errno: EBADF))
+            }
+            return Result { () throws(RemoteWriteError) in try appendNow(batches) }
+        }
+        try result.get()
+    }
+
     /// The oldest batch of `shard`, nil when the shard is empty. A damaged record is
     /// dropped (and counted) and the next one returned.
     func head(shard: Int) async throws(RemoteWriteError) -> QueuedBatch? {

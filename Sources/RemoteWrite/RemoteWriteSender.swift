@@ -76,20 +76,37 @@ public final class RemoteWriteSender: Sendable {
     /// sample's own timestamp wins) into batches and queues them. Series that were in
     /// the previous collection and are missing now get a staleness marker. Returns when
     /// the batches are queued (on disk: written, and synced unless the sync policy is
-    /// `.never`). Encoding runs on a dispatch queue of its own, one collection at a time.
+    /// `.never`). Encoding runs on a dispatch queue of its own, one collection at a time,
+    /// and each collection is queued before the next is encoded, so concurrent calls
+    /// cannot put a series' samples out of order (a sample not newer than the last one
+    /// of its series is dropped as `out_of_order`).
     public func enqueue(families: [MetricFamily], timestampMilliseconds: Int64) async throws {
         let protocolVersion = state.protocolVersion
         let encoder = encoder
-        let encoded: Result<EncodedCollection, RemoteWriteError> = await withCheckedContinuation { continuation in
-            encoderQueue.async {
-                continuation.resume(
-                    returning: Result { () throws(RemoteWriteError) -> EncodedCollection in
-                        try encoder.value.encode(
-                            families, timestamp: timestampMilliseconds, protocolVersion: protocolVersion)
-                    })
-            }
+        let queue = queue
+        // Encoding and appending form one step on the encoder queue, so collections
+        // enqueued concurrently still reach the queue in the order they were encoded
+        // (the order of each series' timestamps).
+        let outcome:
+            (collection: Result<EncodedCollection, RemoteWriteError>, appended: Result<Void, RemoteWriteError>) =
+                await withCheckedContinuation { continuation in
+                    encoderQueue.async {
+                        let collection = Result { () throws(RemoteWriteError) -> EncodedCollection in
+                            try encoder.value.encode(
+                                families, timestamp: timestampMilliseconds, protocolVersion: protocolVersion)
+                        }
+                        var appended: Result<Void, RemoteWriteError> = .success(())
+                        if case .success(let encoded) = collection {
+                            appended = Result { () throws(RemoteWriteError) in try queue.appendBlocking(encoded.batches)
+                            }
+                        }
+                        continuation.resume(returning: (collection, appended))
+                    }
+                }
+        let collection = try outcome.collection.get()
+        defer {
+            for shard in Set(collection.batches.map(\.shard)) { signals[shard].signal() }
         }
-        let collection = try encoded.get()
         for (reason, count) in collection.dropped {
             statistics.dropped(protocolVersion, reason, samples: count)
             // Warn the first time per reason; the same problem usually repeats every collection.
@@ -99,10 +116,7 @@ public final class RemoteWriteSender: Sendable {
                 metadata: ["remote_write.reason": "\(reason.rawValue)", "remote_write.samples": "\(count)"])
         }
         statistics.staleMarkersQueued(collection.staleMarkers)
-        defer {
-            for shard in Set(collection.batches.map(\.shard)) { signals[shard].signal() }
-        }
-        try await queue.append(collection.batches)
+        try outcome.appended.get()
     }
 
     /// `enqueue(families:timestampMilliseconds:)` with the time as a `Date`.

@@ -224,4 +224,36 @@ struct SenderFaultTests {
         #expect(ContinuousClock.now - start < .seconds(3))
         #expect(failing.queuedBatches == 1)
     }
+
+    @Test func concurrentEnqueuesNeverSendASeriesOutOfOrder() async throws {
+        let receiver = try FaultReceiver([.respond(status: 204)])
+        let sender = try RemoteWriteSender(
+            configuration: testConfiguration(url: receiver.url, shards: 2), logger: silentLogger)
+        let families = ipvsFamilies(services: 5, serversPerService: 2)
+        let seriesCount = families.reduce(0) { $0 + $1.samples.count }
+        try await whileRunning(sender) {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for cycle in (1...12).shuffled() {
+                    group.addTask {
+                        try await sender.enqueue(families: families, timestampMilliseconds: Int64(cycle) * 1000)
+                    }
+                }
+                try await group.waitForAll()
+            }
+            try await waitUntil("all delivered") { sender.queuedBatches == 0 }
+        }
+        var timestamps: [String: [Int64]] = [:]
+        for request in receiver.requests {
+            for series in try DecodedRequest.v1(compressed: request.body).series {
+                timestamps["\(series.labels)", default: []] += series.samples.map(\.timestamp)
+            }
+        }
+        var delivered = 0
+        for (series, seen) in timestamps {
+            #expect(seen == seen.sorted() && Set(seen).count == seen.count, "\(series): \(seen)")
+            delivered += seen.count
+        }
+        let dropped = sender.metric("ipvs_push_remote_write_samples_dropped_total", ["reason": "out_of_order"]) ?? -1
+        #expect(Double(delivered) + dropped == Double(12 * seriesCount))
+    }
 }
