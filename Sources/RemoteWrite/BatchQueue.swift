@@ -174,6 +174,7 @@ final class BatchQueue: @unchecked Sendable {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             io.async {
                 if !self.closed {
+                    self.lock.withLock { self.published.isClosed = true }
                     for shard in self.shards { shard.close() }
                     if self.lockFD >= 0 { Glibc.close(self.lockFD) }
                     self.lockFD = -1
@@ -314,6 +315,7 @@ final class BatchQueue: @unchecked Sendable {
         lock.withLock {
             snapshot.droppedForSpace = droppedForSpace
             snapshot.droppedForWriteErrors = droppedForWriteErrors
+            snapshot.isClosed = published.isClosed
             published = snapshot
         }
     }

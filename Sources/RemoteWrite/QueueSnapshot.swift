@@ -11,5 +11,8 @@ struct QueueSnapshot: Sendable {
     /// Samples of batches that could not be written to disk, by protocol.
     var droppedForWriteErrors: [RemoteWriteProtocol: Int] = [:]
 
+    /// Whether `close()` was called.
+    var isClosed = false
+
     var isEmpty: Bool { batches == 0 }
 }

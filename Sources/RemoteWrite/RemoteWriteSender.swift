@@ -184,6 +184,7 @@ public final class RemoteWriteSender: Sendable {
             do {
                 batch = try await queue.head(shard: shard)
             } catch {
+                if queue.snapshot.isClosed { return }
                 logger.error(
                     "remote-write queue cannot be read: \(error)", metadata: ["remote_write.shard": "\(shard)"])
                 try? await Task.sleep(for: configuration.maxBackoff)
