@@ -27,6 +27,10 @@
 #                                         --instance guest, to a prometheus-pushgateway in the
 #                                         guest, after the captures (the state is frozen)
 #   pushgateway.json, pushgateway.prom    that gateway's /api/v1/metrics and /metrics afterwards
+#   once-remote-write.{stdout,stderr,rc}  ipvs-push once --remote-write to a victoria-metrics in
+#                                         the guest --namespace-path <ingress>, after the above;
+#   once-remote-write.window              start= and end= (ms since the epoch) around that run
+#   victoria-export.jsonl                 everything it stored (/api/v1/export, JSON lines)
 set -uo pipefail
 . "$LAB_DIR/guest/lib.sh"
 
@@ -243,6 +247,40 @@ pushgateway_case() {
     lab_log "pushgateway stopped"
 }
 pushgateway_case
+
+# --- 10. once remote-writing to VictoriaMetrics in the guest -----------------------------------
+# Still the frozen state: every series of dump.prom must arrive with its value, all stamped with
+# the one collection time. VictoriaMetrics keeps its data under /run (tmpfs) and needs ~20 MB.
+VICTORIA_URL=http://127.0.0.1:8428
+victoria_case() {
+    [ -n "$IPVS_PUSH" ] || return 0
+    local pid deadline=$((SECONDS + 60)) probe start end
+    victoria-metrics -httpListenAddr=127.0.0.1:8428 -storageDataPath="$LAB_RUN/victoria" \
+        -memory.allowedPercent=10 >"$LAB_OUT/logs/victoria-metrics.log" 2>&1 &
+    pid=$!
+    until { exec {probe}<>/dev/tcp/127.0.0.1/8428; } 2>/dev/null; do
+        kill -0 "$pid" 2>/dev/null || lab_die "victoria-metrics exited (see logs/victoria-metrics.log)"
+        [ "$SECONDS" -lt "$deadline" ] || lab_die "victoria-metrics did not listen within 60 s"
+        lab_sleep 0.1
+    done
+    exec {probe}>&-
+    lab_log "victoria-metrics listening"
+    start=${EPOCHREALTIME/./}
+    push once-remote-write once --remote-write "$VICTORIA_URL/api/v1/write" --namespace-path "$INGRESS"
+    end=${EPOCHREALTIME/./}
+    printf 'start=%s\nend=%s\n' "${start:0:-3}" "${end:0:-3}" >"$LAB_OUT/once-remote-write.window"
+    # One curl for both requests (a process start is costly here). The export's default end is
+    # the current whole second, which would leave out what was just written: ask for a minute more.
+    curl -sS --max-time 30 -o /dev/null "$VICTORIA_URL/internal/force_flush" --next --max-time 30 -G \
+        -o "$LAB_OUT/victoria-export.jsonl" --data-urlencode 'match[]={__name__!=""}' \
+        --data-urlencode "end=$((${EPOCHREALTIME%.*} + 60))" "$VICTORIA_URL/api/v1/export" \
+        || lab_log "exporting from victoria-metrics failed"
+    lab_log "victoria-metrics exported"
+    kill "$pid"
+    wait "$pid"
+    lab_log "victoria-metrics stopped"
+}
+victoria_case
 
 lab_stop_background
 printf 'traffic_failed=%s\n' "$traffic_failed" >"$LAB_OUT/traffic.env"
