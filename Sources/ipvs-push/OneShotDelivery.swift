@@ -10,6 +10,8 @@ struct OneShotDelivery {
     var remoteWrite: RemoteWriteSinks?
     /// How long the remote-write queues may take to drain.
     var flushTimeout: Duration
+    /// Whether unsent batches survive in a `--queue-dir`.
+    var queueOnDisk: Bool
 
     /// Creates the sinks; a configuration a sink refuses ends the command with exit 78.
     init(
@@ -25,6 +27,7 @@ struct OneShotDelivery {
             throw ExitStatus.configuration
         }
         flushTimeout = transport.timeout.duration * 2
+        queueOnDisk = remoteOptions.queueDirectory != nil
     }
 
     /// Pushes (one group per namespace when `splitByNamespace`) and remote-writes
@@ -50,9 +53,11 @@ struct OneShotDelivery {
                 exitCode = PushOutcomes.more(exitCode, ExitStatus.unreachable)
             }
             for url in pending {
-                StandardStreams.error(
-                    "remote write to \(url): not acknowledged within \(flushTimeout); what is left stays in --queue-dir "
-                        + "for the next run when one is given, and is lost otherwise")
+                let fate =
+                    queueOnDisk
+                    ? "the unsent batches stay in --queue-dir and go out with the next run"
+                    : "the unsent batches are lost (give --queue-dir to keep them for the next run)"
+                StandardStreams.error("remote write to \(url): not acknowledged within \(flushTimeout); \(fate)")
                 exitCode = PushOutcomes.more(exitCode, ExitStatus.unreachable)
             }
             if rejected > 0 {
