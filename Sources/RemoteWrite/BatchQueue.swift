@@ -36,7 +36,7 @@ final class BatchQueue: @unchecked Sendable {
     /// to another shard could send its samples out of order).
     init(
         directory: String?, shardCount requested: Int, maxBytes: Int, segmentBytes: Int, sync: QueueSyncPolicy,
-        logger: Logger
+        logger: Logger, lockWait: Duration = .seconds(5)
     ) throws(RemoteWriteError) {
         self.directory = directory
         self.maxBytes = maxBytes
@@ -50,7 +50,7 @@ final class BatchQueue: @unchecked Sendable {
             return
         }
         try QueueFiles.makeDirectory(directory)
-        let lockFD = try QueueFiles.lockExclusively(directory + "/lock")
+        let lockFD = try QueueFiles.lockExclusively(directory + "/lock", wait: lockWait)
         let shards: [ShardLog]
         do throws(RemoteWriteError) {
             shards = try Self.openShards(

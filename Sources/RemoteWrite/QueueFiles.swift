@@ -90,11 +90,20 @@ enum QueueFiles {
 
     /// Opens `path` and takes an exclusive `flock` on it, so that two senders (in this
     /// process or another) never share a queue. The kernel releases it when the
-    /// descriptor is closed or the process dies, SIGKILL included.
-    static func lockExclusively(_ path: String) throws(RemoteWriteError) -> Int32 {
+    /// descriptor is closed or the process dies, SIGKILL included. A lock held by
+    /// someone else is tried again for up to `wait`: a restarted agent may start while
+    /// the old one is still exiting, and a child process being spawned elsewhere in this
+    /// process briefly holds a copy of every descriptor.
+    static func lockExclusively(_ path: String, wait: Duration = .seconds(5)) throws(RemoteWriteError) -> Int32 {
         let fd = try open(path, flags: O_RDWR | O_CREAT)
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+        let deadline = ContinuousClock.now + wait
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
             let code = errno
+            if code == EINTR { continue }
+            if code == EWOULDBLOCK && ContinuousClock.now < deadline {
+                usleep(50_000)
+                continue
+            }
             Glibc.close(fd)
             if code == EWOULDBLOCK {
                 throw .configuration(

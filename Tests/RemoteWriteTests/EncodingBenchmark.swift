@@ -43,7 +43,7 @@ struct EncodingBenchmark {
     @Test(arguments: [RemoteWriteProtocol.v1])
     func deliver400kSeriesToVictoriaMetrics(protocolVersion: RemoteWriteProtocol) async throws {
         let victoria = try await ExternalServer.victoriaMetrics()
-        defer { victoria.stop() }
+        defer { stopInBackground(victoria) }
         var configuration = testConfiguration(
             url: victoria.baseURL + "/api/v1/write", protocolVersion: protocolVersion, shards: 4,
             queueDirectory: try temporaryDirectory("bench-send"), timeout: .seconds(30))

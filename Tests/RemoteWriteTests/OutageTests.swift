@@ -75,16 +75,16 @@ struct OutageTests {
         }
         // Cycles 1-3 reach the receiver; then it goes down for cycles 4-10.
         let seriesCount = Self.cycleFamilies(0).reduce(0) { $0 + $1.samples.count }
-        try await waitUntil("the receiver has 3 cycles", seconds: 60) {
+        try await waitUntil("the receiver has 3 cycles") {
             let stored = try await ReceiverQueries.victoriaExport(victoria.baseURL, "{__name__=~\"ipvs_.+\"}")
             return stored.reduce(0) { $0 + $1.points.count } >= 3 * seriesCount
         }
-        victoria.stop()
-        try await waitUntil("the child enqueued every cycle", seconds: 60) { progress().cycle == cycles }
+        await victoria.stop()
+        try await waitUntil("the child enqueued every cycle") { progress().cycle == cycles }
         #expect(progress().queued > 0, "batches are waiting for the receiver")
         try await Task.sleep(for: .milliseconds(300))  // mid-retry
         kill(child.processIdentifier, SIGKILL)
-        child.waitUntilExit()
+        await offPool { child.waitUntilExit() }
         #expect(child.terminationReason == .uncaughtSignal)
 
         // The receiver comes back; a new agent on the same queue directory delivers the rest.

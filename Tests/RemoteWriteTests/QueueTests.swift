@@ -12,7 +12,7 @@ struct QueueTests {
 
     func open(
         _ directory: String?, shards: Int = 2, maxBytes: Int = 1 << 20, segmentBytes: Int = 1 << 20,
-        sync: QueueSyncPolicy = .always
+        sync: QueueSyncPolicy = .never
     ) throws -> BatchQueue {
         try BatchQueue(
             directory: directory, shardCount: shards, maxBytes: maxBytes, segmentBytes: segmentBytes, sync: sync,
@@ -38,7 +38,7 @@ struct QueueTests {
 
     @Test func acknowledgedBatchesStayGoneAndTheRestReplaysInOrderAfterRestart() async throws {
         let directory = try temporaryDirectory("queue")
-        var queue: BatchQueue? = try open(directory)
+        var queue: BatchQueue? = try open(directory, sync: .always)
         try await queue!.append([batch(0, 1), batch(1, 2), batch(0, 3), batch(0, 4), batch(1, 5)])
         let head = try #require(try await queue!.head(shard: 0))
         #expect(head.payload == [UInt8](repeating: 1, count: 100))
@@ -51,7 +51,7 @@ struct QueueTests {
         await queue!.close()
         queue = nil
 
-        let reopened = try open(directory)
+        let reopened = try open(directory, sync: .batched)
         #expect(reopened.snapshot.batches == 4)
         #expect(reopened.snapshot.corruptRecords == 0)
         let lastSequence = try #require(try await reopened.head(shard: 1)).sequence
@@ -189,7 +189,11 @@ struct QueueTests {
     @Test func aQueueDirectoryServesOneSenderAtATime() async throws {
         let directory = try temporaryDirectory("queue-lock")
         let first = try open(directory)
-        #expect(throws: RemoteWriteError.self) { try open(directory) }
+        #expect(throws: RemoteWriteError.self) {
+            try BatchQueue(
+                directory: directory, shardCount: 2, maxBytes: 1 << 20, segmentBytes: 1 << 20, sync: .never,
+                logger: silentLogger, lockWait: .milliseconds(200))
+        }
         await first.close()
         let second = try open(directory)
         await second.close()

@@ -42,7 +42,7 @@ struct ReceiverTests {
 
     @Test func prometheusStoresValuesTimestampsAndLabelsAndEndsVanishedSeries() async throws {
         let prometheus = try await ExternalServer.prometheus()
-        defer { prometheus.stop() }
+        defer { stopInBackground(prometheus) }
         var configuration = testConfiguration(url: prometheus.baseURL + "/api/v1/write", shards: 2)
         configuration.externalLabels = Labels(["agent": "test", "port": "must-not-win"])
         let sender = try RemoteWriteSender(configuration: configuration, logger: silentLogger)
@@ -88,7 +88,7 @@ struct ReceiverTests {
     /// X-Prometheus-Remote-Write-Samples-Written. The sender notices and falls back.
     @Test func prometheus242AnswersA2Request204WithoutWrittenCountAndTheSenderFallsBack() async throws {
         let prometheus = try await ExternalServer.prometheus()
-        defer { prometheus.stop() }
+        defer { stopInBackground(prometheus) }
         let url = prometheus.baseURL + "/api/v1/write"
 
         // What 2.42 answers to a 2.0 body, seen directly.
@@ -122,7 +122,7 @@ struct ReceiverTests {
 
     @Test func victoriaMetricsStoresValuesTimestampsAndLabels() async throws {
         let victoria = try await ExternalServer.victoriaMetrics()
-        defer { victoria.stop() }
+        defer { stopInBackground(victoria) }
         var configuration = testConfiguration(url: victoria.baseURL + "/api/v1/write", shards: 3)
         configuration.externalLabels = Labels(["agent": "test"])
         configuration.maxSamplesPerSend = 4
@@ -149,7 +149,7 @@ struct ReceiverTests {
 
     @Test func victoriaMetricsGets1WhenAsked2() async throws {
         let victoria = try await ExternalServer.victoriaMetrics()
-        defer { victoria.stop() }
+        defer { stopInBackground(victoria) }
         let capture = LogCapture()
         let sender = try RemoteWriteSender(
             configuration: testConfiguration(url: victoria.baseURL + "/api/v1/write", protocolVersion: .v2),

@@ -63,8 +63,11 @@ struct SelfMetricsTests {
         try promtool.run()
         input.fileHandleForWriting.write(Data(text))
         try input.fileHandleForWriting.close()
-        let report = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        promtool.waitUntilExit()
+        let report = await offPool {
+            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            promtool.waitUntilExit()
+            return text
+        }
         #expect(promtool.terminationStatus == 0, "promtool check metrics: \(report)")
     }
 }

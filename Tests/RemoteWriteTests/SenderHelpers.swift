@@ -1,3 +1,4 @@
+import Dispatch
 import Exposition
 import Foundation
 import HTTPTransport
@@ -13,12 +14,16 @@ func testConfiguration(
 ) -> RemoteWriteConfiguration {
     RemoteWriteConfiguration(
         url: url, protocolVersion: protocolVersion, minBackoff: .milliseconds(20), maxBackoff: .milliseconds(200),
-        queueDirectory: queueDirectory, queueSync: .always,
+        // No fsync: SIGKILL loses nothing without it (only a power loss would), and fsync
+        // stalls for seconds when other tests (the lab) write a lot to the same disk.
+        queueDirectory: queueDirectory, queueSync: .never,
         transport: TransportConfiguration(connectTimeout: .seconds(2), timeout: timeout), shards: shards)
 }
 
 /// Polls `condition` every 20 ms until it holds or `seconds` pass.
-func waitUntil(_ what: String, seconds: Double = 15, _ condition: () async throws -> Bool) async throws {
+/// Generous by default: under a full parallel test run on two cores (lab, compilers)
+/// a step that takes milliseconds alone can take tens of seconds.
+func waitUntil(_ what: String, seconds: Double = 90, _ condition: () async throws -> Bool) async throws {
     let end = Date().addingTimeInterval(seconds)
     while Date() < end {
         if try await condition() { return }
@@ -57,4 +62,18 @@ func gauge(_ name: String = "test_gauge", value: Double, labels: Labels = Labels
             name: name, type: .gauge, help: "A test gauge.", samples: [Sample(name: name, labels: labels, value: value)]
         )
     ]
+}
+
+/// Stops a real server on a dispatch thread, not on the Swift concurrency pool: its
+/// `stop()` blocks until the process exits, which can take long under heavy disk load,
+/// and the pool has only as many threads as cores.
+func stopInBackground(_ server: ExternalServer) {
+    DispatchQueue.global().async { server.stop() }
+}
+
+/// Runs blocking work (waiting for a process) on a dispatch thread.
+func offPool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(returning: work()) }
+    }
 }

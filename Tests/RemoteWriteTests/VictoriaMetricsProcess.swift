@@ -28,19 +28,20 @@ final class VictoriaMetricsProcess: @unchecked Sendable {
         process.standardError = log
         try process.run()
         self.process = process
-        try await TestHTTP.waitUntilReady(baseURL + "/health")
+        try await TestHTTP.waitUntilReady(baseURL + "/health", deadline: 120)
     }
 
-    /// SIGTERM (VictoriaMetrics flushes what it holds), then waits for the exit.
-    func stop() {
+    /// SIGTERM (VictoriaMetrics flushes what it holds), then waits for the exit on a
+    /// dispatch thread.
+    func stop() async {
         guard let process, process.isRunning else { return }
         process.terminate()
-        process.waitUntilExit()
+        await offPool { process.waitUntilExit() }
         self.process = nil
     }
 
     deinit {
-        stop()
+        if let process, process.isRunning { kill(process.processIdentifier, SIGKILL) }
         try? FileManager.default.removeItem(atPath: dataDirectory)
     }
 }
