@@ -202,7 +202,7 @@ struct RemoteWriteSendTests {
         let (result, _) = try await Self.send(input, ["--remote-write", url, "--timeout", "1s"], timeout: 30)
         #expect(result.status == Self.unreachable, "\(result)")
         #expect(result.seconds < 10, "\(result)")
-        #expect(result.stderr.contains("not acknowledged") && result.stderr.contains("lost otherwise"), "\(result)")
+        #expect(result.stderr.contains("not acknowledged") && result.stderr.contains("the unsent batches are lost"), "\(result)")
     }
 
     @Test("unreachable with --queue-dir: exit 75, the batch stays on disk; the next send delivers it and its own")
