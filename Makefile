@@ -31,9 +31,9 @@ build: deps
 ## and the lab tests against a real kernel IPVS in user-mode Linux. Suites run one after
 ## the other: they start real servers and a kernel, too much at once for a 2-core machine.
 test: build
-	$(SWIFT) test -c $(CONFIG) --skip-build --no-parallel 2>&1 | tee .build/test-output.txt; \
+	@$(SWIFT) test -c $(CONFIG) --skip-build --no-parallel 2>&1 | tee .build/test-output.txt; \
 	status=$${PIPESTATUS[0]}; \
-	grep -E "^(✔|✘|􁁛|􀢄)? ?Test run with|Executed [0-9]+ tests" .build/test-output.txt | tail -n 2; \
+	echo "--- summary"; grep -E "Test run with" .build/test-output.txt | tail -n 1; \
 	exit $$status
 
 ## demo: boot the IPVS lab with traffic and show `ipvs-push dump` beside ipvsadm
