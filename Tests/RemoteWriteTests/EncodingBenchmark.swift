@@ -14,9 +14,11 @@ struct EncodingBenchmark {
 
     @Test(arguments: [RemoteWriteProtocol.v1, .v2], [false, true])
     func enqueue400kSeries(protocolVersion: RemoteWriteProtocol, onDisk: Bool) async throws {
+        let directory = onDisk ? try temporaryDirectory("bench") : nil
+        defer { removeDirectory(directory) }
         var configuration = testConfiguration(
             url: "http://127.0.0.1:1/api/v1/write", protocolVersion: protocolVersion, shards: 4,
-            queueDirectory: onDisk ? try temporaryDirectory("bench") : nil)
+            queueDirectory: directory)
         configuration.queueMaxBytes = 4 << 30
         configuration.queueSync = .batched
         let sender = try RemoteWriteSender(configuration: configuration, logger: silentLogger)
@@ -44,9 +46,11 @@ struct EncodingBenchmark {
     func deliver400kSeriesToVictoriaMetrics(protocolVersion: RemoteWriteProtocol) async throws {
         let victoria = try await ExternalServer.victoriaMetrics()
         defer { stopInBackground(victoria) }
+        let directory = try temporaryDirectory("bench-send")
+        defer { removeDirectory(directory) }
         var configuration = testConfiguration(
             url: victoria.baseURL + "/api/v1/write", protocolVersion: protocolVersion, shards: 4,
-            queueDirectory: try temporaryDirectory("bench-send"), timeout: .seconds(30))
+            queueDirectory: directory, timeout: .seconds(30))
         configuration.queueMaxBytes = 4 << 30
         let sender = try RemoteWriteSender(configuration: configuration, logger: silentLogger)
         let base = nowMilliseconds() - 60_000

@@ -29,12 +29,16 @@ func ipvsFamilies(services: Int, serversPerService: Int, value: (Int, Int) -> Do
     return [connections, weight, bytes]
 }
 
-/// A fresh empty directory under the temporary directory.
+/// A fresh empty directory under the temporary directory; `removeDirectory` it when done.
 func temporaryDirectory(_ purpose: String) throws -> String {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent(
         "ipvs-push-rw-\(purpose)-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url.path
+}
+
+func removeDirectory(_ path: String?) {
+    if let path { try? FileManager.default.removeItem(atPath: path) }
 }
 
 /// Milliseconds since the epoch now, rounded to the second so that cycles are easy to

@@ -54,7 +54,10 @@ struct OutageTests {
         let victoria = try VictoriaMetricsProcess()
         try await victoria.start()
         let queueDirectory = try temporaryDirectory("outage-queue")
-        let progressFile = try temporaryDirectory("outage-progress") + "/progress"
+        defer { removeDirectory(queueDirectory) }
+        let progressDirectory = try temporaryDirectory("outage-progress")
+        defer { removeDirectory(progressDirectory) }
+        let progressFile = progressDirectory + "/progress"
         let base = nowMilliseconds() - 120_000
         let cycles = 10
 

@@ -38,6 +38,7 @@ struct QueueTests {
 
     @Test func acknowledgedBatchesStayGoneAndTheRestReplaysInOrderAfterRestart() async throws {
         let directory = try temporaryDirectory("queue")
+        defer { removeDirectory(directory) }
         var queue: BatchQueue? = try open(directory, sync: .always)
         try await queue!.append([batch(0, 1), batch(1, 2), batch(0, 3), batch(0, 4), batch(1, 5)])
         let head = try #require(try await queue!.head(shard: 0))
@@ -69,6 +70,7 @@ struct QueueTests {
 
     @Test func cutOffTailRecordIsSkippedAndCounted() async throws {
         let directory = try temporaryDirectory("queue-tail")
+        defer { removeDirectory(directory) }
         do {
             let queue = try open(directory, shards: 1)
             try await queue.append([batch(0, 1), batch(0, 2), batch(0, 3)])
@@ -95,6 +97,7 @@ struct QueueTests {
 
     @Test func recordFailingItsChecksumEndsTheSegment() async throws {
         let directory = try temporaryDirectory("queue-crc")
+        defer { removeDirectory(directory) }
         do {
             let queue = try open(directory, shards: 1)
             try await queue.append([batch(0, 1), batch(0, 2), batch(0, 3)])
@@ -113,6 +116,7 @@ struct QueueTests {
 
     @Test func damagedCursorReplaysEverythingStillOnDisk() async throws {
         let directory = try temporaryDirectory("queue-cursor")
+        defer { removeDirectory(directory) }
         do {
             let queue = try open(directory, shards: 1)
             try await queue.append([batch(0, 1), batch(0, 2)])
@@ -127,6 +131,7 @@ struct QueueTests {
 
     @Test func segmentsRotateAndAcknowledgedOnesAreDeleted() async throws {
         let directory = try temporaryDirectory("queue-segments")
+        defer { removeDirectory(directory) }
         let queue = try open(directory, shards: 1, segmentBytes: 4096)
         for marker in 1...20 {
             try await queue.append([batch(0, UInt8(marker), size: 1000)])
@@ -142,6 +147,7 @@ struct QueueTests {
     @Test(arguments: [true, false])
     func atTheBoundTheOldestBatchesAreDroppedAndCounted(onDisk: Bool) async throws {
         let directory = onDisk ? try temporaryDirectory("queue-bound") : nil
+        defer { removeDirectory(directory) }
         let record = 1000 + QueueRecord.headerSize
         let queue = try open(directory, shards: 2, maxBytes: 5 * record)
         try await queue.append([batch(0, 1, size: 1000), batch(1, 2, size: 1000), batch(0, 3, size: 1000)])
@@ -160,6 +166,7 @@ struct QueueTests {
 
     @Test func aQueueStillHoldingBatchesKeepsItsShardCountUntilDrained() async throws {
         let directory = try temporaryDirectory("queue-shards")
+        defer { removeDirectory(directory) }
         do {
             let queue = try open(directory, shards: 3)
             try await queue.append([batch(2, 1)])
@@ -188,6 +195,7 @@ struct QueueTests {
 
     @Test func aQueueDirectoryServesOneSenderAtATime() async throws {
         let directory = try temporaryDirectory("queue-lock")
+        defer { removeDirectory(directory) }
         let first = try open(directory)
         #expect(throws: RemoteWriteError.self) {
             try BatchQueue(
