@@ -29,8 +29,10 @@ struct DumpCommand: ParsableCommand {
         let collector = IPVSCollector(namespaces: collection.namespaces, logger: logger)
         let collections = collector.collectBlocking()
         let families = IPVSMetrics.families(collections, options: collection.metricOptions)
-        let output = ExpositionRenderer.render(families, format: format)
-        StandardStreams.write(output, to: STDOUT_FILENO)
+        // Streamed in pieces: the whole document at 10,000 services is over 100 MB.
+        ExpositionRenderer.render(families, format: format, flushingAt: 1 << 20) { chunk in
+            StandardStreams.write(chunk, to: STDOUT_FILENO)
+        }
         var failed = false
         for case .failure(let error) in collections.map(\.result) {
             StandardStreams.error("\(error)")

@@ -17,3 +17,15 @@ import Testing
         #expect(try FormatCheck.openMetrics(broken).status != 0)
     }
 }
+
+/// The streaming renderer writes the same bytes as the one-buffer renderer.
+@Suite struct StreamingRenderTests {
+    @Test(arguments: ExpositionFormat.allCases, [1, 64, 1 << 20])
+    func piecesAddUpToTheWholeDocument(format: ExpositionFormat, threshold: Int) {
+        let families = Fixtures.all()
+        var pieces: [[UInt8]] = []
+        ExpositionRenderer.render(families, format: format, flushingAt: threshold) { pieces.append($0) }
+        #expect(Array(pieces.joined()) == ExpositionRenderer.render(families, format: format))
+        if threshold == 1 { #expect(pieces.count >= families.count) }
+    }
+}
