@@ -7,41 +7,10 @@ import Testing
 /// prometheus 2.42). That promtool reads stdin with the text 0.0.4 parser, for
 /// OpenMetrics too (`# UNIT` and `# EOF` are comments to it), and lints names and help.
 @Suite struct PromtoolTests {
-    static let promtool = "/usr/bin/promtool"
-
-    struct Result {
-        var status: Int32
-        var output: String
-    }
-
-    static func check(_ bytes: [UInt8]) throws -> Result {
-        guard FileManager.default.isExecutableFile(atPath: promtool) else {
-            throw TestFailure("\(promtool) is not installed; `make test` installs it (apt: prometheus)")
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: promtool)
-        process.arguments = ["check", "metrics"]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        // Write from another thread so a large input cannot deadlock against full output.
-        let writer = Thread {
-            input.fileHandleForWriting.write(Data(bytes))
-            try? input.fileHandleForWriting.close()
-        }
-        writer.start()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
-    }
-
     /// Everything the model can hold, in the text format, passes parsing and lint.
     @Test func textFormatPasses() throws {
         let rendered = ExpositionRenderer.render(Fixtures.all(), format: .prometheus)
-        let result = try Self.check(rendered)
+        let result = try FormatCheck.promtool(rendered)
         #expect(result.status == 0, "promtool: \(result.output)\n\(String(decoding: rendered, as: UTF8.self))")
         #expect(result.output.isEmpty)
     }
@@ -56,7 +25,7 @@ import Testing
         let rendered = ExpositionRenderer.render(families, format: .openMetrics)
         #expect(rendered.suffix(6).elementsEqual("# EOF\n".utf8))
         #expect(String(decoding: rendered, as: UTF8.self).contains("# UNIT test_request_duration_seconds seconds\n"))
-        let result = try Self.check(rendered)
+        let result = try FormatCheck.promtool(rendered)
         #expect(result.status == 0, "promtool: \(result.output)\n\(String(decoding: rendered, as: UTF8.self))")
         #expect(result.output.isEmpty)
     }
@@ -66,7 +35,7 @@ import Testing
     /// OpenMetrics: promtool reads it with the text 0.0.4 parser.
     @Test func openMetricsConstructsPromtool242Rejects() throws {
         let version = Process()
-        version.executableURL = URL(fileURLWithPath: Self.promtool)
+        version.executableURL = URL(fileURLWithPath: "/usr/bin/promtool")
         version.arguments = ["--version"]
         let pipe = Pipe()
         version.standardOutput = pipe
@@ -81,19 +50,19 @@ import Testing
         }
         // A counter family is named without `_total` and its samples with it: the text
         // parser sees the samples as a second, untyped family without help (lint, exit 3).
-        let counter = try Self.check(rendered(Fixtures.counter()))
+        let counter = try FormatCheck.promtool(rendered(Fixtures.counter()))
         #expect(counter.status == 3)
         #expect(counter.output == "ipvs_service_connections_total no help text\n")
         // `unknown` is not a text-format type.
-        let untyped = try Self.check(rendered(Fixtures.untyped()))
+        let untyped = try FormatCheck.promtool(rendered(Fixtures.untyped()))
         #expect(untyped.status == 1)
         #expect(untyped.output.contains(#"unknown metric type "unknown""#))
         // Timestamps in seconds with a fraction are not integer milliseconds.
-        let timestamped = try Self.check(rendered(Fixtures.timestamped()))
+        let timestamped = try FormatCheck.promtool(rendered(Fixtures.timestamped()))
         #expect(timestamped.status == 1)
         #expect(timestamped.output.contains(#"expected integer as timestamp, got "1700000000.123""#))
         // `\"` in help text is an OpenMetrics escape only.
-        let quoted = try Self.check(rendered(Fixtures.gaugeWithEscaping(quoteInHelp: true)))
+        let quoted = try FormatCheck.promtool(rendered(Fixtures.gaugeWithEscaping(quoteInHelp: true)))
         #expect(quoted.status == 1)
         #expect(quoted.output.contains(#"invalid escape sequence '\"'"#))
     }

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTransport
+import TestSupport
 import Testing
 
 /// Passwords, tokens, `Authorization` values and URL user information never show in

@@ -106,7 +106,7 @@ struct ReceiverTests {
 
         let capture = LogCapture()
         let sender = try RemoteWriteSender(
-            configuration: testConfiguration(url: url, protocolVersion: .v2), logger: capture.logger())
+            configuration: testConfiguration(url: url, protocolVersion: .v2), logger: capture.logger("test.remote-write", level: .debug))
         try await sender.enqueue(families: Self.cycleFamilies(1), timestampMilliseconds: time)
         #expect(await sender.flush(deadline: .now + .seconds(20)))
         #expect(sender.protocolVersion == .v1)
@@ -153,7 +153,7 @@ struct ReceiverTests {
         let capture = LogCapture()
         let sender = try RemoteWriteSender(
             configuration: testConfiguration(url: victoria.baseURL + "/api/v1/write", protocolVersion: .v2),
-            logger: capture.logger())
+            logger: capture.logger("test.remote-write", level: .debug))
         let time = nowMilliseconds() - 10_000
         try await sender.enqueue(families: Self.cycleFamilies(0), timestampMilliseconds: time)
         #expect(await sender.flush(deadline: .now + .seconds(20)))

@@ -102,7 +102,7 @@ struct SenderFaultTests {
         let capture = LogCapture()
         let sender = try RemoteWriteSender(
             configuration: testConfiguration(url: "http://user:secret@127.0.0.1:\(receiver.port)/api/v1/write"),
-            logger: capture.logger())
+            logger: capture.logger("test.remote-write", level: .debug))
         try await whileRunning(sender) {
             try await sender.enqueue(families: gauge(value: 1), timestampMilliseconds: 1_000)
             try await waitUntil("first batch dropped") { sender.queuedBatches == 0 && receiver.requests.count == 1 }
@@ -158,7 +158,7 @@ struct SenderFaultTests {
         }
         let capture = LogCapture()
         let sender = try RemoteWriteSender(
-            configuration: testConfiguration(url: receiver.url, protocolVersion: .v2), logger: capture.logger())
+            configuration: testConfiguration(url: receiver.url, protocolVersion: .v2), logger: capture.logger("test.remote-write", level: .debug))
         try await whileRunning(sender) {
             try await sender.enqueue(
                 families: ipvsFamilies(services: 2, serversPerService: 2), timestampMilliseconds: 1_000)
