@@ -432,21 +432,27 @@ def e2e_part(report, directory):
         return median([f(r) for r in by_tool.get(tool, [])])
 
     curl_wall = med("curl-import", lambda r: float(r["wall"]))
+    curl_total = med("curl-import",
+                     lambda r: float(r["user"]) + float(r["sys"]) + float(r["server_cpu_seconds"]))
     rows = []
     for tool in ["ipvs-push-send", "curl-import"]:
         if tool not in by_tool:
             continue
         wall = med(tool, lambda r: float(r["wall"]))
+        total = med(tool, lambda r: float(r["user"]) + float(r["sys"]) + float(r["server_cpu_seconds"]))
         rows.append([
             names[tool], len(by_tool[tool]), fmt_s(wall), fmt_s(med(tool, lambda r: float(r["user"]) + float(r["sys"]))),
-            fmt_s(med(tool, lambda r: float(r["server_cpu_seconds"]))), fmt_ratio(wall / curl_wall),
+            fmt_s(med(tool, lambda r: float(r["server_cpu_seconds"]))), fmt_s(total), fmt_ratio(wall / curl_wall),
+            fmt_ratio(total / curl_total),
         ])
     report.table(
         f"End to end on the host: {fmt_int(env.get('samples', 0))} samples "
         f"({int(env.get('file_bytes', 0)) / 1048576:.0f} MiB of text) to VictoriaMetrics",
-        ["client", "runs", "median wall", "client CPU", "VictoriaMetrics CPU", "wall vs curl"], rows,
-        f"{env.get('victoria_metrics_version', '')}; {env.get('series_in_receiver', '?')} IPVS series in the "
-        "receiver afterwards.",
+        ["client", "runs", "median wall", "client CPU", "VictoriaMetrics CPU", "CPU together", "wall vs curl",
+         "CPU vs curl"], rows,
+        f"{env.get('victoria_metrics_version', '')}, after one untimed import that created the series; "
+        f"{fmt_int(env.get('series_in_receiver') or 0)} series in the receiver afterwards. Client CPU is user+sys "
+        "of the client process; VictoriaMetrics CPU is what the server spent while handling each request.",
     )
     if env.get("remote_write_flag") != "yes":
         report.notes.append(
