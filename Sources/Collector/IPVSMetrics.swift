@@ -145,23 +145,24 @@ public enum IPVSMetrics {
             Self.addCounters(service.stats, labels, into: &serviceCounters)
             if options.includeRates { Self.addRates(service.stats, labels, into: &serviceRates) }
             serviceDestinations.add(labels, Double(service.destinations.count))
+            // The label names are fixed, so the sorted order is written out rather than sorted
+            // per object (sorting was a fifth of the metric set's cost at 10,000 services).
             serviceInfo.add(
-                Labels(
-                    base + [
-                        Label("flags", service.flags.labelValue), Label("netmask", service.netmaskLabel),
-                        Label("pe", service.persistenceEngine),
-                    ]), 1)
+                Self.presorted([
+                    base[0], base[1], Label("flags", service.flags.labelValue), base[2], base[3],
+                    Label("netmask", service.netmaskLabel), Label("pe", service.persistenceEngine), base[4], base[5],
+                    base[6],
+                ]), 1)
             if service.flags.contains(.persistent) {
                 persistence.add(labels, Double(service.timeout))
             }
             guard options.includeDestinations else { return }
             for destination in service.destinations {
-                let destinationLabels = Labels(
-                    base + [
-                        Label("destination_address", destination.address.description),
-                        Label("destination_port", String(destination.port)),
-                        Label("forwarding", destination.forwarding.name),
-                    ])
+                let destinationLabels = Self.presorted([
+                    base[0], Label("destination_address", destination.address.description),
+                    Label("destination_port", String(destination.port)), base[1],
+                    Label("forwarding", destination.forwarding.name), base[2], base[3], base[4], base[5], base[6],
+                ])
                 let gauges: [Double] = [
                     Double(destination.activeConnections), Double(destination.inactiveConnections),
                     Double(destination.persistentConnections), Double(destination.weight),
@@ -171,6 +172,12 @@ public enum IPVSMetrics {
                 Self.addCounters(destination.stats, destinationLabels, into: &destinationCounters)
                 if options.includeRates { Self.addRates(destination.stats, destinationLabels, into: &destinationRates) }
             }
+        }
+
+        /// Labels whose order is written out in the code; checked in debug builds.
+        static func presorted(_ pairs: [Label]) -> Labels {
+            assert(zip(pairs, pairs.dropFirst()).allSatisfy { Labels.bytewiseLess($0.name, $1.name) })
+            return Labels(presorted: pairs)
         }
 
         static func addCounters(_ stats: IPVSStats, _ labels: Labels, into families: inout [MetricFamily]) {

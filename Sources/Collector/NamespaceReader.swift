@@ -60,6 +60,8 @@ final class NamespaceReader {
             do { services.append(try IPVSMessageParser.parseService(message)) } catch { malformed += 1 }
         }
 
+        // Sorted before the destinations are attached, so the sort moves small values.
+        services.sort(by: VirtualService.isOrderedBefore)
         for index in services.indices {
             let service = services[index]
             var destinations: [RealServer] = []
@@ -74,7 +76,6 @@ final class NamespaceReader {
             destinations.sort(by: RealServer.isOrderedBefore)
             services[index].destinations = destinations
         }
-        services.sort(by: VirtualService.isOrderedBefore)
 
         var markPorts: [UInt32: [UInt16]] = [:]
         if services.contains(where: { $0.firewallMark != nil }) {
