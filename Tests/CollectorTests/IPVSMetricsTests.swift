@@ -118,3 +118,10 @@ import Testing
         #expect("\(CollectorError(.namespaceNotFound, namespace: "/x", detail: "d"))".contains("/x"))
     }
 }
+
+@Suite struct IPv4TextTests {
+    @Test(arguments: ["0.0.0.0", "10.0.0.1", "172.16.254.3", "255.255.255.255", "1.20.255.9"])
+    func dottedQuadRoundTrips(_ text: String) {
+        #expect(IPAddress(text)?.description == text)
+    }
+}
