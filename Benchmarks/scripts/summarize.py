@@ -502,8 +502,8 @@ def main():
             f"Written by `make bench` on {env.get('date', datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC'))}"
             f", commit {env.get('commit', '?')}, {env.get('host', '')}; `make bench` took "
             f"{env.get('duration', '?')}. Every figure is a median, and every ratio compares tools measured in the "
-            "same run. Absolute times in the lab are inflated by user-mode Linux (system calls are slow there); "
-            "compare the ratios.\n",
+            "same run. Absolute times in the lab are inflated by user-mode Linux (system calls and page faults are "
+            "host round trips there) and vary from run to run with the host's load; compare the ratios.\n",
         ]
         with open(results_path, "w") as f:
             f.write(report.markdown(header))
