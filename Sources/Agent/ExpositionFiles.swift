@@ -47,6 +47,7 @@ public enum ExpositionFiles {
                 throw .invalid(error.description)
             }
             timestamped += parsed.timestampedSamples
+            seriesOrigin.reserveCapacity(seriesOrigin.count + parsed.sampleCount)
             for (position, family) in parsed.families.enumerated() {
                 let location = parsed.locations[position]
                 for (sampleIndex, sample) in family.samples.enumerated() {
