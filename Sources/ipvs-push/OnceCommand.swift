@@ -22,9 +22,7 @@ struct OnceCommand: AsyncParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
-        guard pushgateway.url != nil || !remoteWrite.urls.isEmpty else {
-            throw ValidationError("nothing to push to: give --pushgateway URL and/or --remote-write URL")
-        }
+        try Sinks.validateAnyGiven(pushgateway, remoteWrite)
     }
 
     func run() async throws {

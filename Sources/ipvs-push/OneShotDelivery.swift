@@ -13,19 +13,14 @@ struct OneShotDelivery {
     /// Whether unsent batches survive in a `--queue-dir`.
     var queueOnDisk: Bool
 
-    /// Creates the sinks; a configuration a sink refuses ends the command with exit 78.
+    /// Creates the sinks (see ``Sinks``).
     init(
         pushgateway options: PushGatewayOptions, remoteWrite remoteOptions: RemoteWriteOptions,
         transport: TransportOptions, logger: Logger
     ) throws {
-        do {
-            pushgateway = try options.makeSink(transport: transport, logger: logger)
-            let configurations = remoteOptions.configurations(transport: transport)
-            remoteWrite = configurations.isEmpty ? nil : try RemoteWriteSinks(configurations: configurations, logger: logger)
-        } catch {
-            StandardStreams.error("\(error)")
-            throw ExitStatus.configuration
-        }
+        let sinks = try Sinks(pushgateway: options, remoteWrite: remoteOptions, transport: transport, logger: logger)
+        pushgateway = sinks.pushgateway
+        remoteWrite = sinks.remoteWrite
         flushTimeout = transport.timeout.duration * 2
         queueOnDisk = remoteOptions.queueDirectory != nil
     }

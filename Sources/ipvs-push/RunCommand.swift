@@ -33,24 +33,15 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
-        guard pushgateway.url != nil || !remoteWrite.urls.isEmpty else {
-            throw ValidationError("nothing to push to: give --pushgateway URL and/or --remote-write URL")
-        }
+        try Sinks.validateAnyGiven(pushgateway, remoteWrite)
         guard interval.duration >= .milliseconds(100) else { throw ValidationError("--interval must be at least 100ms") }
     }
 
     func run() async throws {
         let logger = logging.bootstrap()
-        let sink: PushGatewaySink?
-        let remote: RemoteWriteSinks?
-        do {
-            sink = try pushgateway.makeSink(transport: transport, logger: logger)
-            let configurations = remoteWrite.configurations(transport: transport)
-            remote = configurations.isEmpty ? nil : try RemoteWriteSinks(configurations: configurations, logger: logger)
-        } catch {
-            StandardStreams.error("\(error)")
-            throw ExitStatus.configuration
-        }
+        let sinks = try Sinks(pushgateway: pushgateway, remoteWrite: remoteWrite, transport: transport, logger: logger)
+        let sink = sinks.pushgateway
+        let remote = sinks.remoteWrite
         let senders = remote?.start()
         let collector = IPVSCollector(namespaces: collection.namespaces, logger: logger)
         collector.prepare()
