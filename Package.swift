@@ -2,12 +2,14 @@
 import PackageDescription
 
 // The architecture, bottom up:
-//   CDeps/*      C libraries from Debian (libnl-genl-3, libcurl, snappy, zlib) and their shims
+//   CDeps/*      C libraries from Debian (libnl-genl-3, libcurl, snappy, zlib, libcrypt) and their shims
 //   Exposition   the metric model and the Prometheus / OpenMetrics text formats
+//   Relabel      Prometheus relabel rules (write_relabel_configs) over the metric model
 //   Collector    IPVS over generic netlink, network namespaces, the IPVS data model and metric set
 //   HTTPTransport  libcurl-based client shared by both senders
 //   PushGateway, RemoteWrite  the two push senders
 //   PullServer   the /metrics HTTP endpoint
+//   Configuration  the YAML config file (and web.config.yml) read strictly into the modules' settings
 //   Agent        wires collection to sinks (what the subcommands run)
 //   ipvs-push    the command line, kept thin
 let package = Package(
@@ -26,6 +28,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // MARK: C libraries
@@ -38,6 +43,11 @@ let package = Package(
         .systemLibrary(name: "CSnappy", path: "Sources/CDeps/CSnappy", providers: [.apt(["libsnappy-dev"])]),
         .systemLibrary(name: "CNamespace", path: "Sources/CDeps/CNamespace"),
         .systemLibrary(name: "CZlib", path: "Sources/CDeps/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // bcrypt password hashes (web.config.yml basic_auth_users) through libxcrypt's crypt_r.
+        .systemLibrary(
+            name: "CCrypt", path: "Sources/CDeps/CCrypt", pkgConfig: "libxcrypt", providers: [.apt(["libcrypt-dev"])]),
+        // capget/capset/prctl for dropping capabilities after the namespaces' sockets are open.
+        .systemLibrary(name: "CCapabilities", path: "Sources/CDeps/CCapabilities"),
         // protobuf-c code generated from Proto/*.proto by Proto/generate.sh (committed).
         .target(
             name: "CRemoteWriteProto", path: "Proto",
@@ -47,16 +57,18 @@ let package = Package(
 
         // MARK: Modules
         .target(name: "Exposition"),
+        .target(name: "Relabel", dependencies: ["Exposition"]),
         .target(
             name: "Collector",
             dependencies: [
-                "CNetlink", "CNamespace", "Exposition",
+                "CNetlink", "CNamespace", "CCapabilities", "Exposition",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(
             name: "PullServer",
             dependencies: [
-                "Exposition",
+                "Exposition", "CCrypt",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -78,20 +90,30 @@ let package = Package(
         .target(
             name: "RemoteWrite",
             dependencies: [
-                "HTTPTransport", "Exposition", "CSnappy", "CZlib", "CRemoteWriteProto",
+                "HTTPTransport", "Exposition", "Relabel", "CSnappy", "CZlib", "CRemoteWriteProto",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(
+            name: "Configuration",
+            dependencies: [
+                "Exposition", "Relabel", "Collector", "PullServer", "PushGateway", "HTTPTransport", "RemoteWrite",
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(
             name: "Agent",
             dependencies: [
-                "Collector", "Exposition", "PullServer", "PushGateway", "HTTPTransport", "RemoteWrite",
+                "Collector", "Exposition", "PullServer", "PushGateway", "HTTPTransport", "RemoteWrite", "Relabel",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
         .executableTarget(
             name: "ipvs-push",
             dependencies: [
-                "Agent", "Collector", "Exposition", "PullServer", "PushGateway", "HTTPTransport", "RemoteWrite",
+                "Agent", "Collector", "Configuration", "Exposition", "PullServer", "PushGateway", "HTTPTransport",
+                "RemoteWrite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
@@ -100,6 +122,10 @@ let package = Package(
             name: "TestSupport", dependencies: [.product(name: "Logging", package: "swift-log")], path: "Tests/TestSupport"),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "Exposition", "TestSupport"]),
         .testTarget(name: "ExpositionTests", dependencies: ["Exposition", "TestSupport"]),
+        .testTarget(name: "RelabelTests", dependencies: ["Relabel", "Exposition", "TestSupport"]),
+        .testTarget(
+            name: "ConfigurationTests",
+            dependencies: ["Configuration", "Relabel", "RemoteWrite", "HTTPTransport", "PullServer", "TestSupport"]),
         .testTarget(name: "CollectorTests", dependencies: ["Collector", "Exposition", "TestSupport"]),
         .testTarget(name: "PullServerTests", dependencies: ["PullServer", "Exposition", "TestSupport"]),
         .testTarget(name: "HTTPTransportTests", dependencies: ["HTTPTransport", "TestSupport"]),
@@ -107,5 +133,7 @@ let package = Package(
         .testTarget(name: "RemoteWriteTests", dependencies: ["RemoteWrite", "HTTPTransport", "Exposition", "TestSupport"]),
         .testTarget(name: "LabTests", dependencies: ["Exposition", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["Exposition", "TestSupport"]),
+        // The systemd unit, Dockerfile and Grafana dashboard under deploy/.
+        .testTarget(name: "DeploymentTests", dependencies: ["Exposition", "TestSupport"]),
     ]
 )
