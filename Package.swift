@@ -96,7 +96,8 @@ let package = Package(
         .target(
             name: "Configuration",
             dependencies: [
-                "Exposition", "Relabel", "Collector", "PullServer", "PushGateway", "HTTPTransport", "RemoteWrite",
+                "Agent", "Exposition", "Relabel", "Collector", "PullServer", "PushGateway", "HTTPTransport",
+                "RemoteWrite",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

@@ -91,6 +91,15 @@ final class CurlEasyHandle {
         if let caFile = request.tls.caFile { try set(CURLOPT_CAINFO, caFile, "CAINFO") }
         if let certificate = request.tls.certificateFile { try set(CURLOPT_SSLCERT, certificate, "SSLCERT") }
         if let key = request.tls.keyFile { try set(CURLOPT_SSLKEY, key, "SSLKEY") }
+        if let version = request.tls.minimumVersion {
+            let value: Int = switch version {
+            case .tls10: Int(CURL_SSLVERSION_TLSv1_0)
+            case .tls11: Int(CURL_SSLVERSION_TLSv1_1)
+            case .tls12: Int(CURL_SSLVERSION_TLSv1_2)
+            case .tls13: Int(CURL_SSLVERSION_TLSv1_3)
+            }
+            try set(CURLOPT_SSLVERSION, value, "SSLVERSION")
+        }
         if request.tls.insecureSkipVerify {
             try set(CURLOPT_SSL_VERIFYPEER, 0, "SSL_VERIFYPEER")
             try set(CURLOPT_SSL_VERIFYHOST, 0, "SSL_VERIFYHOST")

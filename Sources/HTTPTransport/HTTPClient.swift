@@ -36,8 +36,9 @@ public final class HTTPClient: Sendable {
         }
         switch configuration.authentication {
         case .none: break
-        case .basic(_, let passwordFile): _ = try SecretFile.load(passwordFile, purpose: "basic auth password")
-        case .bearer(let tokenFile): _ = try SecretFile.load(tokenFile, purpose: "bearer token")
+        case .basic(_, let secret): _ = try secret.reveal(purpose: "basic auth password")
+        case .authorization(let type, let secret):
+            _ = try secret.reveal(purpose: type == "Bearer" ? "bearer token" : "\(type) credentials")
         }
         self.configuration = configuration
         self.logger = logger

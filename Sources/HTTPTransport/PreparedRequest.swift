@@ -28,15 +28,15 @@ struct PreparedRequest {
         switch configuration.authentication {
         case .none:
             break
-        case .basic(let username, let passwordFile):
-            let password = try SecretFile.load(passwordFile, purpose: "basic auth password")
+        case .basic(let username, let secret):
+            let password = try secret.reveal(purpose: "basic auth password")
             let credentials = Data("\(username):\(password)".utf8).base64EncodedString()
             headers.replaceOrAdd(name: "Authorization", value: "Basic \(credentials)")
             secrets += [password, credentials]
-        case .bearer(let tokenFile):
-            let token = try SecretFile.load(tokenFile, purpose: "bearer token")
-            headers.replaceOrAdd(name: "Authorization", value: "Bearer \(token)")
-            secrets.append(token)
+        case .authorization(let type, let secret):
+            let credentials = try secret.reveal(purpose: type == "Bearer" ? "bearer token" : "\(type) credentials")
+            headers.replaceOrAdd(name: "Authorization", value: "\(type) \(credentials)")
+            secrets.append(credentials)
         }
         headers = headers.merging(request.headers)
         if request.body != nil || request.method == .post || request.method == .put {

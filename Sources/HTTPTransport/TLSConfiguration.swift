@@ -10,14 +10,30 @@ public struct TLSConfiguration: Sendable, Hashable {
     /// Skips verifying the server's certificate and host name. Only for tests and
     /// closed lab networks: anyone in the path can then read and change the traffic.
     public var insecureSkipVerify: Bool
+    /// The oldest TLS version accepted (Prometheus' `min_version`); nil leaves
+    /// libcurl's default (TLS 1.2 with Debian's OpenSSL).
+    public var minimumVersion: TLSVersion?
 
     public init(
         caFile: String? = nil, certificateFile: String? = nil, keyFile: String? = nil,
-        insecureSkipVerify: Bool = false
+        insecureSkipVerify: Bool = false, minimumVersion: TLSVersion? = nil
     ) {
+        self.minimumVersion = minimumVersion
         self.caFile = caFile
         self.certificateFile = certificateFile
         self.keyFile = keyFile
         self.insecureSkipVerify = insecureSkipVerify
+    }
+}
+
+/// A TLS protocol version, named as Prometheus' `min_version` names them.
+public enum TLSVersion: String, Sendable, Hashable, CaseIterable, Comparable {
+    case tls10 = "TLS10"
+    case tls11 = "TLS11"
+    case tls12 = "TLS12"
+    case tls13 = "TLS13"
+
+    public static func < (lhs: Self, rhs: Self) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Configuration
 import Exposition
 import HTTPTransport
 import RemoteWrite
@@ -61,33 +62,5 @@ struct RemoteWriteOptions: ParsableArguments {
                 queueDirectory: queueDirectory, queueMaxBytes: queueMaxBytes.bytes,
                 transport: transport.configuration)
         }
-    }
-}
-
-/// A size in bytes: `1048576`, `512KiB`, `256MiB`, `1GiB` (also `KB`, `MB`, `GB` as powers of 1000).
-struct ByteCount: ExpressibleByArgument, Sendable, Hashable, CustomStringConvertible {
-    let bytes: Int
-    let description: String
-
-    init(_ bytes: Int, text: String) {
-        self.bytes = bytes
-        self.description = text
-    }
-
-    init?(argument: String) {
-        let units: [(String, Int)] = [
-            ("KiB", 1 << 10), ("MiB", 1 << 20), ("GiB", 1 << 30), ("KB", 1000), ("MB", 1_000_000), ("GB", 1_000_000_000),
-            ("B", 1),
-        ]
-        var number = Substring(argument)
-        var factor = 1
-        if let (unit, size) = units.first(where: { argument.hasSuffix($0.0) }) {
-            number = number.dropLast(unit.count)
-            factor = size
-        }
-        guard let value = Int(number), value >= 0 else { return nil }
-        let (product, overflow) = value.multipliedReportingOverflow(by: factor)
-        guard !overflow else { return nil }
-        self.init(product, text: argument)
     }
 }

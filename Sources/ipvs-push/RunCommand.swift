@@ -1,5 +1,6 @@
 import Agent
 import ArgumentParser
+import Configuration
 import Collector
 import Exposition
 import Logging
@@ -45,6 +46,10 @@ struct RunCommand: AsyncParsableCommand {
         let senders = remote?.start()
         let collector = IPVSCollector(namespaces: collection.namespaces, logger: logger)
         collector.prepare()
+        do { try collector.restrictCapabilities() } catch {
+            StandardStreams.error("\(error)")
+            throw ExitStatus.configuration
+        }
         let options = collection.metricOptions
         let period = interval.duration
         logger.info("running", metadata: ["interval": "\(interval)", "namespaces": "\(collection.namespaces)"])

@@ -39,6 +39,10 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = logging.bootstrap()
         let collector = IPVSCollector(namespaces: collection.namespaces, logger: logger)
         collector.prepare()
+        do { try collector.restrictCapabilities() } catch {
+            StandardStreams.error("\(error)")
+            throw ExitStatus.configuration
+        }
         let server = MetricsServer(
             configuration: MetricsServerConfiguration(listenAddress: listenAddress, telemetryPath: telemetryPath),
             source: IPVSMetricsSource(collector: collector, options: collection.metricOptions),
