@@ -6,6 +6,12 @@ public enum SettingOrigin: Sendable, Hashable, CustomStringConvertible {
     case file(file: String, line: Int, column: Int, path: String)
     case defaultValue
 
+    /// Whether the value came from the configuration file.
+    public var isFile: Bool {
+        if case .file = self { return true }
+        return false
+    }
+
     public var description: String {
         switch self {
         case .flag(let flag): flag

@@ -9,9 +9,12 @@ public struct YAMLMapping {
     /// The value of `key`, or nil when the key is absent or empty.
     public subscript(key: String) -> YAMLValue? {
         guard let entry = entries.first(where: { $0.key == key }) else { return nil }
-        if case .scalar(let scalar) = entry.value.node, entry.value.node.tagName == .null { return nil }
+        if case .scalar = entry.value.node, entry.value.node.tagName == .null { return nil }
         return entry.value
     }
+
+    /// Whether `key` is written at all, even with an empty value (`serve:`).
+    public func contains(_ key: String) -> Bool { entries.contains { $0.key == key } }
 
     /// Whether `key` is present with a value.
     public func has(_ key: String) -> Bool { self[key] != nil }
