@@ -107,6 +107,7 @@ let package = Package(
                 "Collector", "Exposition", "PullServer", "PushGateway", "HTTPTransport", "RemoteWrite", "Relabel",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]),
         .executableTarget(
             name: "ipvs-push",

@@ -10,12 +10,8 @@ import RemoteWrite
 public struct AgentSettings: Sendable {
     public var interval: Duration = .seconds(15)
     public var shutdownGrace: Duration = .seconds(10)
-    public var logLevel: Logger.Level = .info
-    public var logFormat: LogFormat = .logfmt
-    /// The namespaces to read: "" is the agent's own.
-    public var namespaces: [String] = [""]
-    public var metricOptions = MetricOptions()
-    public var textfileDirectory: String?
+    public var logging = LoggingSettings(level: .info, format: .logfmt)
+    public var collection = CollectionSettings()
     public var pushgateway: PushgatewaySettings?
     public var remoteWrite: [RemoteWriteConfiguration] = []
     public var serve: ServeSettings?
@@ -41,6 +37,8 @@ public struct AgentSettings: Sendable {
         public var telemetryPath = "/metrics"
         /// exporter-toolkit's web configuration (TLS, basic auth).
         public var webConfigFile: String?
+
+        public init() {}
     }
 
     /// What differs between commands.
@@ -73,13 +71,8 @@ public struct AgentSettings: Sendable {
         }
         settings.interval = layers.duration(.interval, default: .seconds(15), minimum: .milliseconds(100))
         settings.shutdownGrace = layers.duration(.shutdownGrace, default: .seconds(10))
-        settings.logLevel = layers.value(.logLevel, default: defaults.logLevel, expected: "a log level") {
-            Logger.Level(rawValue: $0)
-        }
-        settings.logFormat = layers.value(.logFormat, default: .logfmt, expected: "logfmt or json") {
-            LogFormat(rawValue: $0)
-        }
-        settings.resolveCollection(&layers)
+        settings.logging = LoggingSettings.resolve(&layers, defaultLevel: defaults.logLevel)
+        settings.collection = CollectionSettings.resolve(&layers)
         let transport = resolveTransport(&layers, file: file?.pushgatewayHTTP ?? HTTPClientSettings())
         settings.pushgateway = resolvePushgateway(&layers, transport: transport)
         settings.remoteWrite = resolveRemoteWrite(&layers, file: file, transport: transport)
@@ -96,31 +89,6 @@ public struct AgentSettings: Sendable {
         }
         try layers.finish()
         return settings
-    }
-
-    private mutating func resolveCollection(_ layers: inout SettingLayers) {
-        let paths = layers.list(.namespacePath)
-        for path in paths where !path.hasPrefix("/") {
-            layers.problem(layers.origin(of: .namespacePath), "\"\(path)\" must be an absolute path to a namespace file")
-        }
-        let host = layers.bool(.hostNamespace, default: true)
-        let compatibility = layers.optional(.compat, expected: "ingress-ipvs-exporter") {
-            MetricOptions.Compatibility(rawValue: $0)
-        }
-        if paths.isEmpty && compatibility == .ingressIPVSExporter && !layers.isSet(.hostNamespace) {
-            // That exporter reads Docker's ingress namespace only.
-            namespaces = ["/var/run/docker/netns/ingress_sbox"]
-        } else {
-            namespaces = (host ? [""] : []) + paths
-        }
-        if namespaces.isEmpty {
-            layers.problem(
-                layers.origin(of: .hostNamespace), "without the host namespace nothing is left to read: give a namespace path")
-        }
-        metricOptions = MetricOptions(
-            includeDestinations: layers.bool(.destinations, default: true),
-            includeRates: layers.bool(.rates, default: true), compatibility: compatibility)
-        textfileDirectory = layers.string(.textfileDirectory)
     }
 
     private static func resolvePushgateway(

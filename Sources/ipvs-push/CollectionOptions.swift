@@ -1,8 +1,9 @@
 import ArgumentParser
 import Collector
+import Configuration
 
 /// What to collect and how to name it: shared by every subcommand that reads IPVS.
-struct CollectionOptions: ParsableArguments {
+struct CollectionOptions: ParsableArguments, GivenFlags {
     @Option(
         name: .customLong("namespace-path"),
         help: ArgumentHelp(
@@ -10,45 +11,50 @@ struct CollectionOptions: ParsableArguments {
             valueName: "path"))
     var namespacePaths: [String] = []
 
-    @Flag(name: .customLong("no-host-namespace"), help: "Do not read the agent's own network namespace.")
-    var noHostNamespace = false
+    @Flag(
+        name: .customLong("host-namespace"), inversion: .prefixedNo,
+        help: "Read the agent's own network namespace (default: yes).")
+    var hostNamespace: Bool?
 
-    @Flag(name: .customLong("no-destinations"), help: "Leave out per-real-server series (cuts cardinality).")
-    var noDestinations = false
+    @Flag(
+        name: .customLong("destinations"), inversion: .prefixedNo,
+        help: "Per-real-server series; --no-destinations cuts cardinality (default: yes).")
+    var destinations: Bool?
 
-    @Flag(name: .customLong("no-rates"), help: "Leave out the _per_second rate estimates (cuts cardinality).")
-    var noRates = false
+    @Flag(
+        name: .customLong("rates"), inversion: .prefixedNo,
+        help: "The _per_second rate estimates; --no-rates cuts cardinality (default: yes).")
+    var rates: Bool?
 
     @Option(
         name: .customLong("compat"),
         help: ArgumentHelp(
             "Emit another exporter's metric names and labels instead: ingress-ipvs-exporter.", valueName: "exporter"))
-    var compatibility: MetricOptions.Compatibility?
+    var compatibility: String?
 
-    /// The namespaces to read: the agent's own (the empty path) unless excluded, then
-    /// each path given. In ingress-ipvs-exporter compatibility mode with no path given,
-    /// Docker's ingress namespace, as that exporter defaults to.
-    var namespaces: [String] {
-        var paths = namespacePaths
-        if paths.isEmpty && compatibility == .ingressIPVSExporter {
-            paths = ["/var/run/docker/netns/ingress_sbox"]
-            return paths
-        }
-        return (noHostNamespace ? [] : [""]) + paths
+    var given: [SettingKey: [String]] {
+        var flags: [SettingKey: [String]] = [:]
+        flags.put(.namespacePath, namespacePaths)
+        flags.put(.hostNamespace, hostNamespace)
+        flags.put(.destinations, destinations)
+        flags.put(.rates, rates)
+        flags.put(.compat, compatibility)
+        return flags
     }
 
-    var metricOptions: MetricOptions {
-        MetricOptions(includeDestinations: !noDestinations, includeRates: !noRates, compatibility: compatibility)
+    private var resolved: CollectionSettings {
+        var layers = SettingLayers(flags: given)
+        return CollectionSettings.resolve(&layers)
     }
+
+    /// The namespaces to read ("" is the agent's own).
+    var namespaces: [String] { resolved.namespaces }
+
+    var metricOptions: MetricOptions { resolved.metricOptions }
 
     func validate() throws {
-        if noHostNamespace && namespacePaths.isEmpty {
-            throw ValidationError("--no-host-namespace leaves nothing to read: give at least one --namespace-path")
-        }
-        for path in namespacePaths where path.isEmpty || !path.hasPrefix("/") {
-            throw ValidationError("--namespace-path '\(path)' must be an absolute path to a network namespace file")
-        }
+        var layers = SettingLayers(flags: given)
+        _ = CollectionSettings.resolve(&layers)
+        try layers.finishAsValidation()
     }
 }
-
-extension MetricOptions.Compatibility: ExpressibleByArgument {}

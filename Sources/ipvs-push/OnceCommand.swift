@@ -1,4 +1,5 @@
 import Agent
+import Configuration
 import ArgumentParser
 import Collector
 import Exposition
@@ -26,18 +27,19 @@ struct OnceCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let logger = logging.bootstrap(defaultLevel: .error)
-        let delivery = try OneShotDelivery(
-            pushgateway: pushgateway, remoteWrite: remoteWrite, transport: transport, logger: logger)
+        let settings = try CommandSettings.resolve(
+            [pushgateway, remoteWrite, transport, collection, logging], defaults: .init(logLevel: .error))
+        let logger = LoggingOptions.bootstrap(level: settings.logging.level, format: settings.logging.format)
+        let delivery = try OneShotDelivery(settings: settings, logger: logger)
         let timestamp = currentMilliseconds()
-        let collector = IPVSCollector(namespaces: collection.namespaces, logger: logger)
+        let collector = IPVSCollector(namespaces: settings.collection.namespaces, logger: logger)
         let collections = await collector.collect()
         var exitCode: ExitCode?
         for case .failure(let error) in collections.map(\.result) {
             StandardStreams.error("\(error)")
             exitCode = ExitStatus.collectionFailed
         }
-        let families = IPVSMetrics.families(collections, options: collection.metricOptions)
+        let families = IPVSMetrics.families(collections, options: settings.collection.metricOptions)
         if let code = await delivery.deliver(
             families, timestampMilliseconds: timestamp, splitByNamespace: true, inputIsUserData: false)
         {

@@ -1,4 +1,5 @@
 import Agent
+import Configuration
 import ArgumentParser
 import Exposition
 import Logging
@@ -18,11 +19,16 @@ struct OneShotDelivery {
         pushgateway options: PushGatewayOptions, remoteWrite remoteOptions: RemoteWriteOptions,
         transport: TransportOptions, logger: Logger
     ) throws {
-        let sinks = try Sinks(pushgateway: options, remoteWrite: remoteOptions, transport: transport, logger: logger)
+        try self.init(settings: CommandSettings.resolve([options, remoteOptions, transport]), logger: logger)
+    }
+
+    init(settings: AgentSettings, logger: Logger) throws {
+        let sinks = try Sinks(settings: settings, logger: logger)
         pushgateway = sinks.pushgateway
         remoteWrite = sinks.remoteWrite
-        flushTimeout = transport.timeout.duration * 2
-        queueOnDisk = remoteOptions.queueDirectory != nil
+        let timeout = settings.remoteWrite.map(\.transport.timeout).max() ?? .seconds(30)
+        flushTimeout = timeout * 2
+        queueOnDisk = settings.remoteWrite.contains { $0.queueDirectory != nil }
     }
 
     /// Pushes (one group per namespace when `splitByNamespace`) and remote-writes

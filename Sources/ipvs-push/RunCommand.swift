@@ -1,96 +1,153 @@
 import Agent
 import ArgumentParser
-import Configuration
 import Collector
-import Exposition
+import Configuration
 import Logging
+import PullServer
+import ServiceLifecycle
 
-/// `ipvs-push run`: collect every interval and push, until SIGTERM or SIGINT.
+/// `ipvs-push run`: collect every interval and deliver to every configured sink, until
+/// SIGTERM or SIGINT; SIGHUP reloads the configuration file.
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Collect IPVS every interval, push it and/or remote-write it, until SIGTERM or SIGINT.",
+        abstract: "Collect IPVS every interval and push it, remote-write it and/or serve it, until SIGTERM or SIGINT.",
         discussion: """
-            Each collection is stamped with its time and queued for every --remote-write URL \
-            (on disk with --queue-dir, so outages and restarts lose nothing). On SIGTERM or \
-            SIGINT the push in flight is finished, the remote-write queues get --shutdown-grace \
-            to drain, and with --delete-on-exit the pushed groups are deleted from the \
-            Pushgateway. Exits 0 after a signal.
+            Settings come from flags, IPVS_PUSH_* environment variables (IPVS_PUSH_INTERVAL \
+            for --interval; lists comma-separated) and --config FILE, in that order of \
+            precedence. Each collection goes to the Pushgateway, to every remote-write \
+            destination (queued on disk with queue_directory, so outages and restarts lose \
+            nothing) and to /metrics when serving. SIGHUP re-reads the file: an invalid file \
+            is rejected and the running configuration kept. SIGTERM or SIGINT: the cycle in \
+            flight finishes, the queues get the shutdown grace to drain, with delete-on-exit \
+            the pushed groups are deleted, then exit 0.
             """)
 
-    @Option(name: .customLong("interval"), help: "Time between collections.")
-    var interval = PrometheusDuration(.seconds(15), text: "15s")
+    @Option(
+        name: .customLong("config"),
+        help: ArgumentHelp("The YAML configuration file (also IPVS_PUSH_CONFIG).", valueName: "file"))
+    var configFile: String?
 
-    @Flag(name: .customLong("delete-on-exit"), help: "Delete the pushed groups from the Pushgateway when stopping.")
-    var deleteOnExit = false
+    @Option(name: .customLong("interval"), help: "Time between collections (default: 15s).")
+    var interval: String?
 
-    @Option(name: .customLong("shutdown-grace"), help: "How long queued remote-write batches may take to drain when stopping.")
-    var shutdownGrace = PrometheusDuration(.seconds(10), text: "10s")
+    @Flag(
+        name: .customLong("delete-on-exit"), inversion: .prefixedNo,
+        help: "Delete the pushed groups from the Pushgateway when stopping (default: no).")
+    var deleteOnExit: Bool?
+
+    @Option(
+        name: .customLong("shutdown-grace"),
+        help: "How long queued remote-write batches may take to drain when stopping (default: 10s).")
+    var shutdownGrace: String?
+
+    @Option(
+        name: .customLong("textfile-directory"),
+        help: ArgumentHelp(
+            "Send the metrics of the *.prom files in this directory with each collection (node_exporter's textfile convention).",
+            valueName: "dir"))
+    var textfileDirectory: String?
 
     @OptionGroup var pushgateway: PushGatewayOptions
     @OptionGroup var remoteWrite: RemoteWriteOptions
     @OptionGroup var transport: TransportOptions
+    @OptionGroup var serve: ServeOptions
     @OptionGroup var collection: CollectionOptions
     @OptionGroup var logging: LoggingOptions
 
-    func validate() throws {
-        try Sinks.validateAnyGiven(pushgateway, remoteWrite)
-        guard interval.duration >= .milliseconds(100) else { throw ValidationError("--interval must be at least 100ms") }
+    private var ownFlags: [SettingKey: [String]] {
+        var flags: [SettingKey: [String]] = [:]
+        flags.put(.interval, interval)
+        flags.put(.deleteOnExit, deleteOnExit)
+        flags.put(.shutdownGrace, shutdownGrace)
+        flags.put(.textfileDirectory, textfileDirectory)
+        return flags
+    }
+
+    private func resolve() throws -> AgentSettings {
+        try CommandSettings.resolve(
+            [pushgateway, remoteWrite, transport, serve, collection, logging], extra: ownFlags,
+            configFile: configFile)
     }
 
     func run() async throws {
-        let logger = logging.bootstrap()
-        let sinks = try Sinks(pushgateway: pushgateway, remoteWrite: remoteWrite, transport: transport, logger: logger)
-        let sink = sinks.pushgateway
-        let remote = sinks.remoteWrite
-        let senders = remote?.start()
-        let collector = IPVSCollector(namespaces: collection.namespaces, logger: logger)
+        let settings = try resolve()
+        guard settings.pushgateway != nil || !settings.remoteWrite.isEmpty || settings.serve != nil else {
+            StandardStreams.error(
+                "nothing to do: give --pushgateway, --remote-write or --listen-address, or a --config file with "
+                    + "pushgateway, remote_write or serve")
+            throw ExitStatus.usage
+        }
+        let logger = LoggingOptions.bootstrap(level: settings.logging.level, format: settings.logging.format)
+        let collector = IPVSCollector(namespaces: settings.collection.namespaces, logger: logger)
         collector.prepare()
-        do { try collector.restrictCapabilities() } catch {
+        let pipeline: AgentPipeline
+        do {
+            pipeline = try AgentPipeline(collector: collector, plan: try Self.plan(settings, logger: logger), logger: logger)
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
             StandardStreams.error("\(error)")
             throw ExitStatus.configuration
         }
-        let options = collection.metricOptions
-        let period = interval.duration
-        logger.info("running", metadata: ["interval": "\(interval)", "namespaces": "\(collection.namespaces)"])
+        var services: [any Service] = []
+        if let serve = settings.serve {
+            let server = try ServeCommand.makeServer(
+                serve, source: ClosureMetricsSource { pipeline.latest.get() }, logger: logger)
+            services.append(MetricsServerService(server: server))
+        }
+        let reload: @Sendable () async throws -> AgentPlan = { [self] in
+            let next = try self.reloadSettings(previous: settings, logger: logger)
+            return try Self.plan(next, logger: logger)
+        }
+        services.append(AgentService(pipeline: pipeline, logger: logger, reload: reload))
+        logger.info(
+            "running",
+            metadata: [
+                "interval": "\(PrometheusDuration.format(settings.interval))",
+                "namespaces": "\(settings.collection.namespaces)", "config": "\(settings.configFile ?? "-")",
+                "pushgateway": "\(settings.pushgateway != nil)", "remote_write": "\(settings.remoteWrite.count)",
+                "listen_address": "\(settings.serve?.listenAddress ?? "-")",
+            ])
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            StandardStreams.error("\(error)")
+            throw ExitStatus.configuration
+        }
+    }
 
-        let loop = Task {
-            let clock = ContinuousClock()
-            var next = clock.now
-            while !Task.isCancelled {
-                // The cycle runs in a task of its own so that a stop request lets the
-                // push in flight finish instead of cancelling it.
-                await Task {
-                    let timestamp = currentMilliseconds()
-                    let families =
-                        IPVSMetrics.families(await collector.collect(), options: options) + (remote?.selfMetrics() ?? [])
-                    _ = await sink?.pushByNamespace(families)
-                    await remote?.enqueue(families, timestampMilliseconds: timestamp)
-                }.value
-                next = next.advanced(by: period)
-                let now = clock.now
-                while next < now { next = next.advanced(by: period) }  // skip ticks a slow cycle missed
-                do { try await Task.sleep(until: next, clock: clock) } catch { break }
-            }
+    /// The settings after SIGHUP: the file read again, flags and environment as at start.
+    /// Settings that need a restart (namespaces, the endpoint, logging) are kept, with a warning.
+    private func reloadSettings(previous: AgentSettings, logger: Logger) throws -> AgentSettings {
+        var flags = ownFlags
+        for group: any GivenFlags in [pushgateway, remoteWrite, transport, serve, collection, logging] {
+            flags.merge(group.given) { _, new in new }
         }
-        let signal = await TerminationSignals.wait()
-        logger.info("stopping", metadata: ["signal": "\(signal)"])
-        loop.cancel()
-        await loop.value
-        if let remote {
-            let pending = await remote.flush(deadline: .now + shutdownGrace.duration)
-            for url in pending {
-                logger.warning(
-                    "remote-write queue not drained before stopping",
-                    metadata: ["url": "\(url)", "kept_on_disk": "\(remoteWrite.queueDirectory != nil)"])
-            }
-            senders?.cancel()
-            await senders?.value
-            await remote.close()
+        let file = try configFile.map { try AgentConfigFile.load(path: $0) }
+            ?? Environment.variables["IPVS_PUSH_CONFIG"].map { try AgentConfigFile.load(path: $0) }
+        var next = try AgentSettings.resolve(flags: flags, environment: Environment.variables, file: file)
+        let problems = next.fileProblems()
+        if !problems.isEmpty { throw SettingsError(problems: problems) }
+        if next.collection.namespaces != previous.collection.namespaces || next.serve?.listenAddress != previous.serve?.listenAddress
+            || next.serve?.webConfigFile != previous.serve?.webConfigFile || next.logging.level != previous.logging.level
+            || next.logging.format != previous.logging.format
+        {
+            logger.warning(
+                "namespaces, serve and logging settings change only at restart; kept as they were")
         }
-        if deleteOnExit, let sink {
-            let outcomes = await sink.deletePushedGroups()
-            _ = PushOutcomes.report(outcomes)
-        }
+        next.collection.namespaces = previous.collection.namespaces
+        return next
+    }
+
+    static func plan(_ settings: AgentSettings, logger: Logger) throws -> AgentPlan {
+        AgentPlan(
+            interval: settings.interval, shutdownGrace: settings.shutdownGrace,
+            metricOptions: settings.collection.metricOptions, textfileDirectory: settings.collection.textfileDirectory,
+            pushgateway: try settings.pushgateway.map { try Sinks.pushgatewaySink($0, logger: logger) },
+            deleteOnExit: settings.pushgateway?.deleteOnExit ?? false, remoteWrite: settings.remoteWrite)
     }
 }

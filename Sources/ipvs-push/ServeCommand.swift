@@ -1,6 +1,7 @@
 import Agent
 import ArgumentParser
 import Collector
+import Configuration
 import Logging
 import PullServer
 
@@ -11,50 +12,48 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Serve the IPVS metrics on HTTP for Prometheus to scrape.",
         discussion: """
             Collects on every scrape (concurrent scrapes share one collection). Answers \
-            OpenMetrics when the Accept header asks for it, gzip when asked. Stops on \
-            SIGTERM or SIGINT after the scrapes in flight finish.
+            OpenMetrics when the Accept header asks for it, gzip when asked. TLS and basic \
+            authentication come from --web.config.file. Stops on SIGTERM or SIGINT after the \
+            scrapes in flight finish.
             """)
 
-    @Option(name: .customLong("listen-address"), help: "Where to listen: :PORT (all interfaces), HOST:PORT or [IPv6]:PORT.")
-    var listenAddress = ":9100"
-
-    @Option(name: .customLong("telemetry-path"), help: "The path that serves the metrics.")
-    var telemetryPath = "/metrics"
-
+    @OptionGroup var serve: ServeOptions
     @OptionGroup var collection: CollectionOptions
     @OptionGroup var logging: LoggingOptions
 
-    func validate() throws {
-        guard telemetryPath.hasPrefix("/") else {
-            throw ValidationError("--telemetry-path '\(telemetryPath)' must start with '/'")
-        }
-        do {
-            _ = try ListenAddress(parsing: listenAddress)
-        } catch {
-            throw ValidationError("--listen-address: \(error)")
-        }
-    }
-
     func run() async throws {
-        let logger = logging.bootstrap()
-        let collector = IPVSCollector(namespaces: collection.namespaces, logger: logger)
+        let settings = try CommandSettings.resolve([serve, collection, logging], defaults: .init(alwaysServe: true))
+        let logger = LoggingOptions.bootstrap(level: settings.logging.level, format: settings.logging.format)
+        let collector = IPVSCollector(namespaces: settings.collection.namespaces, logger: logger)
         collector.prepare()
-        do { try collector.restrictCapabilities() } catch {
-            StandardStreams.error("\(error)")
-            throw ExitStatus.configuration
-        }
-        let server = MetricsServer(
-            configuration: MetricsServerConfiguration(listenAddress: listenAddress, telemetryPath: telemetryPath),
-            source: IPVSMetricsSource(collector: collector, options: collection.metricOptions),
+        let server = try Self.makeServer(
+            settings.serve ?? AgentSettings.ServeSettings(),
+            source: IPVSMetricsSource(collector: collector, options: settings.collection.metricOptions),
             logger: logger)
         do {
             try await server.start()
         } catch {
-            StandardStreams.error("cannot serve on \(listenAddress): \(error)")
+            StandardStreams.error("cannot serve on \(settings.serve?.listenAddress ?? "?"): \(error)")
             throw ExitStatus.configuration
         }
         let signal = await TerminationSignals.wait()
         logger.info("stopping", metadata: ["signal": "\(signal)"])
         await server.shutdown()
+    }
+
+    /// The endpoint for `settings`; an unusable address or web config exits 78.
+    static func makeServer(
+        _ settings: AgentSettings.ServeSettings, source: any MetricsSource, logger: Logger
+    ) throws -> MetricsServer {
+        do {
+            _ = try ListenAddress(parsing: settings.listenAddress)
+        } catch {
+            StandardStreams.error("listen address \(settings.listenAddress): \(error)")
+            throw ExitStatus.configuration
+        }
+        return MetricsServer(
+            configuration: MetricsServerConfiguration(
+                listenAddress: settings.listenAddress, telemetryPath: settings.telemetryPath),
+            source: source, logger: logger)
     }
 }

@@ -1,18 +1,14 @@
 import ArgumentParser
 import Configuration
-import HTTPTransport
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
-/// HTTP client settings shared by the Pushgateway and remote-write senders.
-struct TransportOptions: ParsableArguments {
-    @Option(name: .customLong("timeout"), help: "Timeout of one HTTP request.")
-    var timeout = PrometheusDuration(.seconds(30), text: "30s")
+/// HTTP client settings of the Pushgateway and of `--remote-write` URLs (in the
+/// configuration file: the `pushgateway` section; each `remote_write` entry has its own).
+struct TransportOptions: ParsableArguments, GivenFlags {
+    @Option(name: .customLong("timeout"), help: "Timeout of one HTTP request (default: 30s).")
+    var timeout: String?
 
     @Option(name: .customLong("header"), help: ArgumentHelp("An HTTP header to send (repeatable).", valueName: "name=value"))
-    var headers: [NameValue] = []
+    var headers: [String] = []
 
     @Option(name: .customLong("basic-auth-user"), help: "User for HTTP basic authentication.")
     var basicAuthUser: String?
@@ -32,51 +28,28 @@ struct TransportOptions: ParsableArguments {
     @Option(name: .customLong("tls-key-file"), help: "Client certificate's private key (PEM).")
     var tlsKeyFile: String?
 
-    @Flag(name: .customLong("tls-insecure-skip-verify"), help: "Do not verify the server's certificate (testing only).")
-    var tlsInsecureSkipVerify = false
+    @Flag(
+        name: .customLong("tls-insecure-skip-verify"), inversion: .prefixedNo,
+        help: "Do not verify the server's certificate (testing only).")
+    var tlsInsecureSkipVerify: Bool?
 
     @Option(
         name: .customLong("proxy-url"),
         help: "HTTP(S) proxy; by default the http_proxy, https_proxy and no_proxy environment variables apply.")
     var proxyURL: String?
 
-    func validate() throws {
-        if basicAuthUser != nil && basicAuthPasswordFile == nil {
-            throw ValidationError("--basic-auth-user needs --basic-auth-password-file")
-        }
-        if basicAuthPasswordFile != nil && basicAuthUser == nil {
-            throw ValidationError("--basic-auth-password-file needs --basic-auth-user")
-        }
-        if basicAuthUser != nil && bearerTokenFile != nil {
-            throw ValidationError("--basic-auth-user and --bearer-token-file cannot be used together")
-        }
-        if (tlsCertFile == nil) != (tlsKeyFile == nil) {
-            throw ValidationError("--tls-cert-file and --tls-key-file go together")
-        }
-        let files: [(String, String?)] = [
-            ("--basic-auth-password-file", basicAuthPasswordFile), ("--bearer-token-file", bearerTokenFile),
-            ("--tls-ca-file", tlsCAFile), ("--tls-cert-file", tlsCertFile), ("--tls-key-file", tlsKeyFile),
-        ]
-        for case (let flag, let path?) in files where access(path, R_OK) != 0 {
-            throw ValidationError("\(flag) \(path): cannot read the file (\(String(cString: strerror(errno))))")
-        }
-        if timeout.duration <= .zero { throw ValidationError("--timeout must be positive") }
-    }
-
-    var configuration: TransportConfiguration {
-        var authentication = HTTPAuthentication.none
-        if let user = basicAuthUser, let file = basicAuthPasswordFile {
-            authentication = .basic(username: user, passwordFile: file)
-        } else if let file = bearerTokenFile {
-            authentication = .bearer(tokenFile: file)
-        }
-        return TransportConfiguration(
-            timeout: timeout.duration,
-            tls: TLSConfiguration(
-                caFile: tlsCAFile, certificateFile: tlsCertFile, keyFile: tlsKeyFile,
-                insecureSkipVerify: tlsInsecureSkipVerify),
-            proxyURL: proxyURL,
-            authentication: authentication,
-            headers: HTTPHeaders(headers.map { ($0.name, $0.value) }))
+    var given: [SettingKey: [String]] {
+        var flags: [SettingKey: [String]] = [:]
+        flags.put(.timeout, timeout)
+        flags.put(.header, headers)
+        flags.put(.basicAuthUser, basicAuthUser)
+        flags.put(.basicAuthPasswordFile, basicAuthPasswordFile)
+        flags.put(.bearerTokenFile, bearerTokenFile)
+        flags.put(.tlsCAFile, tlsCAFile)
+        flags.put(.tlsCertFile, tlsCertFile)
+        flags.put(.tlsKeyFile, tlsKeyFile)
+        flags.put(.tlsInsecureSkipVerify, tlsInsecureSkipVerify)
+        flags.put(.proxyURL, proxyURL)
+        return flags
     }
 }

@@ -1,0 +1,32 @@
+import Collector
+import RemoteWrite
+
+/// What the long-running agent does each interval, in the Agent module's own terms
+/// (the command line builds it from the resolved settings). A reload builds a new
+/// plan and hands it to ``AgentPipeline/apply(_:)``.
+public struct AgentPlan: Sendable {
+    public var interval: Duration
+    /// How long the remote-write queues may take to drain when stopping or when a
+    /// destination is removed or changed by a reload.
+    public var shutdownGrace: Duration
+    public var metricOptions: MetricOptions
+    /// node_exporter-style `*.prom` files sent with the IPVS metrics each cycle.
+    public var textfileDirectory: String?
+    public var pushgateway: PushGatewaySink?
+    /// Delete the pushed groups from the Pushgateway when stopping.
+    public var deleteOnExit: Bool
+    public var remoteWrite: [RemoteWriteConfiguration]
+
+    public init(
+        interval: Duration, shutdownGrace: Duration, metricOptions: MetricOptions, textfileDirectory: String?,
+        pushgateway: PushGatewaySink?, deleteOnExit: Bool, remoteWrite: [RemoteWriteConfiguration]
+    ) {
+        self.interval = interval
+        self.shutdownGrace = shutdownGrace
+        self.metricOptions = metricOptions
+        self.textfileDirectory = textfileDirectory
+        self.pushgateway = pushgateway
+        self.deleteOnExit = deleteOnExit
+        self.remoteWrite = remoteWrite
+    }
+}
