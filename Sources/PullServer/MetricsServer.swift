@@ -16,6 +16,10 @@ import NIOPosix
 /// - `/` is a small HTML page linking the telemetry path; other paths are 404, other
 ///   methods 405.
 /// - The server's own counters are described on ``MetricsServerConfiguration/exposesSelfMetrics``.
+/// - ``MetricsServerConfiguration/security`` adds TLS, basic authentication, response
+///   headers and a rate limit (exporter-toolkit's web configuration); ``reload(security:)``
+///   replaces them while the server runs. Certificate files are watched on their own: a
+///   changed file is loaded again for the next connection.
 ///
 /// Use ``start()`` then ``shutdown()``, or ``run()`` inside a task that is cancelled to stop.
 public actor MetricsServer {
@@ -33,6 +37,8 @@ public actor MetricsServer {
     private let eventLoopGroup: any EventLoopGroup
     private let logger: Logger
     private var state = State.idle
+    private var security: WebSecurity
+    private var connectionSecurity: ConnectionSecurity?
     private var stopWaiters: [CheckedContinuation<Void, Never>] = []
 
     /// Creates a server that is not listening yet.
@@ -51,6 +57,7 @@ public actor MetricsServer {
         self.configuration = configuration
         self.logger = logger
         self.eventLoopGroup = eventLoopGroup
+        self.security = configuration.security
         self.responder = ScrapeResponder(configuration: configuration, source: source, logger: logger)
     }
 
@@ -63,8 +70,9 @@ public actor MetricsServer {
     /// Binds the listen address and starts serving in the background.
     ///
     /// - Returns: the port bound, which is the kernel's choice when the address asked for port 0.
-    /// - Throws: ``MetricsServerError`` when the configuration is invalid, the address
-    ///   cannot be bound, or the server was started before.
+    /// - Throws: ``MetricsServerError`` when the configuration is invalid (TLS material
+    ///   included: certificate and key files are read here), the address cannot be bound,
+    ///   or the server was started before.
     @discardableResult
     public func start() async throws -> Int {
         guard case .idle = state else { throw MetricsServerError.alreadyStarted }
@@ -72,10 +80,12 @@ public actor MetricsServer {
             throw MetricsServerError.invalidTelemetryPath(configuration.telemetryPath)
         }
         let address = try ListenAddress(parsing: configuration.listenAddress)
+        let connectionSecurity = try ConnectionSecurity(security, logger: logger)
+        self.connectionSecurity = connectionSecurity
         state = .starting
         let listener: any Channel
         do {
-            listener = try await bind(address)
+            listener = try await bind(address, security: connectionSecurity)
         } catch {
             if case .starting = state { state = .idle }
             throw error
@@ -92,8 +102,30 @@ public actor MetricsServer {
             metadata: [
                 "listen.address": "\(listener.localAddress.map { "\($0)" } ?? address.description)",
                 "telemetry.path": "\(configuration.telemetryPath)",
+                "tls": "\(security.tls != nil)",
+                "basic_auth.users": "\(security.basicAuthUsers.count)",
             ])
         return port
+    }
+
+    /// Replaces TLS settings, basic authentication users, response headers and rate limit,
+    /// as after re-reading the web configuration file (on SIGHUP, say).
+    ///
+    /// New TLS settings apply to connections accepted afterwards (open connections keep
+    /// theirs); the rest applies to requests read afterwards. Unchanged users keep their
+    /// verified credentials, an unchanged rate limit its tokens. Before ``start()``, the
+    /// settings are only remembered.
+    ///
+    /// - Throws: ``MetricsServerError`` when the new TLS material cannot be used, or when
+    ///   it turns TLS on or off on a running server; the old settings then stay in force.
+    public func reload(security newSecurity: WebSecurity) throws {
+        if let connectionSecurity {
+            try connectionSecurity.update(newSecurity)
+        }
+        security = newSecurity
+        logger.info(
+            "web security settings reloaded",
+            metadata: ["tls": "\(newSecurity.tls != nil)", "basic_auth.users": "\(newSecurity.basicAuthUsers.count)"])
     }
 
     /// Stops accepting connections, lets scrapes in progress finish for at most
@@ -149,7 +181,7 @@ public actor MetricsServer {
         for waiter in waiters { waiter.resume() }
     }
 
-    private func bind(_ address: ListenAddress) async throws -> any Channel {
+    private func bind(_ address: ListenAddress, security: ConnectionSecurity) async throws -> any Channel {
         let responder = self.responder
         let bootstrap = ServerBootstrap(group: eventLoopGroup)
             .serverChannelOption(.backlog, value: 256)
@@ -161,7 +193,7 @@ public actor MetricsServer {
             }
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try HTTPConnectionPipeline.configure(channel, responder: responder)
+                    try HTTPConnectionPipeline.configure(channel, responder: responder, security: security)
                 }
             }
         func failure(_ error: any Error) -> MetricsServerError {

@@ -28,6 +28,9 @@ public struct MetricsServerConfiguration: Sendable, Hashable {
     public var exposesSelfMetrics: Bool
     /// The title of the landing page at `/`.
     public var landingPageTitle: String
+    /// TLS, basic authentication, response headers and rate limit, from exporter-toolkit's
+    /// web configuration file; ``WebSecurity/none`` serves plain HTTP to everyone.
+    public var security: WebSecurity
 
     public init(
         listenAddress: String = ":9100",
@@ -36,7 +39,8 @@ public struct MetricsServerConfiguration: Sendable, Hashable {
         scrapeTimeoutOffset: Duration = .milliseconds(500),
         shutdownGracePeriod: Duration = .seconds(5),
         exposesSelfMetrics: Bool = true,
-        landingPageTitle: String = "ipvs-push"
+        landingPageTitle: String = "ipvs-push",
+        security: WebSecurity = .none
     ) {
         self.listenAddress = listenAddress
         self.telemetryPath = telemetryPath
@@ -45,6 +49,7 @@ public struct MetricsServerConfiguration: Sendable, Hashable {
         self.shutdownGracePeriod = shutdownGracePeriod
         self.exposesSelfMetrics = exposesSelfMetrics
         self.landingPageTitle = landingPageTitle
+        self.security = security
     }
 
     /// How long one scrape waits for the collection, given the value of its

@@ -9,6 +9,14 @@ public enum MetricsServerError: Error, Sendable, Equatable, CustomStringConverti
     /// ``MetricsServer/start()`` was called on a server that was already started, or that
     /// was shut down (also while it was still binding).
     case alreadyStarted
+    /// A certificate, key or CA (named by its `tls_server_config` key and file, or
+    /// `(inline PEM)`) cannot be used; `reason` says why and what to do.
+    case invalidTLSMaterial(key: String, source: String, reason: String)
+    /// The TLS settings cannot work together, or BoringSSL refused them.
+    case invalidTLSSettings(String)
+    /// ``MetricsServer/reload(security:)`` was asked to turn TLS on (`enabling`) or off on
+    /// a server that is listening.
+    case tlsSwitchNeedsRestart(enabling: Bool)
 
     public var description: String {
         switch self {
@@ -20,6 +28,13 @@ public enum MetricsServerError: Error, Sendable, Equatable, CustomStringConverti
             "cannot listen on \(address): \(reason); pick a free port or an address of this host"
         case .alreadyStarted:
             "this metrics server was already started or has been shut down; create a new MetricsServer to serve again"
+        case .invalidTLSMaterial(let key, let source, let reason):
+            "tls_server_config \(key) \(source): \(reason)"
+        case .invalidTLSSettings(let reason):
+            "invalid tls_server_config: \(reason)"
+        case .tlsSwitchNeedsRestart(let enabling):
+            "the new web configuration turns TLS \(enabling ? "on" : "off"), which a listening server cannot do; "
+                + "restart ipvs-push to switch between HTTP and HTTPS"
         }
     }
 }
