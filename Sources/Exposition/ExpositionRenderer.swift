@@ -24,30 +24,26 @@ public enum ExpositionRenderer {
         if format == .openMetrics { appendLiteral("# EOF\n", into: &buffer) }
     }
 
-    /// Renders the document in pieces: `sink` gets the bytes whenever a family has taken
-    /// the buffer past `threshold`, and once more at the end. The buffer is reused, so
-    /// memory stays near the largest family instead of the whole document (hundreds of
-    /// megabytes at 10,000 services), which matters where page faults are dear.
+    /// Renders the document in pieces: `sink` gets the bytes whenever the buffer has
+    /// reached `threshold`, and once more at the end. The buffer is reused, so memory
+    /// stays near `threshold` instead of the whole document (hundreds of megabytes at
+    /// 10,000 services), which matters where page faults are dear.
     public static func render(
         _ families: [MetricFamily], format: ExpositionFormat, flushingAt threshold: Int,
         to sink: ([UInt8]) throws -> Void
     ) rethrows {
-        var cache = RenderedLabelCache()
+        var chunks = ExpositionChunkRenderer(families, format: format)
         var buffer: [UInt8] = []
-        buffer.reserveCapacity(threshold * 2)
-        for index in orderByName(families) {
-            render(families[index], format: format, cache: &cache, into: &buffer)
-            if buffer.count >= threshold {
-                try sink(buffer)
-                buffer.removeAll(keepingCapacity: true)
-            }
+        buffer.reserveCapacity(threshold + 4096)
+        while !chunks.isComplete {
+            buffer.removeAll(keepingCapacity: true)
+            chunks.render(into: &buffer, upTo: threshold)
+            if !buffer.isEmpty { try sink(buffer) }
         }
-        if format == .openMetrics { appendLiteral("# EOF\n", into: &buffer) }
-        if !buffer.isEmpty { try sink(buffer) }
     }
 
     /// The indices of `families` in bytewise name order.
-    private static func orderByName(_ families: [MetricFamily]) -> [Int] {
+    static func orderByName(_ families: [MetricFamily]) -> [Int] {
         if isSortedByName(families) { return Array(families.indices) }
         return families.indices.sorted { Labels.bytewiseLess(families[$0].name, families[$1].name) }
     }
@@ -74,6 +70,17 @@ public enum ExpositionRenderer {
     private static func render(
         _ family: MetricFamily, format: ExpositionFormat, cache: inout RenderedLabelCache, into buffer: inout [UInt8]
     ) {
+        let ownSampleName = renderHeader(of: family, format: format, into: &buffer)
+        cache.beginFamily(sampleCount: family.samples.count)
+        _ = renderSamples(
+            of: family, from: 0, ownSampleName: ownSampleName, openMetrics: format == .openMetrics,
+            stoppingAt: .max, cache: &cache, into: &buffer)
+        cache.endFamily()
+    }
+
+    /// Appends the family's `# HELP`, `# TYPE` (and `# UNIT`) lines and returns the bytes
+    /// of the name its own samples are printed with.
+    static func renderHeader(of family: MetricFamily, format: ExpositionFormat, into buffer: inout [UInt8]) -> [UInt8] {
         let openMetrics = format == .openMetrics
         let modelName = Array(family.name.utf8)
         var metadataName = modelName[...]
@@ -109,15 +116,24 @@ public enum ExpositionRenderer {
             buffer.append(contentsOf: unit.utf8)
             buffer.append(UInt8(ascii: "\n"))
         }
+        return ownSampleName
+    }
 
+    /// Appends the sample lines of `family` from position `start` on, until the family
+    /// ends or the buffer holds `limit` bytes or more (checked after each line), and
+    /// returns the position of the first sample not rendered. The cache must have begun
+    /// this family.
+    static func renderSamples(
+        of family: MetricFamily, from start: Int, ownSampleName: [UInt8], openMetrics: Bool, stoppingAt limit: Int,
+        cache: inout RenderedLabelCache, into buffer: inout [UInt8]
+    ) -> Int {
         let name = family.name
-        cache.beginFamily(sampleCount: family.samples.count)
-        defer { cache.endFamily() }
         // Samples are read in place (`pointee.field`), so only what is used is loaded and
         // a sample's label storage is not touched when the cache already has its text.
-        family.samples.withUnsafeBufferPointer { samples in
-            guard let first = samples.baseAddress else { return }
-            for position in 0..<samples.count {
+        return family.samples.withUnsafeBufferPointer { samples in
+            guard let first = samples.baseAddress else { return 0 }
+            var position = start
+            while position < samples.count {
                 let sample = first + position
                 if sample.pointee.name == name {
                     buffer.append(contentsOf: ownSampleName)
@@ -136,7 +152,10 @@ public enum ExpositionRenderer {
                     }
                 }
                 buffer.append(UInt8(ascii: "\n"))
+                position += 1
+                if buffer.count >= limit { break }
             }
+            return position
         }
     }
 
@@ -215,7 +234,7 @@ public enum ExpositionRenderer {
     }
 
     @inline(__always)
-    private static func appendLiteral(_ literal: StaticString, into buffer: inout [UInt8]) {
+    static func appendLiteral(_ literal: StaticString, into buffer: inout [UInt8]) {
         buffer.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 

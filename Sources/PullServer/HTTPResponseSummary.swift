@@ -1,15 +1,16 @@
 import NIOHTTP1
 
-/// A complete response the connection handler writes: status, headers and the whole body.
-///
-/// Bodies are rendered in full before the head goes out, so `Content-Length` is always
-/// known and HTTP/1.0 clients are served too.
+/// A response the connection handler writes: status, headers and the whole body, or,
+/// for a scrape, a ``ScrapeStream`` that renders the body while it is written (then
+/// `body` is empty and there is no `Content-Length`).
 struct HTTPResponseSummary: Sendable {
     var status: HTTPResponseStatus
     var headers: HTTPHeaders
     var body: [UInt8]
     /// Whether the response compressor may gzip the body when the client accepts it.
     var compressible: Bool
+    /// The body, rendered piece by piece while it is written, instead of `body`.
+    var stream: ScrapeStream?
 
     init(status: HTTPResponseStatus, contentType: String, body: [UInt8], compressible: Bool = false) {
         self.status = status

@@ -57,15 +57,17 @@ final class MetricsHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private func write(_ response: HTTPResponseSummary, for request: HTTPRequestHead, context: ChannelHandlerContext) {
-        let keepAlive = request.isKeepAlive
+        let isHead = request.method == .HEAD
+        // A streamed body has no length: chunked for HTTP/1.1, ended by closing for HTTP/1.0.
+        let stream = isHead ? nil : response.stream
+        let keepAlive = request.isKeepAlive && (stream == nil || request.version != HTTPVersion(major: 1, minor: 0))
         var headers = response.headers
-        headers.replaceOrAdd(name: "Content-Length", value: String(response.body.count))
+        if stream == nil { headers.replaceOrAdd(name: "Content-Length", value: String(response.body.count)) }
         if !keepAlive {
             headers.replaceOrAdd(name: "Connection", value: "close")
         } else if request.version.major == 1 && request.version.minor == 0 {
             headers.replaceOrAdd(name: "Connection", value: "keep-alive")
         }
-        let isHead = request.method == .HEAD
         if isHead || !response.compressible {
             headers.add(name: Self.identityMarker, value: "1")
         }
@@ -73,6 +75,10 @@ final class MetricsHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         context.write(
             wrapOutboundOut(.head(HTTPResponseHead(version: version, status: response.status, headers: headers))),
             promise: nil)
+        if let stream {
+            stream.write(to: context.channel, closing: !keepAlive)
+            return
+        }
         if !isHead && !response.body.isEmpty {
             let buffer = context.channel.allocator.buffer(bytes: response.body)
             context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)

@@ -2,9 +2,10 @@ import Exposition
 import Logging
 import NIOHTTP1
 
-/// Routes a request and builds its whole response, away from the event loop: the
-/// telemetry path collects (shared with concurrent scrapes) and renders, `/` is the
-/// landing page, anything else is 404, and methods other than GET and HEAD are 405.
+/// Routes a request and builds its response, away from the event loop: the telemetry
+/// path collects (shared with concurrent scrapes) and answers a GET with a body that is
+/// rendered while it is sent (``ScrapeStream``), `/` is the landing page, anything else
+/// is 404, and methods other than GET and HEAD are 405.
 final class ScrapeResponder: Sendable {
     private let configuration: MetricsServerConfiguration
     private let coalescer: CollectionCoalescer
@@ -50,9 +51,17 @@ final class ScrapeResponder: Sendable {
             if configuration.exposesSelfMetrics {
                 families += await statistics.families(collectionsStarted: coalescer.collectionsStarted)
             }
+            guard request.method == .HEAD else {
+                // GET: rendered while it is sent (ScrapeStream), never held whole.
+                var response = HTTPResponseSummary(
+                    status: .ok, contentType: format.contentType, body: [], compressible: true)
+                response.stream = ScrapeStream(families: families, format: format, logger: logger, started: start)
+                return response
+            }
+            // HEAD: the whole body, for its Content-Length; it is not sent.
             let body = ExpositionRenderer.render(families, format: format)
             logger.debug(
-                "served a scrape",
+                "answered a HEAD scrape",
                 metadata: [
                     "scrape.format": "\(format.rawValue)", "scrape.bytes": "\(body.count)",
                     "scrape.duration": "\(clock.now - start)",
