@@ -5,7 +5,8 @@ import Glibc
 /// Runs a program with posix_spawn on the calling thread and returns its output.
 ///
 /// Spawned from a thread inside another network namespace, the child runs in that
-/// namespace: this is how iptables rules are read there.
+/// namespace: this is how iptables rules are read there. The child gets the spawning
+/// thread's capabilities as execve transforms them (for a non-root agent: its ambient set).
 enum ChildProcess {
     struct Output {
         var status: Int32
@@ -33,8 +34,22 @@ enum ChildProcess {
         let environment: [UnsafeMutablePointer<CChar>?] = settings.map { setting in strdup(setting) } + [nil]
         defer { for pointer in environment { free(pointer) } }
 
+        // The calling thread may block signals (Dispatch's workers and the namespace threads do)
+        // and the process ignores SIGPIPE: the child starts with neither.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        sigaddset(&defaults, SIGPIPE)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
         var pid = pid_t()
-        let spawned = posix_spawn(&pid, path, &actions, nil, argv, environment)
+        let spawned = posix_spawn(&pid, path, &actions, &attributes, argv, environment)
         close(pipeEnds[1])
         guard spawned == 0 else {
             close(pipeEnds[0])

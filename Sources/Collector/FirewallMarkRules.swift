@@ -4,7 +4,8 @@
 /// Docker Swarm's ingress publishes a service's ports as one IPVS firewall-mark
 /// service, with rules such as
 /// `-A PREROUTING -p tcp -m tcp --dport 30000 -j MARK --set-xmark 0x104/0xffffffff`.
-/// Both iptables backends (legacy and nft) print this same syntax.
+/// Both iptables backends (legacy and nft) print this same syntax; the legacy tables are
+/// read in-process (``LegacyMangleTable``), so only iptables-nft-save's text is parsed at run time.
 public enum FirewallMarkRules {
     /// Mark → the destination ports of the rules that set it, sorted and unique.
     /// Rules without a single destination port (a range, a negation, none) are ignored.
@@ -81,14 +82,16 @@ public enum FirewallMarkRules {
         return tokens
     }
 
-    /// Reads the mangle rules of the calling thread's network namespace with every
-    /// iptables backend installed (legacy and nft), and merges what they find.
+    /// Reads the mangle rules of the calling thread's network namespace from both iptables
+    /// backends and merges what they find: the legacy tables in-process
+    /// (``LegacyMangleTable``, CAP_NET_ADMIN only), the nft ones through iptables-nft-save
+    /// (plain iptables-save where only that is installed), a child process that inherits the
+    /// thread's namespace and, through the ambient set, its CAP_NET_ADMIN.
     static func readCurrentNamespace() -> [UInt32: [UInt16]] {
-        var merged: [UInt32: Set<UInt16>] = [:]
-        var programs = ["iptables-legacy-save", "iptables-nft-save"].compactMap(ChildProcess.find)
-        if programs.isEmpty, let plain = ChildProcess.find("iptables-save") { programs = [plain] }
-        for program in programs {
-            guard let output = ChildProcess.run(program, ["-t", "mangle"]), output.status == 0 else { continue }
+        var merged = LegacyMangleTable.readCurrentNamespace() ?? [:]
+        if let program = ChildProcess.find("iptables-nft-save") ?? ChildProcess.find("iptables-save"),
+            let output = ChildProcess.run(program, ["-t", "mangle"]), output.status == 0
+        {
             for (mark, ports) in parse(String(decoding: output.standardOutput, as: UTF8.self)) {
                 merged[mark, default: []].formUnion(ports)
             }

@@ -6,14 +6,27 @@ import Logging
 /// Netlink calls block, so collections run on a serial dispatch queue of their own,
 /// never on Swift's cooperative pool; one collection runs at a time. A namespace that
 /// fails is reported as such and never stops the others.
+///
+/// Privileges: ``prepare()`` enters every other namespace once, on a thread that stays
+/// there (``NetworkNamespace``), and opens its socket; ``restrictCapabilities()`` then drops
+/// every capability except CAP_NET_ADMIN, which each IPVS request and each firewall read
+/// needs. A namespace that could not be entered at start (Docker not started yet) keeps
+/// CAP_SYS_ADMIN in the process until a collection has entered it, and only then is
+/// CAP_SYS_ADMIN dropped (logged). A namespace file that is re-created later (a Docker
+/// restart) cannot be entered again once CAP_SYS_ADMIN is gone: the collection reports
+/// it failed (`ipvs_up 0`) with a message that says to restart ipvs-push.
 public final class IPVSCollector: @unchecked Sendable {
     /// The namespaces, in the order given; the empty string is the agent's own.
     public let namespaces: [String]
-    private let readers: [NamespaceReader]
+    private var readers: [NamespaceReader]
     private let queue = DispatchQueue(label: "ipvs-push.collector")
     private let logger: Logger
     /// The last error of each namespace, so a lasting failure is logged once, not per collection.
     private var lastErrors: [String: CollectorError] = [:]
+    /// The namespace each reader's socket lives in, to notice a namespace file re-created.
+    private var readerNamespaces: [String: NamespaceIdentity] = [:]
+    /// Whether ``restrictCapabilities()`` ran and kept CAP_SYS_ADMIN for namespaces not yet entered.
+    private var keepingNamespaceEntry = false
 
     public init(namespaces: [String], logger: Logger) {
         self.namespaces = namespaces
@@ -21,13 +34,14 @@ public final class IPVSCollector: @unchecked Sendable {
         self.logger = logger
     }
 
-    /// Opens every namespace's socket now; failures are logged and retried at the
-    /// first collection.
+    /// Opens every namespace's socket now (entering each other namespace on its own
+    /// thread); failures are logged and retried at the first collection.
     public func prepare() {
         queue.sync {
             for reader in readers {
                 do {
                     try reader.open()
+                    noteEntered(reader.namespace)
                 } catch {
                     logger.warning(
                         "cannot open IPVS socket yet",
@@ -35,6 +49,32 @@ public final class IPVSCollector: @unchecked Sendable {
                 }
             }
         }
+    }
+
+    /// Drops every capability the agent no longer needs, in every thread: all but
+    /// CAP_NET_ADMIN, and CAP_SYS_ADMIN too unless a namespace could not be entered yet
+    /// (then it goes once the last one is). Call it once, after ``prepare()`` and before
+    /// serving or pushing. A process without capabilities to drop is left as it is (logged
+    /// at debug level). Throws when the change failed; the error says what to do.
+    @discardableResult
+    public func restrictCapabilities() throws(CapabilityError) -> CapabilityRestriction {
+        let outcome = queue.sync { () -> Result<CapabilityRestriction, CapabilityError> in
+            let pending = pendingNamespaces()
+            var keep: CapabilitySet = [.netAdmin]
+            if !pending.isEmpty { keep.insert(.sysAdmin) }
+            let result = Result { () throws(CapabilityError) in try ProcessCapabilities.restrict(toKeep: keep) }
+            if case .success(let restriction) = result {
+                log(restriction, kept: keep)
+                if case .restricted = restriction, !pending.isEmpty {
+                    keepingNamespaceEntry = true
+                    logger.info(
+                        "keeping CAP_SYS_ADMIN until every network namespace has been entered",
+                        metadata: ["namespaces": "\(pending)"])
+                }
+            }
+            return result
+        }
+        return try outcome.get()
     }
 
     /// Reads every namespace once.
@@ -50,12 +90,17 @@ public final class IPVSCollector: @unchecked Sendable {
     }
 
     private func collectNow() -> [NamespaceCollection] {
-        readers.map { reader in
+        let collections = readers.indices.map { index in
             let start = ContinuousClock.now
-            let result = Result { () throws(CollectorError) in try reader.read() }
+            let namespace = readers[index].namespace
+            let result = Result { () throws(CollectorError) in
+                try checkNamespaceFile(of: index)
+                let snapshot = try readers[index].read()
+                noteEntered(namespace)
+                return snapshot
+            }
             let elapsed = ContinuousClock.now - start
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            let namespace = reader.namespace
             switch result {
             case .success(let snapshot):
                 if lastErrors.removeValue(forKey: namespace) != nil {
@@ -70,7 +115,60 @@ public final class IPVSCollector: @unchecked Sendable {
                 }
                 lastErrors[namespace] = error
             }
-            return NamespaceCollection(namespace: reader.namespace, result: result, durationSeconds: seconds)
+            return NamespaceCollection(namespace: namespace, result: result, durationSeconds: seconds)
+        }
+        dropNamespaceEntryIfDone()
+        return collections
+    }
+
+    /// Fails when another namespace's file is gone, and replaces the reader when the file now
+    /// refers to a different namespace than the one its socket lives in.
+    private func checkNamespaceFile(of index: Int) throws(CollectorError) {
+        let namespace = readers[index].namespace
+        guard !namespace.isEmpty else { return }
+        let current = try NamespaceIdentity(path: namespace)
+        if let known = readerNamespaces[namespace], known != current {
+            logger.info(
+                "network namespace re-created; reading the new one",
+                metadata: ["namespace": "\(namespace)", "old": "\(known)", "new": "\(current)"])
+            readers[index] = NamespaceReader(namespace: namespace)
+            readerNamespaces[namespace] = nil
+        }
+    }
+
+    private func noteEntered(_ namespace: String) {
+        guard !namespace.isEmpty else { return }
+        readerNamespaces[namespace] = NetworkNamespace.enteredIdentity(of: namespace)
+    }
+
+    /// The configured other namespaces that have not been entered.
+    private func pendingNamespaces() -> [String] {
+        namespaces.filter { !$0.isEmpty && NetworkNamespace.enteredIdentity(of: $0) == nil }
+    }
+
+    private func dropNamespaceEntryIfDone() {
+        guard keepingNamespaceEntry, pendingNamespaces().isEmpty else { return }
+        keepingNamespaceEntry = false
+        do {
+            let restriction = try ProcessCapabilities.restrict(toKeep: [.netAdmin])
+            logger.info("every network namespace entered: dropping CAP_SYS_ADMIN")
+            log(restriction, kept: [.netAdmin])
+        } catch {
+            logger.error("\(error)")
+        }
+    }
+
+    private func log(_ restriction: CapabilityRestriction, kept: CapabilitySet) {
+        switch restriction {
+        case .unchanged(let state):
+            logger.debug(
+                "no capabilities to drop (already unprivileged)",
+                metadata: ["capabilities": "\(state)"])
+        case .restricted(let before, let after, let threads):
+            logger.info(
+                "dropped capabilities",
+                metadata: ["kept": "\(after.permitted)", "wanted": "\(kept)", "threads": "\(threads)"])
+            logger.debug("capabilities", metadata: ["before": "\(before)", "after": "\(after)"])
         }
     }
 }

@@ -1,4 +1,4 @@
-import CNamespace
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -7,56 +7,52 @@ import Glibc
 /// Runs work inside another network namespace, given by its file path
 /// (`/var/run/docker/netns/ingress_sbox`, `/run/netns/NAME`, `/proc/PID/ns/net`).
 ///
-/// A network namespace belongs to a thread, so the work runs on a thread created for
-/// it: the thread enters the namespace, runs the work, and goes back to its own
-/// namespace before it ends. Sockets created there stay bound to the namespace, and
-/// processes spawned there inherit it.
+/// Each path gets one ``NamespaceThread``, which enters the namespace the first time the
+/// path is used (this needs CAP_SYS_ADMIN) and stays there; later work runs on it without
+/// entering again, so it keeps working after the agent dropped CAP_SYS_ADMIN. Sockets
+/// created there stay bound to the namespace, and processes spawned there inherit it.
+///
+/// When the file comes to refer to another namespace (Docker re-creates `ingress_sbox` when
+/// its daemon restarts), the old thread is retired and the new namespace entered, which
+/// again needs CAP_SYS_ADMIN; without it the work fails with ``CollectorError/Kind/namespaceEntryDenied``.
+/// When the file is gone, the work fails with ``CollectorError/Kind/namespaceNotFound``
+/// rather than running in a namespace that no longer has a name.
 enum NetworkNamespace {
+    private static let threads = Mutex<[String: NamespaceThread]>([:])
+
     static func perform<T>(in path: String, _ body: () throws(CollectorError) -> T) throws(CollectorError) -> T {
-        var outcome: Result<T, CollectorError>?
-        withoutActuallyEscaping(body) { body in
-            DedicatedThread.run {
-                outcome = Result { () throws(CollectorError) -> T in try enterAndRun(path, body) }
-            }
-        }
-        return try outcome!.get()
+        try thread(for: path).run(body)
     }
 
-    private static func enterAndRun<T>(_ path: String, _ body: () throws(CollectorError) -> T) throws(CollectorError)
-        -> T
-    {
-        let own = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC)
-        guard own >= 0 else {
-            throw CollectorError(.failure, namespace: path, detail: "cannot open own namespace: \(errnoText())")
-        }
-        defer { close(own) }
-        let target = open(path, O_RDONLY | O_CLOEXEC)
-        guard target >= 0 else {
-            let code = errno
-            switch code {
-            case ENOENT, ENOTDIR:
-                throw CollectorError(.namespaceNotFound, namespace: path, detail: errnoText(code))
-            case EACCES, EPERM:
-                throw CollectorError(.namespaceEntryDenied, namespace: path, detail: "open: \(errnoText(code))")
-            default:
-                throw CollectorError(.failure, namespace: path, detail: "open: \(errnoText(code))")
+    /// The thread living in the namespace `path` refers to now, entered if needed.
+    static func thread(for path: String) throws(CollectorError) -> NamespaceThread {
+        let current = try NamespaceIdentity(path: path)
+        return try threads.withLock { (threads) throws(CollectorError) -> NamespaceThread in
+            var replaced = false
+            if let existing = threads[path] {
+                if existing.identity == current { return existing }
+                existing.retire()
+                threads[path] = nil
+                replaced = true
+            }
+            switch Result(catching: { () throws(CollectorError) in try NamespaceThread.enter(path) }) {
+            case .success(let thread):
+                threads[path] = thread
+                return thread
+            case .failure(var error):
+                if replaced && error.kind == .namespaceEntryDenied {
+                    error.detail += "; the file now refers to another namespace than the one entered before"
+                        + " (re-created, e.g. by a Docker restart), and ipvs-push drops CAP_SYS_ADMIN once every"
+                        + " namespace is open: restart ipvs-push"
+                }
+                throw error
             }
         }
-        defer { close(target) }
-        guard CNamespace_setns_net(target) == 0 else {
-            let code = errno
-            switch code {
-            case EINVAL: throw CollectorError(.notANamespace, namespace: path, detail: "setns: \(errnoText(code))")
-            case EPERM: throw CollectorError(.namespaceEntryDenied, namespace: path, detail: "setns: \(errnoText(code))")
-            default: throw CollectorError(.failure, namespace: path, detail: "setns: \(errnoText(code))")
-            }
-        }
-        defer {
-            // Going back cannot fail with a descriptor we opened ourselves; the thread
-            // ends right after in any case, so the process is never left inside.
-            _ = CNamespace_setns_net(own)
-        }
-        return try body()
+    }
+
+    /// The namespace the thread for `path` lives in; nil when it has not been entered.
+    static func enteredIdentity(of path: String) -> NamespaceIdentity? {
+        threads.withLock { $0[path]?.identity }
     }
 }
 
