@@ -13,6 +13,8 @@ public struct Capability: Hashable, Comparable, Sendable, CustomStringConvertibl
     public static let netRaw = Capability(number: 13)
     /// Entering another network namespace with setns(2).
     public static let sysAdmin = Capability(number: 21)
+    /// Binding TCP/UDP ports below 1024.
+    public static let netBindService = Capability(number: 10)
     /// Changing the bounding set.
     public static let setPCap = Capability(number: 8)
 

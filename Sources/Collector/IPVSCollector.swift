@@ -8,7 +8,7 @@ import Logging
 /// fails is reported as such and never stops the others.
 ///
 /// Privileges: ``prepare()`` enters every other namespace once, on a thread that stays
-/// there (``NetworkNamespace``), and opens its socket; ``restrictCapabilities()`` then drops
+/// there (``NetworkNamespace``), and opens its socket; ``restrictCapabilities(alsoKeeping:)`` then drops
 /// every capability except CAP_NET_ADMIN, which each IPVS request and each firewall read
 /// needs. A namespace that could not be entered at start (Docker not started yet) keeps
 /// CAP_SYS_ADMIN in the process until a collection has entered it, and only then is
@@ -25,8 +25,10 @@ public final class IPVSCollector: @unchecked Sendable {
     private var lastErrors: [String: CollectorError] = [:]
     /// The namespace each reader's socket lives in, to notice a namespace file re-created.
     private var readerNamespaces: [String: NamespaceIdentity] = [:]
-    /// Whether ``restrictCapabilities()`` ran and kept CAP_SYS_ADMIN for namespaces not yet entered.
+    /// Whether ``restrictCapabilities(alsoKeeping:)`` ran and kept CAP_SYS_ADMIN for namespaces not yet entered.
     private var keepingNamespaceEntry = false
+    /// What ``restrictCapabilities(alsoKeeping:)`` keeps for good.
+    private var permanentlyKept: CapabilitySet = [.netAdmin]
 
     public init(namespaces: [String], logger: Logger) {
         self.namespaces = namespaces
@@ -56,11 +58,17 @@ public final class IPVSCollector: @unchecked Sendable {
     /// (then it goes once the last one is). Call it once, after ``prepare()`` and before
     /// serving or pushing. A process without capabilities to drop is left as it is (logged
     /// at debug level). Throws when the change failed; the error says what to do.
+    ///
+    /// - Parameter extra: more to keep for good, e.g. ``Capability/netBindService`` when the
+    ///   HTTP endpoint binds a port below 1024 after this call.
     @discardableResult
-    public func restrictCapabilities() throws(CapabilityError) -> CapabilityRestriction {
+    public func restrictCapabilities(alsoKeeping extra: CapabilitySet = []) throws(CapabilityError)
+        -> CapabilityRestriction
+    {
         let outcome = queue.sync { () -> Result<CapabilityRestriction, CapabilityError> in
             let pending = pendingNamespaces()
-            var keep: CapabilitySet = [.netAdmin]
+            var keep = CapabilitySet([.netAdmin]).union(extra)
+            permanentlyKept = keep
             if !pending.isEmpty { keep.insert(.sysAdmin) }
             let result = Result { () throws(CapabilityError) in try ProcessCapabilities.restrict(toKeep: keep) }
             if case .success(let restriction) = result {
@@ -150,9 +158,9 @@ public final class IPVSCollector: @unchecked Sendable {
         guard keepingNamespaceEntry, pendingNamespaces().isEmpty else { return }
         keepingNamespaceEntry = false
         do {
-            let restriction = try ProcessCapabilities.restrict(toKeep: [.netAdmin])
+            let restriction = try ProcessCapabilities.restrict(toKeep: permanentlyKept)
             logger.info("every network namespace entered: dropping CAP_SYS_ADMIN")
-            log(restriction, kept: [.netAdmin])
+            log(restriction, kept: permanentlyKept)
         } catch {
             logger.error("\(error)")
         }

@@ -14,9 +14,9 @@
 //    which needs only CAP_NET_ADMIN on any IPv4 socket of the namespace. iptables-legacy-save
 //    opens a raw socket for it, which also needs CAP_NET_RAW.
 //
-// The handler's state (the previous SIGSYS action) is a static variable of this header: call
-// CCapabilities_install_handler, CCapabilities_restore_handler and take the handler's address
-// from ONE Swift source file only, or each object file would get its own copy.
+// The handler's state (the previous SIGSYS action) is a function-local static of this header:
+// call CCapabilities_install_handler and CCapabilities_restore_handler from ONE Swift source
+// file only, or each object file would get its own copy.
 #ifndef CCAPABILITIES_H
 #define CCAPABILITIES_H
 
@@ -201,7 +201,13 @@ static inline int CCapabilities_apply(CCapabilities_Request *request) {
 
 // MARK: The SIGSYS handler
 
-static struct sigaction CCapabilities_previousAction;
+/// The SIGSYS action before the handler was installed. A function-local static: Swift emits
+/// the header's inline functions, with their local statics, into the object file that calls
+/// them, but never a file-scope static variable.
+static inline struct sigaction *CCapabilities_previous_action(void) {
+    static struct sigaction previous;
+    return &previous;
+}
 
 static void CCapabilities_handler(int signal, siginfo_t *info, void *context) {
     const int savedErrno = errno;
@@ -216,13 +222,14 @@ static void CCapabilities_handler(int signal, siginfo_t *info, void *context) {
     }
     // Not ours (a real SIGSYS while the handler is installed): what was there before.
     errno = savedErrno;
-    if (CCapabilities_previousAction.sa_flags & SA_SIGINFO) {
-        if (CCapabilities_previousAction.sa_sigaction != NULL) CCapabilities_previousAction.sa_sigaction(signal, info, context);
-    } else if (CCapabilities_previousAction.sa_handler == SIG_DFL) {
-        sigaction(signal, &CCapabilities_previousAction, NULL);
+    struct sigaction *previous = CCapabilities_previous_action();
+    if (previous->sa_flags & SA_SIGINFO) {
+        if (previous->sa_sigaction != NULL) previous->sa_sigaction(signal, info, context);
+    } else if (previous->sa_handler == SIG_DFL) {
+        sigaction(signal, previous, NULL);
         syscall(SYS_tgkill, syscall(SYS_getpid), syscall(SYS_gettid), signal);
-    } else if (CCapabilities_previousAction.sa_handler != SIG_IGN) {
-        CCapabilities_previousAction.sa_handler(signal);
+    } else if (previous->sa_handler != SIG_IGN) {
+        previous->sa_handler(signal);
     }
 }
 
@@ -233,12 +240,12 @@ static inline int CCapabilities_install_handler(void) {
     action.sa_sigaction = CCapabilities_handler;
     action.sa_flags = SA_SIGINFO | SA_RESTART;
     sigfillset(&action.sa_mask);
-    return sigaction(SIGSYS, &action, &CCapabilities_previousAction);
+    return sigaction(SIGSYS, &action, CCapabilities_previous_action());
 }
 
 /// Puts the previous SIGSYS action back. Only when no request signal can still be pending.
 static inline int CCapabilities_restore_handler(void) {
-    return sigaction(SIGSYS, &CCapabilities_previousAction, NULL);
+    return sigaction(SIGSYS, CCapabilities_previous_action(), NULL);
 }
 
 /// Sends SIGSYS carrying `request` to thread `tid` of this process. Returns 0, or -1 with errno
