@@ -81,6 +81,10 @@ struct RunCommand: AsyncParsableCommand {
         let logger = LoggingOptions.bootstrap(level: settings.logging.level, format: settings.logging.format)
         let collector = IPVSCollector(namespaces: settings.collection.namespaces, logger: logger)
         collector.prepare()
+        do { try collector.restrictCapabilities() } catch {
+            StandardStreams.error("\(error)")
+            throw ExitStatus.configuration
+        }
         let pipeline: AgentPipeline
         do {
             pipeline = try AgentPipeline(collector: collector, plan: try Self.plan(settings, logger: logger), logger: logger)

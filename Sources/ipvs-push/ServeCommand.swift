@@ -26,6 +26,10 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = LoggingOptions.bootstrap(level: settings.logging.level, format: settings.logging.format)
         let collector = IPVSCollector(namespaces: settings.collection.namespaces, logger: logger)
         collector.prepare()
+        do { try collector.restrictCapabilities() } catch {
+            StandardStreams.error("\(error)")
+            throw ExitStatus.configuration
+        }
         let server = try Self.makeServer(
             settings.serve ?? AgentSettings.ServeSettings(),
             source: IPVSMetricsSource(collector: collector, options: settings.collection.metricOptions),
