@@ -59,6 +59,15 @@ public struct TLSServerSettings: Sendable, Hashable {
         self.curvePreferences = curvePreferences
     }
 
+    /// Reads the certificate, key and client CA and builds a TLS context from them, as the
+    /// server does when it starts, so that a configuration can be checked before it is used.
+    ///
+    /// - Throws: ``MetricsServerError/invalidTLSMaterial(key:source:reason:)`` naming the
+    ///   key and file at fault, or ``MetricsServerError/invalidTLSSettings(_:)``.
+    public func checkMaterial() throws(MetricsServerError) {
+        _ = try TLSMaterialLoader.load(self)
+    }
+
     /// What makes these settings unusable together, in the order of the fields; empty
     /// when they are consistent. (Whether the files exist and hold what they should is
     /// checked when the server starts.)
