@@ -22,6 +22,13 @@ extension AgentSettings {
                 problems.append("remote_write \(configuration.name ?? configuration.redactedURL): \(error)")
             }
         }
+        if let path = serve?.webConfigFile {
+            do {
+                _ = try WebConfigFile.load(path: path)
+            } catch {
+                problems += error.problems.map(\.description)
+            }
+        }
         var isDirectory: ObjCBool = false
         if let directory = collection.textfileDirectory,
             !(FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) && isDirectory.boolValue)

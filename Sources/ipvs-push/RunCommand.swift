@@ -95,13 +95,19 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitStatus.configuration
         }
         var services: [any Service] = []
+        var server: MetricsServer?
         if let serve = settings.serve {
-            let server = try ServeCommand.makeServer(
+            let endpoint = try ServeCommand.makeServer(
                 serve, source: ClosureMetricsSource { pipeline.latest.get() }, logger: logger)
-            services.append(MetricsServerService(server: server))
+            services.append(MetricsServerService(server: endpoint))
+            server = endpoint
         }
-        let reload: @Sendable () async throws -> AgentPlan = { [self] in
+        let reload: @Sendable () async throws -> AgentPlan = { [self, server] in
             let next = try self.reloadSettings(previous: settings, logger: logger)
+            if let server, let path = settings.serve?.webConfigFile {
+                // The web config file is read again too (new users, renewed certificates).
+                try await server.reload(security: try WebConfigFile.load(path: path))
+            }
             return try Self.plan(next, logger: logger)
         }
         services.append(AgentService(pipeline: pipeline, logger: logger, reload: reload))
@@ -141,7 +147,7 @@ struct RunCommand: AsyncParsableCommand {
             || next.logging.format != previous.logging.format
         {
             logger.warning(
-                "namespaces, serve and logging settings change only at restart; kept as they were")
+                "namespaces, the listen address, the web config file's path and logging change only at restart; kept as they were")
         }
         next.collection.namespaces = previous.collection.namespaces
         return next

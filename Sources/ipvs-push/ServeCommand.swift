@@ -55,9 +55,18 @@ struct ServeCommand: AsyncParsableCommand {
             StandardStreams.error("listen address \(settings.listenAddress): \(error)")
             throw ExitStatus.configuration
         }
+        var security = WebSecurity.none
+        if let path = settings.webConfigFile {
+            do {
+                security = try WebConfigFile.load(path: path)
+            } catch {
+                StandardStreams.error(error.description)
+                throw ExitStatus.configuration
+            }
+        }
         return MetricsServer(
             configuration: MetricsServerConfiguration(
-                listenAddress: settings.listenAddress, telemetryPath: settings.telemetryPath),
+                listenAddress: settings.listenAddress, telemetryPath: settings.telemetryPath, security: security),
             source: source, logger: logger)
     }
 }
