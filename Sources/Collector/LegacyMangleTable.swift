@@ -17,12 +17,17 @@ enum LegacyMangleTable {
     /// Mark → ports of the calling thread's namespace; empty when the namespace has no legacy
     /// mangle table, nil when it could not be read (no CAP_NET_ADMIN).
     ///
-    /// The table is read only when /proc/thread-self/net/ip_tables_names lists it: asking the
-    /// kernel for a table it does not have would load iptable_mangle and create the table.
+    /// Asking the kernel for a table the namespace does not have creates it (and may load
+    /// iptable_mangle), as iptables-legacy-save does, so the table is read only when
+    /// /proc/thread-self/net/ip_tables_names lists it, and not at all when that file is
+    /// missing (no ip_tables in the kernel). The file is readable by root only (mode 0440):
+    /// an agent running as another user reads the table whenever ip_tables is there.
     static func readCurrentNamespace() -> [UInt32: Set<UInt16>]? {
-        guard let names = ProcFile.read("/proc/thread-self/net/ip_tables_names"),
-            names.split(separator: "\n").contains("mangle")
-        else { return [:] }
+        if let names = ProcFile.read("/proc/thread-self/net/ip_tables_names") {
+            guard names.split(separator: "\n").contains("mangle") else { return [:] }
+        } else if errno != EACCES && errno != EPERM {
+            return [:]
+        }
         let socket = Glibc.socket(AF_INET, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard socket >= 0 else { return nil }
         defer { close(socket) }

@@ -55,13 +55,8 @@ final class NamespaceThread: @unchecked Sendable {
     func run<T>(_ body: () throws(CollectorError) -> T) throws(CollectorError) -> T {
         var outcome: Result<T, CollectorError>?
         withoutActuallyEscaping(body) { body in
-            let done = DispatchSemaphore(value: 0)
-            let posted = mailbox.post(
-                Job {
-                    outcome = Result { () throws(CollectorError) in try body() }
-                    done.signal()
-                })
-            if posted { done.wait() }
+            let job = Job { outcome = Result { () throws(CollectorError) in try body() } }
+            if mailbox.post(job) { job.done.wait() } else { job.discard() }
         }
         guard let outcome else {
             throw CollectorError(.failure, namespace: path, detail: "the namespace's thread has ended")
@@ -74,10 +69,24 @@ final class NamespaceThread: @unchecked Sendable {
         mailbox.close()
     }
 
-    /// One piece of work for the thread.
+    /// One piece of work for the thread. The thread lets go of the closure before it signals
+    /// `done`: the closure is a non-escaping one made escapable for the wait (``run(_:)``).
     private final class Job: @unchecked Sendable {
-        let work: () -> Void
+        private var work: (() -> Void)?
+        let done = DispatchSemaphore(value: 0)
+
         init(_ work: @escaping () -> Void) { self.work = work }
+
+        func perform() {
+            let work = self.work
+            self.work = nil
+            work?()
+        }
+
+        /// Lets go of the work without running it (the thread has been retired).
+        func discard() {
+            work = nil
+        }
     }
 
     /// The thread's queue of work: a list under a lock, and a semaphore counting posts.
@@ -112,7 +121,8 @@ final class NamespaceThread: @unchecked Sendable {
                     if jobs.withLock({ $0.closed && $0.pending.isEmpty }) { return }
                     continue
                 }
-                next.work()
+                next.perform()
+                next.done.signal()
             }
         }
     }

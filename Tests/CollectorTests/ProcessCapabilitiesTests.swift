@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+import TestSupport
+
+@testable import Collector
+
+/// Dropping capabilities in every thread (``ProcessCapabilities``). The drop itself runs in a
+/// child process (``ProcessCapabilitiesChildTests``, this test binary again, filtered to that
+/// one test), as root and as an unprivileged user with and without ambient capabilities.
+@Suite(.serialized) struct ProcessCapabilitiesTests {
+    static let isRoot = getuid() == 0
+    static let unprivileged = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+
+    @Test(.enabled(if: isRoot)) func rootKeepsOnlyNetAdminInEveryThread() throws {
+        try runChild(mode: "root", prefix: [])
+    }
+
+    @Test(.enabled(if: isRoot)) func ambientUserKeepsOnlyNetAdminInEveryThread() throws {
+        try runChild(
+            mode: "ambient",
+            prefix: Self.unprivileged + ["--inh-caps=+net_admin,+sys_admin", "--ambient-caps=+net_admin,+sys_admin"])
+    }
+
+    @Test(.enabled(if: isRoot)) func unprivilegedUserIsLeftAlone() throws {
+        try runChild(mode: "none", prefix: Self.unprivileged + ["--inh-caps=-all"])
+    }
+
+    @Test func statusFileParsing() throws {
+        let text = """
+            Name:\tipvs-push netns
+            Pid:\t4242
+            SigBlk:\tfffffffe3bfa3a00
+            CapInh:\t0000000000001000
+            CapPrm:\t0000000000201000
+            CapEff:\t0000000000201000
+            CapBnd:\t000001ffffffffff
+            CapAmb:\t0000000000001000
+            NoNewPrivs:\t1
+            """
+        let state = try #require(ThreadCapabilities(status: text))
+        #expect(state.threadID == 4242 && state.name == "ipvs-push netns")
+        #expect(state.effective == [.netAdmin, .sysAdmin])
+        #expect(state.inheritable == [.netAdmin] && state.ambient == [.netAdmin])
+        #expect(state.bounding.capabilities.count == 41)
+        #expect(state.noNewPrivileges && !state.blocksSIGSYS)
+        #expect(!state.holdsNothing(beyond: [.netAdmin]))
+        #expect(state.holdsNothing(beyond: [.netAdmin, .sysAdmin]))
+        #expect(state.description.hasPrefix("effective=CAP_NET_ADMIN,CAP_SYS_ADMIN permitted="))
+        #expect(ThreadCapabilities(status: "Name:\tx\nPid:\t1\n") == nil)
+    }
+
+    @Test func capabilityNames() {
+        #expect(Capability.netAdmin.name == "CAP_NET_ADMIN")
+        #expect(Capability(name: "sys_admin") == .sysAdmin)
+        #expect(Capability(name: "CAP_CHECKPOINT_RESTORE")?.number == 40)
+        #expect(Capability(number: 63).name == "CAP_63")
+        #expect(Capability(name: "CAP_NOPE") == nil)
+        #expect(CapabilitySet.empty.description == "none")
+    }
+
+    /// Runs the child test as `mode`, after `prefix` (setpriv), with a namespace that has MARK
+    /// rules and one more to try entering after the drop.
+    private func runChild(mode: String, prefix: [String]) throws {
+        let namespace = try ProcessCapabilitiesNamespace(rules: true)
+        defer { namespace.remove() }
+        let other = try ProcessCapabilitiesNamespace(rules: false)
+        defer { other.remove() }
+        let testBinary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        var environment = ProcessInfo.processInfo.environment
+        environment["IPVS_PUSH_CAPABILITY_CHILD"] = mode
+        environment["IPVS_PUSH_CAPABILITY_NAMESPACE"] = namespace.path
+        environment["IPVS_PUSH_CAPABILITY_OTHER_NAMESPACE"] = other.path
+        let (status, text) = try ProcessCapabilitiesCommand.run(
+            prefix + [testBinary, "--testing-library", "swift-testing", "--filter", "ProcessCapabilitiesChildTests"],
+            environment: environment)
+        #expect(status == 0, "child (\(mode)) exited with \(status):\n\(text)")
+        #expect(text.contains("capability child \(mode): done"), "the child test did not run to its end:\n\(text)")
+    }
+}
