@@ -41,9 +41,9 @@ public final class IPVSCollector: @unchecked Sendable {
     public func prepare() {
         queue.sync {
             for reader in readers {
+                defer { noteEntered(reader.namespace) }
                 do {
                     try reader.open()
-                    noteEntered(reader.namespace)
                 } catch {
                     logger.warning(
                         "cannot open IPVS socket yet",
@@ -69,8 +69,12 @@ public final class IPVSCollector: @unchecked Sendable {
             let pending = pendingNamespaces()
             var keep = CapabilitySet([.netAdmin]).union(extra)
             permanentlyKept = keep
-            if !pending.isEmpty { keep.insert(.sysAdmin) }
-            let result = Result { () throws(CapabilityError) in try ProcessCapabilities.restrict(toKeep: keep) }
+            // CAP_SETPCAP stays with CAP_SYS_ADMIN, so that the later drop can still shrink the
+            // bounding set.
+            if !pending.isEmpty { keep = keep.union([.sysAdmin, .setPCap]) }
+            let result = Result { () throws(CapabilityError) in
+                try ProcessCapabilities.restrict(toKeep: keep, forChildren: [.netAdmin])
+            }
             if case .success(let restriction) = result {
                 log(restriction, kept: keep)
                 if case .restricted = restriction, !pending.isEmpty {
@@ -103,10 +107,9 @@ public final class IPVSCollector: @unchecked Sendable {
             let namespace = readers[index].namespace
             let result = Result { () throws(CollectorError) in
                 try checkNamespaceFile(of: index)
-                let snapshot = try readers[index].read()
-                noteEntered(namespace)
-                return snapshot
+                return try readers[index].read()
             }
+            noteEntered(namespace)
             let elapsed = ContinuousClock.now - start
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             switch result {
@@ -144,8 +147,10 @@ public final class IPVSCollector: @unchecked Sendable {
         }
     }
 
+    /// Records the namespace the reader works in, once known; kept until the reader is
+    /// replaced (a thread replaced during a read must not hide the reader's older socket).
     private func noteEntered(_ namespace: String) {
-        guard !namespace.isEmpty else { return }
+        guard !namespace.isEmpty, readerNamespaces[namespace] == nil else { return }
         readerNamespaces[namespace] = NetworkNamespace.enteredIdentity(of: namespace)
     }
 
@@ -158,7 +163,7 @@ public final class IPVSCollector: @unchecked Sendable {
         guard keepingNamespaceEntry, pendingNamespaces().isEmpty else { return }
         keepingNamespaceEntry = false
         do {
-            let restriction = try ProcessCapabilities.restrict(toKeep: permanentlyKept)
+            let restriction = try ProcessCapabilities.restrict(toKeep: permanentlyKept, forChildren: [.netAdmin])
             logger.info("every network namespace entered: dropping CAP_SYS_ADMIN")
             log(restriction, kept: permanentlyKept)
         } catch {

@@ -47,27 +47,38 @@ public enum ProcessCapabilities {
 
     /// Keeps only `keep` in every thread (see the type's description) and returns what was
     /// done. A process that holds nothing beyond `keep` (already unprivileged) is left alone.
-    /// The change cannot be undone. Calls are serialized.
-    public static func restrict(toKeep keep: CapabilitySet, noNewPrivileges: Bool = true) throws(CapabilityError)
-        -> CapabilityRestriction
-    {
+    /// The change cannot be undone; a later call can only take more away (keep CAP_SETPCAP
+    /// for a later call to shrink the bounding set further). Calls are serialized.
+    ///
+    /// - Parameters:
+    ///   - keep: what stays in the effective, permitted, inheritable and bounding sets.
+    ///   - children: what goes into the ambient set, for the programs the agent runs; `keep`
+    ///     when nil. Only kept capabilities can be ambient.
+    ///   - noNewPrivileges: also set no_new_privs.
+    public static func restrict(
+        toKeep keep: CapabilitySet, forChildren children: CapabilitySet? = nil, noNewPrivileges: Bool = true
+    ) throws(CapabilityError) -> CapabilityRestriction {
         let outcome: Result<CapabilityRestriction, CapabilityError> = serial.withLock { _ in
-            Result { () throws(CapabilityError) in try restrictSerially(keep: keep, noNewPrivileges: noNewPrivileges) }
+            Result { () throws(CapabilityError) in
+                try restrictSerially(keep: keep, ambient: children ?? keep, noNewPrivileges: noNewPrivileges)
+            }
         }
         return try outcome.get()
     }
 
-    private static func restrictSerially(keep: CapabilitySet, noNewPrivileges: Bool) throws(CapabilityError)
-        -> CapabilityRestriction
+    private static func restrictSerially(keep: CapabilitySet, ambient: CapabilitySet, noNewPrivileges: Bool)
+        throws(CapabilityError) -> CapabilityRestriction
     {
         let before = try current()
         let all = try threads()
-        if all.allSatisfy({ $0.holdsNothing(beyond: keep) }) && before.holdsNothing(beyond: keep) {
+        if all.allSatisfy({ $0.holdsNothing(beyond: keep) && $0.ambient.isSubset(of: ambient) })
+            && before.holdsNothing(beyond: keep)
+        {
             return .unchanged(before)
         }
         // Never freed: a thread may, in principle, still take its signal after a timeout.
         let request = UnsafeMutablePointer<CCapabilities_Request>.allocate(capacity: 1)
-        CCapabilities_request_init(request, keep.mask, keep.mask, lastCapability(), 1, noNewPrivileges ? 1 : 0)
+        CCapabilities_request_init(request, keep.mask, ambient.mask, lastCapability(), 1, noNewPrivileges ? 1 : 0)
 
         guard CCapabilities_install_handler() == 0 else {
             throw CapabilityError(.systemCall, detail: "sigaction(SIGSYS): \(errnoText())")
