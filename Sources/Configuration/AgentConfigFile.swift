@@ -82,15 +82,27 @@ public struct AgentConfigFile: Sendable {
         hasServeSection = sections.contains("serve")
         if sections.contains("remote_write") {
             var configurations: [RemoteWriteConfiguration] = []
-            var identities: Set<String> = []
+            // Where each name and URL was first given: names must differ as in Prometheus, and URLs
+            // too, because the queue directory and the self-metrics are kept per URL.
+            var names: [String: String] = [:]
+            var urls: [String: String] = [:]
             for entry in sections["remote_write"]?.list() ?? [] {
                 guard let configuration = RemoteWriteBlock.read(entry, directory: directory) else { continue }
-                let identity = configuration.name ?? configuration.url
-                if !identities.insert(identity).inserted {
-                    entry.problem(
-                        "\(entry.path): another remote_write entry already has "
-                            + (configuration.name != nil ? "the name \"\(identity)\"" : "this url")
-                            + ": give each entry its own name")
+                if let name = configuration.name {
+                    if let first = names[name] {
+                        (entry.child("name") ?? entry).problem(
+                            "\(entry.path).name: \(first) already has the name \"\(name)\": give each entry its "
+                                + "own name")
+                    } else {
+                        names[name] = entry.path
+                    }
+                }
+                if let first = urls[configuration.redactedURL] {
+                    (entry.child("url") ?? entry).problem(
+                        "\(entry.path).url: \(first) already sends to this URL; ipvs-push keeps one queue per URL, so "
+                            + "give each URL only once")
+                } else {
+                    urls[configuration.redactedURL] = entry.path
                 }
                 configurations.append(configuration)
             }
@@ -119,19 +131,24 @@ public struct AgentConfigFile: Sendable {
         case .method: return value.choice(PushGatewaySink.Method.self).map { [$0.rawValue] }
         case .compression: return value.choice(Compression.self).map { [$0.rawValue] }
         case .namespacePath:
-            guard let paths = value.stringList() else { return nil }
-            for path in paths where !path.hasPrefix("/") {
-                value.problem("\(value.path): \"\(path)\" must be an absolute path to a network namespace file")
+            guard let items = value.list() else { return nil }
+            var paths: [String] = []
+            for item in items {
+                guard let path = item.string() else { return nil }
+                if !path.hasPrefix("/") {
+                    item.problem("\(item.path): \"\(path)\" must be an absolute path to a network namespace file")
+                }
+                paths.append(path)
             }
             return paths
         case .externalLabel, .groupingLabel:
-            guard let pairs = value.stringMap() else { return nil }
-            for (name, _) in pairs where !isLabelName(name) {
-                value.problem(
-                    "\(value.path): \"\(name)\" is not a label name: use letters, digits and underscores, "
+            guard let entries = value.stringEntries() else { return nil }
+            for entry in entries where !isLabelName(entry.key) {
+                entry.keyValue.problem(
+                    "\(value.path): \"\(entry.key)\" is not a label name: use letters, digits and underscores, "
                         + "not starting with a digit or \"__\"")
             }
-            return pairs.map { "\($0.key)=\($0.value)" }
+            return entries.map { "\($0.key)=\($0.value)" }
         case .pushgateway:
             guard let url = value.nonEmptyString() else { return nil }
             let lowered = url.lowercased()

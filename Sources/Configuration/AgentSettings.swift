@@ -64,8 +64,14 @@ public struct AgentSettings: Sendable {
         var layers = SettingLayers(flags: flags, environment: environment, file: file?.settings ?? [:])
         var settings = AgentSettings()
         settings.configFile = file?.path
-        for name in environment.keys.sorted() where name.hasPrefix("IPVS_PUSH_") && name != "IPVS_PUSH_CONFIG" {
-            if !SettingKey.allCases.contains(where: { $0.environmentVariable == name }) {
+        let prefix = "IPVS_PUSH_"
+        let known = SettingKey.allCases.map { String($0.environmentVariable.dropFirst(prefix.count)) }
+        for name in environment.keys.sorted() where name.hasPrefix(prefix) && name != "IPVS_PUSH_CONFIG" {
+            let suffix = String(name.dropFirst(prefix.count))
+            guard !known.contains(suffix) else { continue }
+            if let near = YAMLValue.nearest(suffix, in: known) {
+                layers.problem(.environment(name), "no setting has this name: did you mean \(prefix)\(near)?")
+            } else {
                 layers.problem(.environment(name), "no setting has this name (see ipvs-push --help for the flags)")
             }
         }
@@ -174,6 +180,9 @@ public struct AgentSettings: Sendable {
         _ layers: inout SettingLayers, file: AgentConfigFile?, transport: TransportConfiguration
     ) -> [RemoteWriteConfiguration] {
         var configurations: [RemoteWriteConfiguration]
+        // Whether the values checked here, with their own origins, are valid: only then are
+        // the configurations validated, so that a problem is not reported once per URL.
+        var valid = true
         // The file's remote_write list is not a SettingKey value: it is structured.
         let urlsOrigin = layers.raw(.remoteWrite)?.origin
         if urlsOrigin != nil {
@@ -185,6 +194,10 @@ public struct AgentSettings: Sendable {
                 }
             }
             let tenant = layers.string(.tenant)
+            if let tenant, tenant.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+                layers.problem(layers.origin(of: .tenant), "the tenant must not contain control characters")
+                valid = false
+            }
             let maxSamples = layers.value(.maxSamplesPerSend, default: 2000, expected: "a number from 1 to 1000000") {
                 Int($0).flatMap { (1...1_000_000).contains($0) ? $0 : nil }
             }
@@ -197,6 +210,13 @@ public struct AgentSettings: Sendable {
             configurations = file?.remoteWrite ?? []
         }
         let externalLabels = layers.pairs(.externalLabel)
+        for (name, _) in externalLabels where !AgentConfigFile.isLabelName(name) {
+            layers.problem(
+                layers.origin(of: .externalLabel),
+                "\"\(name)\" is not a label name: use letters, digits and underscores, not starting with a digit "
+                    + "or \"__\"")
+            valid = false
+        }
         let queueDirectory = layers.string(.queueDirectory)
         let queueMaxBytes = layers.value(.queueMaxBytes, default: 256 << 20, expected: "a size such as 256MiB") {
             ByteCount($0).flatMap { $0.bytes >= 4096 ? $0.bytes : nil }
@@ -205,11 +225,12 @@ public struct AgentSettings: Sendable {
             configurations[index].externalLabels = Labels(externalLabels.map { Label($0.name, $0.value) })
             configurations[index].queueDirectory = queueDirectory
             configurations[index].queueMaxBytes = queueMaxBytes
+            guard valid else { continue }
             do {
                 try configurations[index].validate()
             } catch {
-                let origin = urlsOrigin ?? layers.origin(of: .externalLabel)
-                layers.problem(origin, "\(error)")
+                // What is left to fail is the URL of a flag or variable (the file's entries are checked when read).
+                layers.problem(urlsOrigin ?? .defaultValue, "\(error)")
             }
         }
         return configurations

@@ -76,11 +76,28 @@ public struct YAMLValue {
         return YAMLMapping(owner: self, entries: entries)
     }
 
+    /// The value of `key` when this is a mapping that has it, unchecked: for pointing a
+    /// problem found after reading at the place it concerns.
+    func child(_ key: String) -> YAMLValue? {
+        guard case .mapping(let mapping) = node else { return nil }
+        for (keyNode, valueNode) in mapping {
+            if case .scalar(let scalar) = keyNode, scalar.string == key {
+                return YAMLValue(node: valueNode, path: path.isEmpty ? key : "\(path).\(key)", reader: reader)
+            }
+        }
+        return nil
+    }
+
     /// The items of a list; an empty value is an empty list.
     public func list() -> [YAMLValue]? {
         if isNull { return [] }
         guard case .sequence(let sequence) = node else {
-            wrongType("a list")
+            if case .mapping = node {
+                let name = path.isEmpty ? "the document" : path
+                problem("\(name) must be a list, not a mapping: start each entry with \"- \"")
+            } else {
+                wrongType("a list")
+            }
             return nil
         }
         return sequence.enumerated().map { YAMLValue(node: $1, path: "\(path)[\($0)]", reader: reader) }
@@ -176,24 +193,33 @@ public struct YAMLValue {
 
     /// A mapping of text to text, in file order (`headers`, `external_labels`).
     public func stringMap() -> [(key: String, value: String)]? {
+        stringEntries()?.map { ($0.key, $0.value) }
+    }
+
+    /// A mapping of text to text, in file order, each pair with its key's node so that a
+    /// problem with one name is reported where that name is written.
+    public func stringEntries() -> [(key: String, value: String, keyValue: YAMLValue)]? {
         if isNull { return [] }
         guard case .mapping(let mapping) = node else {
             wrongType("a mapping of names to values")
             return nil
         }
-        var pairs: [(key: String, value: String)] = []
+        var entries: [(key: String, value: String, keyValue: YAMLValue)] = []
         var failed = false
         for (keyNode, valueNode) in mapping {
-            let key = YAMLValue(node: keyNode, path: "\(path) key", reader: reader).string()
+            let keyValue = YAMLValue(node: keyNode, path: "\(path) key", reader: reader)
+            let key = keyValue.string()
             let value = YAMLValue(node: valueNode, path: "\(path).\(key ?? "?")", reader: reader).string()
-            if let key, let value { pairs.append((key, value)) } else { failed = true }
+            if let key, let value { entries.append((key, value, keyValue)) } else { failed = true }
         }
-        return failed ? nil : pairs
+        return failed ? nil : entries
     }
 
-    /// The known key within edit distance 2 of `key`, if exactly one is nearest.
+    /// The known key within edit distance 2 of `key` (1 for keys shorter than 6
+    /// characters, where 2 edits make another word), if exactly one is nearest.
     static func nearest(_ key: String, in known: [String]) -> String? {
-        let scored = known.map { ($0, editDistance(key, $0)) }.filter { $0.1 <= 2 }
+        let limit = key.count < 6 ? 1 : 2
+        let scored = known.map { ($0, editDistance(key, $0)) }.filter { $0.1 <= limit }
         guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
         return scored.filter { $0.1 == best.1 }.count == 1 ? best.0 : nil
     }
