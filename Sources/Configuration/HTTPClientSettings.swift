@@ -32,25 +32,34 @@ public struct HTTPClientSettings: Sendable {
     static func read(_ mapping: YAMLMapping, directory: String) -> HTTPClientSettings {
         var settings = HTTPClientSettings()
         for key in ["oauth2", "sigv4", "azuread", "google_iam"] {
-            mapping[key]?.problem(
-                "\(key) is not supported by ipvs-push: use basic_auth, authorization or tls_config client certificates")
+            if let value = mapping[key] {
+                value.problem(
+                    "\(value.path) is not supported by ipvs-push: use basic_auth, authorization or tls_config client "
+                        + "certificates")
+            }
         }
         for key in ["bearer_token", "bearer_token_file"] {
-            mapping[key]?.problem("\(key) was removed from Prometheus' configuration: use authorization.credentials"
-                + (key == "bearer_token" ? "" : "_file"))
+            if let value = mapping[key] {
+                value.problem(
+                    "\(value.path) was removed from Prometheus' configuration: use authorization.credentials"
+                        + (key == "bearer_token" ? "" : "_file"))
+            }
         }
         if let value = mapping["proxy_connect_header"] {
-            value.problem("proxy_connect_header is not supported by ipvs-push: put the credentials into proxy_url")
+            value.problem("\(value.path) is not supported by ipvs-push: put the credentials into proxy_url")
         }
         _ = mapping["follow_redirects"]?.bool()
         _ = mapping["enable_http2"]?.bool()
         mapping.atMostOne(of: ["basic_auth", "authorization"])
 
-        if let headers = mapping["headers"], let pairs = headers.stringMap() {
-            for (name, _) in pairs where reservedHeaders.contains(name.lowercased()) {
-                headers.problem("header \"\(name)\" is set by ipvs-push itself and cannot be configured")
+        if let headers = mapping["headers"], let entries = headers.stringEntries() {
+            for entry in entries where reservedHeaders.contains(entry.key.lowercased()) {
+                let instead =
+                    entry.key.lowercased() == "authorization"
+                    ? "use the authorization or basic_auth block" : "remove it"
+                entry.keyValue.problem("\(headers.path): \"\(entry.key)\" is set by ipvs-push itself: \(instead)")
             }
-            settings.headers = pairs.map { ($0.key, $0.value) }
+            settings.headers = entries.map { ($0.key, $0.value) }
         }
         if let block = mapping["basic_auth"],
             let fields = block.mapping(known: ["username", "username_file", "password", "password_file"])
@@ -75,8 +84,8 @@ public struct HTTPClientSettings: Sendable {
         {
             fields.atMostOne(of: ["credentials", "credentials_file"])
             let type = fields["type"]?.nonEmptyString() ?? "Bearer"
-            if type.lowercased() == "basic" {
-                fields["type"]?.problem("authorization type Basic is not allowed: use basic_auth")
+            if type.lowercased() == "basic", let value = fields["type"] {
+                value.problem("\(value.path): \(type) is not allowed: use basic_auth")
             }
             if let file = fields["credentials_file"]?.nonEmptyString() {
                 settings.authentication = .authorization(type: type, credentials: .file(resolve(file, against: directory)))
@@ -91,14 +100,15 @@ public struct HTTPClientSettings: Sendable {
         }
         if let value = mapping["proxy_url"], let url = value.nonEmptyString() {
             if !["http://", "https://", "socks5://"].contains(where: { url.lowercased().hasPrefix($0) }) {
-                value.problem("proxy_url must start with http://, https:// or socks5://")
+                value.problem("\(value.path) must start with http://, https:// or socks5://")
             }
             settings.proxyURL = url
         }
         settings.noProxy = mapping["no_proxy"]?.string()
         settings.proxyFromEnvironment = mapping["proxy_from_environment"]?.bool() ?? false
         if settings.proxyFromEnvironment && settings.proxyURL != nil {
-            mapping["proxy_from_environment"]?.problem("set only one of proxy_url and proxy_from_environment")
+            mapping["proxy_from_environment"]?.problem(
+                "\(mapping.owner.path): set only one of proxy_url and proxy_from_environment")
         }
         return settings
     }
@@ -114,20 +124,25 @@ public struct HTTPClientSettings: Sendable {
         tls.certificateFile = fields["cert_file"]?.nonEmptyString().map { resolve($0, against: directory) }
         tls.keyFile = fields["key_file"]?.nonEmptyString().map { resolve($0, against: directory) }
         for key in ["ca", "cert", "key"] {
-            fields[key]?.problem("inline PEM (\(key)) is not supported by ipvs-push: write it to a file and use \(key)_file")
+            if let value = fields[key] {
+                value.problem(
+                    "\(value.path): inline PEM is not supported by ipvs-push: write it to a file and use \(key)_file")
+            }
         }
-        if (tls.certificateFile == nil) != (tls.keyFile == nil) {
-            block.problem("\(block.path): cert_file and key_file go together")
+        if tls.certificateFile != nil && tls.keyFile == nil {
+            block.problem("\(block.path): cert_file needs key_file as well")
+        } else if tls.keyFile != nil && tls.certificateFile == nil {
+            block.problem("\(block.path): key_file needs cert_file as well")
         }
         if let value = fields["server_name"] {
             value.problem(
-                "server_name is not supported by ipvs-push: use the certificate's name in the URL "
+                "\(value.path) is not supported by ipvs-push: use the certificate's name in the URL "
                     + "(and map it to the address in /etc/hosts)")
         }
         tls.insecureSkipVerify = fields["insecure_skip_verify"]?.bool() ?? false
         if let value = fields["min_version"] { tls.minimumVersion = value.choice(TLSVersion.self) }
         if let value = fields["max_version"] {
-            value.problem("max_version is not supported by ipvs-push: limit the versions on the server")
+            value.problem("\(value.path) is not supported by ipvs-push: limit the versions on the server")
         }
         return tls
     }

@@ -67,7 +67,7 @@ enum RemoteWriteBlock {
             readQueue(queue, into: &configuration)
         }
         if let rules = fields["write_relabel_configs"] {
-            _ = RelabelBlock.read(rules)  // TODO relabel
+            configuration.writeRelabelRules = RelabelBlock.read(rules)
         }
         return configuration
     }
@@ -86,8 +86,16 @@ enum RemoteWriteBlock {
         if let value = queue["max_backoff"]?.duration(minimum: .milliseconds(1)) {
             configuration.maxBackoff = value.duration
         }
-        if configuration.maxBackoff < configuration.minBackoff, let value = queue["max_backoff"] ?? queue["min_backoff"] {
-            value.problem("queue_config: max_backoff must be at least min_backoff")
+        if configuration.maxBackoff < configuration.minBackoff {
+            let minimum = PrometheusDuration.format(configuration.minBackoff)
+            let maximum = PrometheusDuration.format(configuration.maxBackoff)
+            if let value = queue["max_backoff"] {
+                value.problem("\(value.path) (\(maximum)) must be at least min_backoff (\(minimum))")
+            } else if let value = queue["min_backoff"] {
+                value.problem(
+                    "\(value.path) (\(minimum)) must be at most max_backoff (\(maximum) by default): set max_backoff "
+                        + "as well")
+            }
         }
         if let value = queue["retry_on_http_429"]?.bool() { configuration.retryOn429 = value }
         _ = queue["capacity"]?.int(in: 1...Int(Int32.max))

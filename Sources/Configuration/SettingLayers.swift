@@ -97,12 +97,12 @@ public struct SettingLayers: Sendable {
     public mutating func duration(_ key: SettingKey, default defaultValue: Duration, minimum: Duration = .zero)
         -> Duration
     {
-        guard let (_, origin) = raw(key) else { return defaultValue }
+        guard let (values, origin) = raw(key) else { return defaultValue }
         let value = value(key, default: defaultValue, expected: "a duration such as 15s, 1m30s or 500ms") {
             PrometheusDuration.parse($0)
         }
         if value < minimum {
-            problem(origin, "must be at least \(PrometheusDuration.format(minimum))")
+            problem(origin, "must be at least \(PrometheusDuration.format(minimum)), not \(values.first ?? "")")
             return defaultValue
         }
         return value

@@ -25,11 +25,24 @@ public final class YAMLReader {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            let reason = (error as NSError).localizedFailureReason ?? "\(error)"
-            reader.record(line: 0, column: 0, "cannot read the file: \(reason)")
+            reader.record(line: 0, column: 0, "cannot read the file: \(readFailure(error))")
             return (reader, nil)
         }
         return (reader, reader.parse(text))
+    }
+
+    /// Why a file could not be read, as the system says it ("No such file or directory",
+    /// "Permission denied", "Is a directory"), rather than Foundation's wrapping of it.
+    private static func readFailure(_ error: any Error) -> String {
+        let error = error as NSError
+        if let posix = error.userInfo[NSUnderlyingErrorKey] as? POSIXError {
+            return String(cString: strerror(posix.code.rawValue))
+        }
+        let notText = [CocoaError.fileReadCorruptFile, .fileReadInapplicableStringEncoding].map(\.rawValue)
+        if error.domain == NSCocoaErrorDomain && notText.contains(error.code) {
+            return "it is not UTF-8 text"
+        }
+        return error.localizedFailureReason ?? error.localizedDescription
     }
 
     /// Parses YAML text; nil (with a problem recorded) when it is not YAML.
@@ -40,7 +53,7 @@ public final class YAMLReader {
             }
             return YAMLValue(node: node, path: "", reader: self)
         } catch let error as YamlError {
-            recordSyntax(error)
+            recordSyntax(error, in: text)
             return nil
         } catch {
             record(line: 0, column: 0, "not valid YAML: \(error)")
@@ -66,12 +79,19 @@ public final class YAMLReader {
         record(line: mark?.line ?? 0, column: mark?.column ?? 0, message)
     }
 
-    private func recordSyntax(_ error: YamlError) {
+    private func recordSyntax(_ error: YamlError, in text: String) {
         switch error {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
             .composer(let context, let problem, let mark, _):
-            let where_ = context.map { " (\($0.text))" } ?? ""
-            record("not valid YAML: \(problem)\(where_)", at: mark)
+            var message = "not valid YAML: \(problem)"
+            if let context {
+                // libyaml's context ("while scanning a quoted scalar") marks where that began.
+                let began = context.mark.line != mark.line || context.mark.column != mark.column
+                let start = began ? " at \(context.mark.line):\(context.mark.column)" : ""
+                message += " (\(context.text)\(start))"
+            }
+            if Self.character(at: mark, in: text) == "\t" { message += ": indent with spaces, not tabs" }
+            record(message, at: mark)
         case .duplicatedKeysInMapping(let duplicates, let context):
             record(
                 "duplicate key \(duplicates.map { "\"\($0)\"" }.joined(separator: ", ")) in one mapping: "
@@ -81,6 +101,15 @@ public final class YAMLReader {
         default:
             record(line: 0, column: 0, "not valid YAML: \(error)")
         }
+    }
+}
+
+extension YAMLReader {
+    /// The character at a 1-based line and column (counted in Unicode scalars, as libyaml does).
+    fileprivate static func character(at mark: Mark, in text: String) -> Unicode.Scalar? {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard mark.line >= 1, mark.line <= lines.count, mark.column >= 1 else { return nil }
+        return lines[mark.line - 1].unicodeScalars.dropFirst(mark.column - 1).first
     }
 }
 
