@@ -67,7 +67,7 @@ enum RemoteWriteBlock {
             readQueue(queue, into: &configuration)
         }
         if let rules = fields["write_relabel_configs"] {
-            configuration.writeRelabelRules = RelabelBlock.read(rules)
+            _ = RelabelBlock.read(rules)  // TODO relabel
         }
         return configuration
     }
