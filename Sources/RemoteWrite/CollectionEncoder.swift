@@ -1,6 +1,7 @@
 import Dispatch
 import Exposition
 import Foundation
+import Relabel
 
 /// Turns collections of metric families into compressed remote-write batches.
 ///
@@ -9,6 +10,13 @@ import Foundation
 /// staleness marker and is forgotten, a series met twice in one collection or with a
 /// timestamp not after its last one is dropped (a receiver would reject the whole
 /// request for it). Not thread-safe: the sender calls it under a lock.
+///
+/// With write relabel rules, each series' full label set (`__name__`, its labels, the
+/// external labels) goes through them once, when the series first appears; what they
+/// decide is remembered with the series until it vanishes. Series the rules drop are
+/// never sent and get no staleness marker; the others are tracked (and marked stale) by
+/// their relabeled label set, so two series the rules make identical count as one
+/// series met twice.
 final class CollectionEncoder {
     let shardCount: Int
     let maxSamplesPerSend: Int
@@ -20,8 +28,25 @@ final class CollectionEncoder {
     private var pending: [[PendingSample]]
     private var removedSinceCompaction = 0
     private let workerEncoders: [BatchEncoder]
+    /// The write relabel rules; nil when there are none (the path without any lookups).
+    private let relabeler: Relabeler?
+    /// With rules: what they made of each series of the last collections, by the
+    /// series' key before relabeling. `series` is then keyed by the relabeled set.
+    private var relabeled: [SeriesKey: RelabelOutcome] = [:]
+    /// How many entries of `relabeled` this cycle has met (when all of them, none vanished).
+    private var relabeledSeen = 0
 
-    init(externalLabels: Labels, shardCount: Int, maxSamplesPerSend: Int) {
+    /// What the rules made of one series, and the cycle it was last seen in.
+    private struct RelabelOutcome {
+        /// The series to send, nil when the rules drop it.
+        var entry: SeriesEntry?
+        /// The rules removed `__name__`: the series cannot be sent.
+        var nameless: Bool
+        var lastSeenCycle: UInt64
+    }
+
+    init(externalLabels: Labels, shardCount: Int, maxSamplesPerSend: Int, relabeler: Relabeler? = nil) {
+        self.relabeler = relabeler.flatMap { $0.isEmpty ? nil : $0 }
         self.externalLabels = externalLabels.pairs.filter { !$0.name.isEmpty && !$0.value.isEmpty }
         self.shardCount = shardCount
         self.maxSamplesPerSend = maxSamplesPerSend
@@ -42,8 +67,12 @@ final class CollectionEncoder {
         for shard in pending.indices { pending[shard].removeAll(keepingCapacity: true) }
         var result = EncodedCollection()
 
+        relabeledSeen = 0
+        let relabeling = relabeler != nil
         if series.isEmpty {
-            series.reserveCapacity(collection.reduce(0) { $0 + $1.samples.count })
+            let count = collection.reduce(0) { $0 + $1.samples.count }
+            series.reserveCapacity(count)
+            if relabeler != nil { relabeled.reserveCapacity(count) }
         }
         for family in collection {
             let metadata = metadata(for: family)
@@ -54,7 +83,18 @@ final class CollectionEncoder {
                 }
                 let key = SeriesKey(name: sample.name, labels: sample.labels)
                 let entry: SeriesEntry
-                if let known = series[key] {
+                if relabeling {
+                    let outcome = relabeledOutcome(key, metadata: metadata)
+                    guard let known = outcome.entry else {
+                        if outcome.nameless { result.dropped[.invalidSeries, default: 0] += 1 }
+                        continue
+                    }
+                    entry = known
+                    if entry.lastSeenCycle == cycle {
+                        result.dropped[.duplicateSeries, default: 0] += 1
+                        continue
+                    }
+                } else if let known = series[key] {
                     entry = known
                     if entry.lastSeenCycle == cycle {
                         result.dropped[.duplicateSeries, default: 0] += 1
@@ -88,6 +128,9 @@ final class CollectionEncoder {
         }
         for key in vanished { series.removeValue(forKey: key) }
         removedSinceCompaction += vanished.count
+        if relabeledSeen < relabeled.count {
+            relabeled = relabeled.filter { $0.value.lastSeenCycle == cycle }
+        }
 
         // Batches are independent: encode them on all cores, each worker with its own
         // arenas. The interner and the series entries are only read meanwhile.
@@ -130,7 +173,15 @@ final class CollectionEncoder {
     }
 
     private func makeEntry(_ key: SeriesKey, metadata: FamilyMetadata) -> SeriesEntry {
-        let labels = Self.fullLabelSet(name: key.name, labels: key.labels, external: externalLabels)
+        makeEntry(
+            key, metadata: metadata,
+            labels: Self.fullLabelSet(name: key.name, labels: key.labels, external: externalLabels))
+    }
+
+    /// An entry sent with `labels` (complete, sorted bytewise), on the shard of `key`.
+    private func makeEntry(
+        _ key: SeriesKey, metadata: FamilyMetadata, labels: some Collection<(name: String, value: String)>
+    ) -> SeriesEntry {
         var ids: [UInt32] = []
         ids.reserveCapacity(labels.count * 2)
         for label in labels {
@@ -139,6 +190,39 @@ final class CollectionEncoder {
         }
         let shard = Int(key.hash % UInt64(shardCount))
         return SeriesEntry(labelIDs: ids, shard: shard, metadata: metadata)
+    }
+
+    /// What the write relabel rules make of a series. They run only for a series not
+    /// seen in the last collection; their outcome is kept while the series stays.
+    private func relabeledOutcome(_ key: SeriesKey, metadata: FamilyMetadata) -> RelabelOutcome {
+        if let index = relabeled.index(forKey: key) {
+            if relabeled.values[index].lastSeenCycle != cycle {
+                relabeled.values[index].lastSeenCycle = cycle
+                relabeledSeen += 1
+            }
+            return relabeled.values[index]
+        }
+        relabeledSeen += 1
+        let full = Self.fullLabelSet(name: key.name, labels: key.labels, external: externalLabels)
+        var outcome = RelabelOutcome(entry: nil, nameless: false, lastSeenCycle: cycle)
+        if let output = relabeler?.process(Labels(presorted: full.map { Label($0.name, $0.value) })) {
+            if let name = output.first(where: { $0.name == "__name__" })?.value {
+                let sentKey = SeriesKey(
+                    name: name, labels: Labels(presorted: output.pairs.filter { $0.name != "__name__" }))
+                if let existing = series[sentKey] {
+                    outcome.entry = existing
+                } else {
+                    let entry = makeEntry(
+                        sentKey, metadata: metadata, labels: output.lazy.map { (name: $0.name, value: $0.value) })
+                    series[sentKey] = entry
+                    outcome.entry = entry
+                }
+            } else {
+                outcome.nameless = true
+            }
+        }
+        relabeled[key] = outcome
+        return outcome
     }
 
     /// The labels a series is sent with: `__name__`, the sample's labels without empty

@@ -1,5 +1,6 @@
 import Exposition
 import HTTPTransport
+import Relabel
 
 /// Everything about one remote-write destination: where, which protocol, how much per
 /// request, how to retry, and where its queue lives.
@@ -24,6 +25,12 @@ public struct RemoteWriteConfiguration: Sendable {
     /// Labels added to every series that does not have a label of that name already
     /// (Prometheus' `external_labels`). Empty values are ignored.
     public var externalLabels: Labels
+    /// Prometheus' `write_relabel_configs`: rules applied, in order, to each series'
+    /// full label set (`__name__`, its labels and then the external labels, as
+    /// Prometheus adds those first) before it is sent. A series a rule drops is not
+    /// sent to this destination (nor marked stale when it goes); other destinations
+    /// are not affected. Empty: every series is sent as it is, at no cost.
+    public var writeRelabelRules: [RelabelRule]
     /// Where batches wait for the receiver, surviving outages and restarts. Each URL
     /// gets a subdirectory of its own. When nil the queue lives in memory: an outage
     /// loses nothing while the agent runs, a restart loses what was queued.
@@ -54,6 +61,7 @@ public struct RemoteWriteConfiguration: Sendable {
         maxBackoff: Duration = .seconds(5),
         retryOn429: Bool = true,
         externalLabels: Labels = .empty,
+        writeRelabelRules: [RelabelRule] = [],
         queueDirectory: String? = nil,
         queueMaxBytes: Int = 256 * 1024 * 1024,
         queueSegmentBytes: Int = 8 * 1024 * 1024,
@@ -70,6 +78,7 @@ public struct RemoteWriteConfiguration: Sendable {
         self.maxBackoff = maxBackoff
         self.retryOn429 = retryOn429
         self.externalLabels = externalLabels
+        self.writeRelabelRules = writeRelabelRules
         self.queueDirectory = queueDirectory
         self.queueMaxBytes = queueMaxBytes
         self.queueSegmentBytes = queueSegmentBytes
@@ -109,6 +118,17 @@ public struct RemoteWriteConfiguration: Sendable {
         }
         if let tenant, tenant.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
             throw .configuration("remote-write tenant must not contain control characters")
+        }
+        _ = try makeRelabeler()
+    }
+
+    /// The compiled `writeRelabelRules`, nil when there are none.
+    func makeRelabeler() throws(RemoteWriteError) -> Relabeler? {
+        guard !writeRelabelRules.isEmpty else { return nil }
+        do {
+            return try Relabeler(writeRelabelRules)
+        } catch {
+            throw .configuration("remote-write \(redactedURL) write relabel configs: \(error)")
         }
     }
 
