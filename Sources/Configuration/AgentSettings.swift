@@ -81,7 +81,12 @@ public struct AgentSettings: Sendable {
         settings.collection = CollectionSettings.resolve(&layers)
         let transport = resolveTransport(&layers, file: file?.pushgatewayHTTP ?? HTTPClientSettings())
         settings.pushgateway = resolvePushgateway(&layers, transport: transport)
-        settings.remoteWrite = resolveRemoteWrite(&layers, file: file, transport: transport)
+        // --remote-write URLs given as flags get the HTTP flags only, never the file's
+        // Pushgateway credentials (which belong to another host). The problems of the
+        // flags were recorded once above, so this pass works on a copy.
+        var flagLayers = layers
+        let flagTransport = resolveTransport(&flagLayers, file: HTTPClientSettings())
+        settings.remoteWrite = resolveRemoteWrite(&layers, file: file, transport: flagTransport)
         if defaults.alwaysServe || file?.hasServeSection == true || layers.isSet(.listenAddress)
             || layers.isSet(.webConfigFile)
         {
