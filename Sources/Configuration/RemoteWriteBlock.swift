@@ -67,7 +67,7 @@ enum RemoteWriteBlock {
             readQueue(queue, into: &configuration)
         }
         if let rules = fields["write_relabel_configs"] {
-            _ = RelabelBlock.read(rules)  // TODO relabel
+            configuration.writeRelabelRules = RelabelBlock.read(rules)
         }
         return configuration
     }
