@@ -9,7 +9,8 @@ import RemoteWrite
 /// that swap destinations without losing what they had queued; and the flush when
 /// stopping.
 ///
-/// An actor, so a reload never runs in the middle of a cycle.
+/// Cycles, reloads and the stop take turns (see ``takeTurn()``): a reload never runs in
+/// the middle of a cycle, so a cycle never queues into a destination being closed.
 public actor AgentPipeline {
     private struct Destination {
         var configuration: RemoteWriteConfiguration
@@ -21,8 +22,14 @@ public actor AgentPipeline {
     private let logger: Logger
     private var plan: AgentPlan
     private var destinations: [Destination] = []
+    /// The textfile directory of the plan, kept across cycles so that a bad file is
+    /// logged once per change, not every cycle.
+    private var textfiles: TextfileDirectory?
     private var reloadSucceeded = true
     private var lastReloadSeconds: Double
+    /// Whether a cycle, a reload or the stop holds the turn, and who waits for it.
+    private var busy = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
     /// The newest collection, for `/metrics` (which never triggers a collection itself).
     public nonisolated let latest = LatestFamilies()
 
@@ -32,6 +39,7 @@ public actor AgentPipeline {
         self.logger = logger
         self.lastReloadSeconds = Date().timeIntervalSince1970
         self.destinations = try plan.remoteWrite.map { try Self.start($0, logger: logger) }
+        self.textfiles = plan.textfileDirectory.map { TextfileDirectory(path: $0, logger: logger) }
     }
 
     /// The interval of the current plan.
@@ -39,11 +47,22 @@ public actor AgentPipeline {
 
     /// One cycle: collect, then push, queue and publish.
     public func cycle() async {
+        await takeTurn()
+        defer { endTurn() }
         let timestamp = Self.nowMilliseconds()
         var families = IPVSMetrics.families(await collector.collect(), options: plan.metricOptions)
-        families += destinations.flatMap { $0.sender.selfMetrics() }
+        if let textfiles {
+            families += textfiles.read(reservedNames: Set(families.map(\.name)))
+        }
+        families += Self.mergedByName(destinations.flatMap { $0.sender.selfMetrics() })
         families += reloadMetrics()
         latest.set(families)
+        logger.debug(
+            "collected",
+            metadata: [
+                "timestamp_ms": "\(timestamp)", "families": "\(families.count)",
+                "samples": "\(families.reduce(0) { $0 + $1.samples.count })",
+            ])
         if let pushgateway = plan.pushgateway {
             _ = await pushgateway.pushByNamespace(families)
         }
@@ -65,6 +84,8 @@ public actor AgentPipeline {
     /// opens again and sends. Only an in-memory queue that could not drain in time
     /// loses batches, and that is logged.
     public func apply(_ newPlan: AgentPlan) async throws {
+        await takeTurn()
+        defer { endTurn() }
         var kept: [Destination] = []
         var retiring: [Destination] = []
         for destination in destinations {
@@ -90,6 +111,9 @@ public actor AgentPipeline {
         destinations = newPlan.remoteWrite.compactMap { configuration in
             (kept + started).first { Self.same($0.configuration, configuration) }
         }
+        if newPlan.textfileDirectory != plan.textfileDirectory {
+            textfiles = newPlan.textfileDirectory.map { TextfileDirectory(path: $0, logger: logger) }
+        }
         logger.info(
             "configuration applied",
             metadata: [
@@ -108,6 +132,8 @@ public actor AgentPipeline {
     /// Stops: drains every queue within the shutdown grace, closes them, and deletes
     /// the pushed groups when the plan says so.
     public func stop() async {
+        await takeTurn()
+        defer { endTurn() }
         let deadline = ContinuousClock.now + plan.shutdownGrace
         for destination in destinations {
             let drained = await destination.sender.flush(deadline: deadline)
@@ -131,6 +157,27 @@ public actor AgentPipeline {
                     logger.error("cannot delete the pushed group", metadata: ["group": "\(outcome.group.path)", "error": "\(error)"])
                 }
             }
+        }
+    }
+
+    /// Waits until no other cycle, reload or stop runs, then holds the turn until
+    /// ``endTurn()``. An actor alone is not enough: at each suspension point (sending,
+    /// draining) another call could run, and a cycle would then queue into a
+    /// destination that a reload is closing, losing that collection for it.
+    private func takeTurn() async {
+        if busy {
+            await withCheckedContinuation { waiting.append($0) }
+        } else {
+            busy = true
+        }
+    }
+
+    /// Hands the turn to the longest waiting call, or frees it.
+    private func endTurn() {
+        if waiting.isEmpty {
+            busy = false
+        } else {
+            waiting.removeFirst().resume()
         }
     }
 
@@ -160,6 +207,24 @@ public actor AgentPipeline {
         // Inline secrets print as "<secret>", so their hashes are compared as well.
         String(reflecting: a) == String(reflecting: b)
             && a.transport.authentication.hashValue == b.transport.authentication.hashValue
+    }
+
+    /// One family per name, with the samples of every family of that name in order.
+    /// Each remote-write sender reports its own families (its samples labelled with its
+    /// URL); with two destinations the names would repeat, and an exposition with a
+    /// family twice is invalid (the Pushgateway refuses it: "second HELP line").
+    static func mergedByName(_ families: [MetricFamily]) -> [MetricFamily] {
+        var merged: [MetricFamily] = []
+        var positions: [String: Int] = [:]
+        for family in families {
+            if let position = positions[family.name] {
+                merged[position].samples += family.samples
+            } else {
+                positions[family.name] = merged.count
+                merged.append(family)
+            }
+        }
+        return merged
     }
 
     private func reloadMetrics() -> [MetricFamily] {

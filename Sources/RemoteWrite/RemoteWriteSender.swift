@@ -48,7 +48,7 @@ public final class RemoteWriteSender: Sendable {
         encoder = EncoderBox(
             CollectionEncoder(
                 externalLabels: configuration.externalLabels, shardCount: queue.shardCount,
-                maxSamplesPerSend: configuration.maxSamplesPerSend))
+                maxSamplesPerSend: configuration.maxSamplesPerSend, relabeler: try configuration.makeRelabeler()))
         state = SenderState(protocolVersion: configuration.protocolVersion)
         signals = (0..<queue.shardCount).map { _ in WakeSignal() }
         attemptPolicy = RetryPolicy(
