@@ -132,7 +132,7 @@ let package = Package(
         .testTarget(name: "PullServerTests", dependencies: ["PullServer", "Exposition", "TestSupport"]),
         .testTarget(name: "HTTPTransportTests", dependencies: ["HTTPTransport", "TestSupport"]),
         .testTarget(name: "PushGatewayTests", dependencies: ["PushGateway", "HTTPTransport", "Exposition", "TestSupport"]),
-        .testTarget(name: "RemoteWriteTests", dependencies: ["RemoteWrite", "HTTPTransport", "Exposition", "TestSupport"]),
+        .testTarget(name: "RemoteWriteTests", dependencies: ["RemoteWrite", "Relabel", "HTTPTransport", "Exposition", "TestSupport"]),
         .testTarget(name: "LabTests", dependencies: ["Exposition", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["Exposition", "TestSupport"]),
         // The systemd unit, Dockerfile and Grafana dashboard under deploy/.
