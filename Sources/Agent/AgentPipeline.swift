@@ -30,6 +30,8 @@ public actor AgentPipeline {
     /// Whether a cycle, a reload or the stop holds the turn, and who waits for it.
     private var busy = false
     private var waiting: [CheckedContinuation<Void, Never>] = []
+    /// Destinations a reload removed, draining in the background.
+    private var retirements: [Task<Void, Never>] = []
     /// The newest collection, for `/metrics` (which never triggers a collection itself).
     public nonisolated let latest = LatestFamilies()
 
@@ -78,26 +80,32 @@ public actor AgentPipeline {
     }
 
     /// Switches to `newPlan`. Destinations whose settings are unchanged keep running
-    /// with their queues untouched. A removed or changed destination is drained for at
-    /// most the shutdown grace and closed first; what it still holds stays in its
-    /// on-disk queue, which the changed destination (same URL, same queue directory)
-    /// opens again and sends. Only an in-memory queue that could not drain in time
-    /// loses batches, and that is logged.
+    /// with their queues untouched. A changed destination that keeps its on-disk queue
+    /// (same URL, same queue directory) is closed at once, without waiting for its
+    /// receiver, and its replacement opens the queue again and sends what it holds. A
+    /// removed destination, or one whose queue does not carry over (in memory, another
+    /// directory), drains for at most the shutdown grace after the new plan runs, so that
+    /// a receiver that is down never holds up collection; only an in-memory queue that
+    /// could not drain in time loses batches, and that is logged.
+    ///
+    /// When a new destination cannot start (its queue directory cannot be opened), the
+    /// running plan stays as it was and the error is thrown.
     public func apply(_ newPlan: AgentPlan) async throws {
         await takeTurn()
-        defer { endTurn() }
         var kept: [Destination] = []
-        var retiring: [Destination] = []
+        var reopened: [Destination] = []
+        var draining: [Destination] = []
         for destination in destinations {
             if newPlan.remoteWrite.contains(where: { Self.same($0, destination.configuration) }) {
                 kept.append(destination)
+            } else if newPlan.remoteWrite.contains(where: { Self.sameQueue($0, destination.configuration) }) {
+                reopened.append(destination)
             } else {
-                retiring.append(destination)
+                draining.append(destination)
             }
         }
-        for destination in retiring {
-            await retire(destination, grace: plan.shutdownGrace)
-        }
+        // The replacements open the same queue directories: the old senders let go first.
+        for destination in reopened { await Self.close(destination) }
         var started: [Destination] = []
         do {
             for configuration in newPlan.remoteWrite
@@ -105,7 +113,23 @@ public actor AgentPipeline {
                 started.append(try Self.start(configuration, logger: logger))
             }
         } catch {
-            for destination in started { await retire(destination, grace: .zero) }
+            for destination in started { await Self.close(destination) }
+            var restored: [Destination] = []
+            for destination in destinations {
+                if reopened.contains(where: { $0.sender === destination.sender }) {
+                    do {
+                        restored.append(try Self.start(destination.configuration, logger: logger))
+                    } catch {
+                        logger.error(
+                            "remote-write destination cannot be opened again after a failed reload; it is left out",
+                            metadata: ["url": "\(destination.configuration.redactedURL)", "error": "\(error)"])
+                    }
+                } else {
+                    restored.append(destination)
+                }
+            }
+            destinations = restored
+            endTurn()
             throw error
         }
         destinations = newPlan.remoteWrite.compactMap { configuration in
@@ -114,13 +138,25 @@ public actor AgentPipeline {
         if newPlan.textfileDirectory != plan.textfileDirectory {
             textfiles = newPlan.textfileDirectory.map { TextfileDirectory(path: $0, logger: logger) }
         }
+        let grace = plan.shutdownGrace
+        plan = newPlan
         logger.info(
             "configuration applied",
             metadata: [
                 "remote_write_kept": "\(kept.count)", "remote_write_started": "\(started.count)",
-                "remote_write_retired": "\(retiring.count)", "interval": "\(newPlan.interval)",
+                "remote_write_reopened": "\(reopened.count)", "remote_write_retired": "\(draining.count)",
+                "interval": "\(newPlan.interval)",
             ])
-        plan = newPlan
+        if !draining.isEmpty {
+            // In the background: cycles and later reloads go on meanwhile (none of them
+            // queues into these any more); stop() waits for it.
+            let logger = logger
+            retirements.append(
+                Task {
+                    for destination in draining { await Self.retire(destination, grace: grace, logger: logger) }
+                })
+        }
+        endTurn()
     }
 
     /// Records the outcome of a reload for `ipvs_push_config_last_reload_*`.
@@ -129,8 +165,9 @@ public actor AgentPipeline {
         if succeeded { lastReloadSeconds = Date().timeIntervalSince1970 }
     }
 
-    /// Stops: drains every queue within the shutdown grace, closes them, and deletes
-    /// the pushed groups when the plan says so.
+    /// Stops: drains every queue within the shutdown grace, closes them, waits for the
+    /// destinations reloads removed to finish draining, and deletes the pushed groups
+    /// when the plan says so.
     public func stop() async {
         await takeTurn()
         defer { endTurn() }
@@ -146,11 +183,12 @@ public actor AgentPipeline {
                         "batches": "\(destination.sender.queuedBatches)",
                     ])
             }
-            destination.task.cancel()
-            await destination.task.value
-            await destination.sender.close()
+            await Self.close(destination)
         }
         destinations = []
+        // Destinations a reload removed: each drains within the grace it got then.
+        for retirement in retirements { await retirement.value }
+        retirements = []
         if plan.deleteOnExit, let pushgateway = plan.pushgateway {
             for outcome in await pushgateway.deletePushedGroups() {
                 if case .failure(let error) = outcome.result {
@@ -181,14 +219,12 @@ public actor AgentPipeline {
         }
     }
 
-    private func retire(_ destination: Destination, grace: Duration) async {
+    private static func retire(_ destination: Destination, grace: Duration, logger: Logger) async {
         let drained = await destination.sender.flush(deadline: .now + grace)
-        destination.task.cancel()
-        await destination.task.value
-        await destination.sender.close()
+        await close(destination)
         if !drained {
             logger.warning(
-                "remote-write destination changed before its queue drained",
+                "remote-write destination removed or changed before its queue drained",
                 metadata: [
                     "url": "\(destination.configuration.redactedURL)",
                     "kept_on_disk": "\(destination.configuration.queueDirectory != nil)",
@@ -197,9 +233,22 @@ public actor AgentPipeline {
         }
     }
 
+    /// Stops the destination's sending task and closes its queue (on disk, what it holds
+    /// stays there).
+    private static func close(_ destination: Destination) async {
+        destination.task.cancel()
+        await destination.task.value
+        await destination.sender.close()
+    }
+
     private static func start(_ configuration: RemoteWriteConfiguration, logger: Logger) throws -> Destination {
         let sender = try RemoteWriteSender(configuration: configuration, logger: logger)
         return Destination(configuration: configuration, sender: sender, task: Task { await sender.run() })
+    }
+
+    /// Whether both have one on-disk queue: the same URL and the same queue directory.
+    static func sameQueue(_ a: RemoteWriteConfiguration, _ b: RemoteWriteConfiguration) -> Bool {
+        a.url == b.url && a.queueDirectory != nil && a.queueDirectory == b.queueDirectory
     }
 
     /// Whether two destination configurations are the same in every setting.
