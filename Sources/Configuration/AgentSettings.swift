@@ -1,3 +1,4 @@
+import Foundation
 import Agent
 import Collector
 import Exposition
@@ -118,7 +119,9 @@ public struct AgentSettings: Sendable {
             layers.problem(
                 layers.origin(of: .groupingLabel),
                 "grouping label \"\(label.name)\" is set by ipvs-push itself"
-                    + (label.name == "namespace" ? " (one group per namespace)" : "; use the \(label.name) setting"))
+                    + (label.name == "namespace"
+                        ? " (one group per namespace: see --namespace-path)"
+                        : "; use --\(label.name) (pushgateway.\(label.name))"))
         }
         settings.method = layers.value(.method, default: .put, expected: "put or post") {
             PushGatewaySink.Method(rawValue: $0)
@@ -155,12 +158,17 @@ public struct AgentSettings: Sendable {
             case (nil, nil, let file?): transport.authentication = .bearer(tokenFile: file)
             case (_, _, _?):
                 layers.problem(
-                    layers.origin(of: .bearerTokenFile), "basic authentication and a bearer token cannot be used together")
+                    layers.origin(of: .bearerTokenFile), "--basic-auth-user and --bearer-token-file cannot be used together")
             case (nil, _?, nil):
-                layers.problem(layers.origin(of: .basicAuthPasswordFile), "needs a basic-auth user as well")
+                layers.problem(layers.origin(of: .basicAuthPasswordFile), "needs --basic-auth-user as well")
             case (_?, nil, nil):
-                layers.problem(layers.origin(of: .basicAuthUser), "needs a basic-auth password file as well")
+                layers.problem(layers.origin(of: .basicAuthUser), "needs --basic-auth-password-file as well")
             case (nil, nil, nil): break
+            }
+        }
+        for key in [SettingKey.basicAuthPasswordFile, .bearerTokenFile, .tlsCAFile, .tlsCertFile, .tlsKeyFile] {
+            if let (values, origin) = layers.raw(key), !origin.isFile, let path = values.first, access(path, R_OK) != 0 {
+                layers.problem(origin, "cannot read \(path): \(String(cString: strerror(errno))); fix the path or its permissions")
             }
         }
         if let file = layers.string(.tlsCAFile) { transport.tls.caFile = file }
@@ -172,7 +180,7 @@ public struct AgentSettings: Sendable {
         if (transport.tls.certificateFile == nil) != (transport.tls.keyFile == nil) {
             layers.problem(
                 layers.origin(of: transport.tls.keyFile == nil ? .tlsCertFile : .tlsKeyFile),
-                "a TLS client certificate and its key go together")
+                "--tls-cert-file and --tls-key-file go together (a client certificate needs its key)")
         }
         if let proxy = layers.string(.proxyURL) { transport.proxyURL = proxy }
         return transport

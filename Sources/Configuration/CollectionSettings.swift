@@ -28,7 +28,7 @@ public struct CollectionSettings: Sendable {
         if settings.namespaces.isEmpty {
             layers.problem(
                 layers.origin(of: .hostNamespace),
-                "without the host namespace nothing is left to read: give at least one namespace path")
+                "without the host namespace nothing is left to read: give at least one --namespace-path (collection.namespace_paths)")
         }
         settings.metricOptions = MetricOptions(
             includeDestinations: layers.bool(.destinations, default: true),

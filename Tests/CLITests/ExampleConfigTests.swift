@@ -31,7 +31,7 @@ struct ExampleConfigTests {
 
         let missing = try await CLIRun.run(["check-config", config.path])
         #expect(missing.status == 78, "\(missing)")
-        for name in ["pushgateway.password", "mimir.token", "ca.pem"] {
+        for name in ["pushgateway.password", "ca.pem"] {
             #expect(missing.stderr.contains(directory.appendingPathComponent(name).path), "\(missing)")
         }
 

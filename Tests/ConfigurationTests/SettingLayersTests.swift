@@ -180,13 +180,13 @@ struct SettingLayersTests {
         #expect(
             Self.problems(file: grouping) == [
                 "\(fixture.path("grouping.yml")):4:5: pushgateway.grouping_labels: grouping label \"job\" is set by "
-                    + "ipvs-push itself; use the job setting"
+                    + "ipvs-push itself; use --job (pushgateway.job)"
             ])
         let noNamespace = try fixture.load("collection:\n  host_namespace: false\n", name: "nothing.yml")
         #expect(
             Self.problems(file: noNamespace) == [
                 "\(fixture.path("nothing.yml")):2:19: collection.host_namespace: without the host namespace nothing "
-                    + "is left to read: give at least one namespace path"
+                    + "is left to read: give at least one --namespace-path (collection.namespace_paths)"
             ])
     }
 
@@ -305,13 +305,13 @@ struct SettingLayersTests {
 
         let partly = try #require(
             try Self.resolve(
-                [.tlsCAFile: ["/etc/ssl/other-ca.pem"], .proxyURL: ["http://other-proxy.example:3128"]],
+                [.tlsCAFile: ["/etc/ssl/certs/ca-certificates.crt"], .proxyURL: ["http://other-proxy.example:3128"]],
                 ["IPVS_PUSH_TIMEOUT": "5s", "IPVS_PUSH_JOB": "ipvs-env"], file: file
             ).pushgateway)
         #expect(partly.url == "https://pushgateway.example:9091")
         #expect(partly.job == "ipvs-env")
         #expect(partly.transport.timeout == .seconds(5))
-        #expect(partly.transport.tls.caFile == "/etc/ssl/other-ca.pem")
+        #expect(partly.transport.tls.caFile == "/etc/ssl/certs/ca-certificates.crt")
         #expect(partly.transport.tls.certificateFile == fixture.path("tls/client.pem"))
         #expect(partly.transport.tls.keyFile == fixture.path("tls/client-key.pem"))
         #expect(partly.transport.proxyURL == "http://other-proxy.example:3128")
@@ -320,9 +320,9 @@ struct SettingLayersTests {
 
         let replaced = try #require(
             try Self.resolve(
-                [.bearerTokenFile: ["/run/secrets/token"], .header: ["X-Team=edge", "X-Site=fra"]], file: file
+                [.bearerTokenFile: ["/etc/hostname"], .header: ["X-Team=edge", "X-Site=fra"]], file: file
             ).pushgateway)
-        #expect(replaced.transport.authentication == .bearer(tokenFile: "/run/secrets/token"))
+        #expect(replaced.transport.authentication == .bearer(tokenFile: "/etc/hostname"))
         #expect(replaced.transport.headers == HTTPHeaders([("X-Team", "edge"), ("X-Site", "fra")]))
         #expect(replaced.transport.tls == plain.transport.tls)
 
