@@ -2,10 +2,11 @@
 # The production-run scenario: `ipvs-push run --config FILE` driving a Pushgateway, two
 # remote-write receivers (VictoriaMetrics and Prometheus' own receiver) and /metrics at once
 # from one collection per interval, against a frozen IPVS state in two namespaces (the guest's
-# own and a Docker-style ingress). Then SIGHUP with a changed file (external label and
-# Pushgateway job), SIGHUP with an invalid file, a VictoriaMetrics outage that builds a backlog
-# in the on-disk queue, SIGTERM during the outage, and VictoriaMetrics back on the same port and
-# data: the agent must wait for it, drain the backlog within its shutdown grace and exit 0.
+# own and a Docker-style ingress). Then SIGHUP with a changed file (external label, a
+# write_relabel_configs drop rule for Prometheus, the Pushgateway job), SIGHUP with an invalid
+# file, a VictoriaMetrics outage that builds a backlog in the on-disk queue, SIGTERM during the
+# outage, and VictoriaMetrics back on the same port and data: the agent must wait for it, drain
+# the backlog within its shutdown grace and exit 0.
 # Tests/LabTests/LabAgentRunTests.swift checks the files.
 #
 # Environment: IPVS_PUSH (absolute path of the ipvs-push binary, required);
@@ -155,11 +156,12 @@ wait_http victoria-metrics "$VICTORIA_PID" "$VICTORIA/health"
 wait_http prometheus "$PROMETHEUS_PID" "$PROMETHEUS/-/ready"
 
 # --- 3. The configuration ---------------------------------------------------------------------
-# write_config JOB EXTRA_LABEL_LINE INTERVAL: the file, written atomically (a reload never sees
-# half of it). The VictoriaMetrics password file is given relative to the file's directory.
+# write_config JOB EXTRA_LABEL_LINE INTERVAL [PROMETHEUS_RELABEL_LINES]: the file, written
+# atomically (a reload never sees half of it). The VictoriaMetrics password file is given
+# relative to the file's directory.
 printf '%s\n' "$LAB_SECRET_VM_PASSWORD" >"$AGENT_DIR/vm-password"
 write_config() {
-    local job=$1 extra=$2 interval=$3
+    local job=$1 extra=$2 interval=$3 relabel=${4:-}
     cat >"$CONFIG.tmp" <<EOF
 # ipvs-push run --config, lab scenario agent-run
 global:
@@ -200,6 +202,7 @@ remote_write:
       X-Lab-Sink: prometheus
     queue_config:
       max_backoff: 1s
+$relabel
 serve:
   listen_address: 127.0.0.1:9100
 EOF
@@ -269,7 +272,13 @@ curl -sS --max-time 30 -o "$LAB_OUT/pushgateway-a.json" "$PUSHGATEWAY/api/v1/met
     lab_log "reading the gateway failed"
 
 # --- 5b. SIGHUP with a changed file, then with an invalid one --------------------------------------
-write_config lab-run-2 "    reload: \"2\"" 1s
+# The change: an external label, the Pushgateway job, and a rule that keeps the real servers'
+# series from Prometheus.
+DROP_DESTINATIONS='    write_relabel_configs:
+      - source_labels: [__name__]
+        regex: ipvs_destination_.+
+        action: drop'
+write_config lab-run-2 "    reload: \"2\"" 1s "$DROP_DESTINATIONS"
 event hup_valid
 kill -HUP "$AGENT_PID"
 wait_log "the changed file was applied" '"msg":"configuration applied"'
@@ -279,7 +288,7 @@ scrape "$LAB_OUT/metrics-reload.prom" || lab_log "scraping /metrics failed"
 curl -sS --max-time 30 -o "$LAB_OUT/pushgateway-reload.json" "$PUSHGATEWAY/api/v1/metrics" ||
     lab_log "reading the gateway failed"
 
-write_config lab-run-2 "    reload: \"2\"" every-second
+write_config lab-run-2 "    reload: \"2\"" every-second "$DROP_DESTINATIONS"
 event hup_invalid
 kill -HUP "$AGENT_PID"
 wait_log "the invalid file was rejected" '"msg":"configuration reload rejected'

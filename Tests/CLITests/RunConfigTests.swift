@@ -47,7 +47,18 @@ struct RunConfigTests {
         var queuePath: String { files.path("queue") }
 
         /// Writes the configuration file (atomically, so a reload never reads half of it).
+        /// `reloadLabel` adds an external label; with it, Prometheus' entry also gets a
+        /// `write_relabel_configs` rule that drops `ipvs_collect_duration_seconds`.
         func writeConfig(job: String, reloadLabel: String?, interval: String = "1s") throws {
+            let relabel =
+                reloadLabel == nil
+                ? ""
+                : """
+                    write_relabel_configs:
+                      - source_labels: [__name__]
+                        regex: ipvs_collect_duration_seconds
+                        action: drop
+                """
             let text = """
                 # ipvs-push run --config, RunConfigTests
                 global:
@@ -84,6 +95,7 @@ struct RunConfigTests {
                       credentials: "\(secrets.prometheusToken)"
                     queue_config:
                       max_backoff: 1s
+                \(relabel)
                 serve:
                   listen_address: 127.0.0.1:\(metricsPort)
 
@@ -304,6 +316,12 @@ struct RunConfigTests {
                 applied \(applied)
                 """)
         }
+        // The new file's write_relabel_configs applies to Prometheus only.
+        let durations = try await setup.prometheusSeries("ipvs_collect_duration_seconds")
+        #expect(durations.map(\.labels["reload"]) == [nil], "\(durations.map(\.key))")
+        let victoriaDurations = try await ReceiverReadBack.victoria(
+            setup.victoria.baseURL, "ipvs_collect_duration_seconds")
+        #expect(Set(victoriaDurations.map(\.labels["reload"])) == [nil, "2"], "\(victoriaDurations.map(\.key))")
         let dropped = try await setup.prometheusSeries("ipvs_push_remote_write_samples_dropped_total")
         #expect(!dropped.isEmpty)
         #expect(dropped.allSatisfy { $0.points.allSatisfy { $0.value == 0 } }, "samples dropped: \(dropped)")

@@ -146,7 +146,7 @@ struct LabAgentRunTests {
         }
     }
 
-    @Test("every stored IPVS sample has ipvsadm's value and the external labels of the file it was collected under")
+    @Test("every stored IPVS sample has ipvsadm's value, with the labels and rules of the file it was collected under")
     func storedValuesAndLabels() async throws {
         let context = try await Self.context()
         let scrape = try Self.scrape(context.results, "metrics-a.prom")
@@ -200,18 +200,30 @@ struct LabAgentRunTests {
                 \(receiver): last cycle with the old labels \(lastBefore), first with the new \(firstAfter); \
                 SIGHUP logged at \(hangup), applied at \(applied)
                 """)
+            // Every series at every cycle, but the real servers' in Prometheus after the reload
+            // (the new file's write_relabel_configs drops them there).
+            let oldCycles = cycles.filter { $0 <= lastBefore }
+            let newCycles = cycles.subtracting(oldCycles)
             for key in expected.keys.sorted() {
-                let times = (before[key] ?? []).union(after[key] ?? [])
-                if times != cycles {
+                let dropped = Self.droppedKeys(receiver, [key]).count == 1
+                if (before[key] ?? []) != oldCycles || (after[key] ?? []) != (dropped ? [] : newCycles) {
                     problems.append(
-                        "\(key): \(times.count) samples for \(cycles.count) cycles (before the reload "
-                            + "\(before[key]?.count ?? 0), after \(after[key]?.count ?? 0))")
+                        "\(key): \(before[key]?.count ?? 0) samples of \(oldCycles.count) cycles before the reload, "
+                            + "\(after[key]?.count ?? 0) of \(dropped ? 0 : newCycles.count) after")
                 }
             }
+            #expect(
+                receiver != "Prometheus" || !Self.droppedKeys(receiver, expected.keys).isEmpty,
+                "no real server series to drop")
             #expect(
                 problems.isEmpty,
                 "\(receiver): \(problems.count) problems:\n\(problems.prefix(60).joined(separator: "\n"))")
         }
+    }
+
+    /// The expected keys the new file's rule drops at `receiver`.
+    static func droppedKeys(_ receiver: String, _ keys: some Collection<String>) -> [String] {
+        receiver == "Prometheus" ? keys.filter { $0.hasPrefix("ipvs_destination_") } : []
     }
 
     // MARK: Pushgateway
@@ -299,7 +311,10 @@ struct LabAgentRunTests {
         let applied = context.log.filter { $0.message == "configuration applied" }
         #expect(applied.count == 1, "\(applied)")
         // A new external label changes both destinations: each is drained, closed and opened again.
-        #expect(applied.first?.fields["remote_write_started"] == "2", "\(applied)")
+        #expect(
+            applied.first?.fields["remote_write_started"] == "2"
+                && applied.first?.fields["remote_write_reopened"] == "2",
+            "\(applied)")
         let rejected = context.log.filter { $0.message.hasPrefix("configuration reload rejected") }
         #expect(rejected.count == 1 && rejected.first?.level == "error", "\(rejected)")
         let error = rejected.first?.fields["error"] ?? ""
