@@ -32,6 +32,12 @@ public actor AgentPipeline {
     private var waiting: [CheckedContinuation<Void, Never>] = []
     /// Destinations a reload removed, draining in the background.
     private var retirements: [Task<Void, Never>] = []
+    /// The Pushgateway push in flight, in a task of its own so that a slow or unreachable
+    /// gateway holds up neither collection nor the other sinks, and the newest collection
+    /// waiting for it (the gateway keeps only the latest, so an older waiting one is
+    /// replaced).
+    private var pushing: Task<Void, Never>?
+    private var waitingPush: (families: [MetricFamily], sink: PushGatewaySink)?
     /// The newest collection, for `/metrics` (which never triggers a collection itself).
     public nonisolated let latest = LatestFamilies()
 
@@ -47,7 +53,7 @@ public actor AgentPipeline {
     /// The interval of the current plan.
     public var interval: Duration { plan.interval }
 
-    /// One cycle: collect, then push, queue and publish.
+    /// One cycle: collect, publish, hand to the Pushgateway push and queue for remote write.
     public func cycle() async {
         await takeTurn()
         defer { endTurn() }
@@ -66,7 +72,7 @@ public actor AgentPipeline {
                 "samples": "\(families.reduce(0) { $0 + $1.samples.count })",
             ])
         if let pushgateway = plan.pushgateway {
-            _ = await pushgateway.pushByNamespace(families)
+            push(families, to: pushgateway)
         }
         for destination in destinations {
             do {
@@ -166,8 +172,9 @@ public actor AgentPipeline {
     }
 
     /// Stops: drains every queue within the shutdown grace, closes them, waits for the
-    /// destinations reloads removed to finish draining, and deletes the pushed groups
-    /// when the plan says so.
+    /// destinations reloads removed to finish draining and for the Pushgateway push in
+    /// flight (at most until the grace ends), and deletes the pushed groups when the plan
+    /// says so.
     public func stop() async {
         await takeTurn()
         defer { endTurn() }
@@ -189,6 +196,16 @@ public actor AgentPipeline {
         // Destinations a reload removed: each drains within the grace it got then.
         for retirement in retirements { await retirement.value }
         retirements = []
+        // The last push (and the newest collection waiting for it), until the deadline; then
+        // it is cancelled. Before the groups are deleted, so that no push re-creates one.
+        if let pushing {
+            let timer = Task {
+                try? await Task.sleep(until: deadline, clock: .continuous)
+                pushing.cancel()
+            }
+            await pushing.value
+            timer.cancel()
+        }
         if plan.deleteOnExit, let pushgateway = plan.pushgateway {
             for outcome in await pushgateway.deletePushedGroups() {
                 if case .failure(let error) = outcome.result {
@@ -196,6 +213,30 @@ public actor AgentPipeline {
                 }
             }
         }
+    }
+
+    /// Pushes `families` now, or after the push in flight (replacing a collection that
+    /// already waits for it). Pushes happen one at a time, in the order of collection.
+    private func push(_ families: [MetricFamily], to sink: PushGatewaySink) {
+        guard pushing == nil else {
+            if waitingPush != nil {
+                logger.debug("Pushgateway push still in flight; the waiting collection is replaced by a newer one")
+            }
+            waitingPush = (families, sink)
+            return
+        }
+        pushing = Task { await self.pushInOrder(families, to: sink) }
+    }
+
+    private func pushInOrder(_ families: [MetricFamily], to sink: PushGatewaySink) async {
+        var next: (families: [MetricFamily], sink: PushGatewaySink)? = (families, sink)
+        while let current = next, !Task.isCancelled {
+            _ = await current.sink.pushByNamespace(current.families)
+            next = waitingPush
+            waitingPush = nil
+        }
+        waitingPush = nil
+        pushing = nil
     }
 
     /// Waits until no other cycle, reload or stop runs, then holds the turn until

@@ -177,7 +177,7 @@ struct RunConfigTests {
         }
         try setup.files.write("victoria-password", setup.secrets.victoriaPassword + "\n")
         try setup.writeConfig(job: "run-config", reloadLabel: nil)
-        let check = try await CLIRun.run(["check-config", setup.configPath], timeout: 30)
+        let check = try await CLIRun.run(["check-config", setup.configPath], timeout: 180)
         #expect(check.status == 0, "\(check)")
 
         let agent = try CLIRun(["run", "--config", setup.configPath, "--log-format", "json", "--log-level", "debug"])
@@ -440,6 +440,57 @@ struct RunConfigTests {
         #expect(
             before.count + after.count == times.count && (before.max() ?? 0) < (after.min() ?? 0),
             "\(up.map(\.key)): \(before.count) with version 1, \(after.count) with version 2")
+    }
+
+    @Test("a Pushgateway that never answers holds up neither collection nor remote write nor SIGTERM")
+    func unresponsivePushgateway() async throws {
+        // A socket that listens but never accepts: connections complete, requests go unanswered.
+        let gateway = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        try #require(gateway >= 0)
+        defer { close(gateway) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let listening = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(gateway, $0, length) == 0 && getsockname(gateway, $0, &length) == 0 && listen(gateway, 64) == 0
+            }
+        }
+        try #require(listening, "errno \(errno)")
+        let gatewayPort = Int(UInt16(bigEndian: address.sin_port))
+
+        let victoria = try await ExternalServer.victoriaMetrics()
+        defer { victoria.stop() }
+        let files = try ScratchFiles()
+        try files.write(
+            "agent.yml",
+            """
+            global:
+              interval: 1s
+              shutdown_grace: 5s
+            pushgateway:
+              url: http://127.0.0.1:\(gatewayPort)
+              timeout: 10m
+            remote_write:
+              - url: \(victoria.baseURL)/api/v1/write
+
+            """)
+        let agent = try CLIRun([
+            "run", "--config", files.path("agent.yml"), "--log-format", "json", "--log-level", "debug",
+        ])
+        // One push attempt takes 10 minutes: cycles and remote write must go on meanwhile.
+        try await Self.waitUntil(agent: agent, "5 cycles stored in VictoriaMetrics", seconds: 120) {
+            try await ReceiverReadBack.victoria(victoria.baseURL, "ipvs_up").flatMap(\.points).count >= 5
+        }
+        let lines = try Self.logLines(agent.stderrSoFar())
+        let firstFailure = lines.firstIndex { $0["msg"] == "push failed" } ?? lines.count
+        #expect(
+            Self.cycles(Array(lines[..<firstFailure])).count >= 5, "cycles waited for the unanswered push")
+        // Stopping gives the push in flight the shutdown grace (5 s), not its 10 minute timeout.
+        agent.signal(SIGTERM)
+        let result = try await agent.finish(timeout: 180)
+        #expect(result.status == 0 && !result.signalled, "\(result)")
     }
 
     /// RFC 3339 with milliseconds, as the log writes it, in milliseconds since the epoch.
