@@ -27,6 +27,8 @@ public final class IPVSCollector: @unchecked Sendable {
     private var readerNamespaces: [String: NamespaceIdentity] = [:]
     /// Whether ``restrictCapabilities(alsoKeeping:)`` ran and kept CAP_SYS_ADMIN for namespaces not yet entered.
     private var keepingNamespaceEntry = false
+    /// Whether the capabilities it needs were made effective (once, before the first use).
+    private var checkedEffective = false
     /// What ``restrictCapabilities(alsoKeeping:)`` keeps for good.
     private var permanentlyKept: CapabilitySet = [.netAdmin]
 
@@ -40,6 +42,7 @@ public final class IPVSCollector: @unchecked Sendable {
     /// thread); failures are logged and retried at the first collection.
     public func prepare() {
         queue.sync {
+            makeCapabilitiesEffective()
             for reader in readers {
                 defer { noteEntered(reader.namespace) }
                 do {
@@ -102,6 +105,7 @@ public final class IPVSCollector: @unchecked Sendable {
     }
 
     private func collectNow() -> [NamespaceCollection] {
+        makeCapabilitiesEffective()
         let collections = readers.indices.map { index in
             let start = ContinuousClock.now
             let namespace = readers[index].namespace
@@ -157,6 +161,21 @@ public final class IPVSCollector: @unchecked Sendable {
     /// The configured other namespaces that have not been entered.
     private func pendingNamespaces() -> [String] {
         namespaces.filter { !$0.isEmpty && NetworkNamespace.enteredIdentity(of: $0) == nil }
+    }
+
+    /// A binary with file capabilities `+p` (the container image's) starts with CAP_NET_ADMIN
+    /// and CAP_SYS_ADMIN permitted but not effective: make them effective before the first use.
+    private func makeCapabilitiesEffective() {
+        guard !checkedEffective else { return }
+        checkedEffective = true
+        do {
+            if try ProcessCapabilities.raiseEffective([.netAdmin, .sysAdmin]) {
+                let effective = (try? ProcessCapabilities.current().effective) ?? .empty
+                logger.info("made the permitted capabilities effective", metadata: ["effective": "\(effective)"])
+            }
+        } catch {
+            logger.error("\(error)")
+        }
     }
 
     private func dropNamespaceEntryIfDone() {

@@ -79,7 +79,36 @@ public enum ProcessCapabilities {
         // Never freed: a thread may, in principle, still take its signal after a timeout.
         let request = UnsafeMutablePointer<CCapabilities_Request>.allocate(capacity: 1)
         CCapabilities_request_init(request, keep.mask, ambient.mask, lastCapability(), 1, noNewPrivileges ? 1 : 0)
+        let (after, total) = try applyEverywhere(request, caller: before)
+        return .restricted(before: before, after: after, threads: total)
+    }
 
+    /// Makes `capabilities` effective in every thread that has them permitted but not
+    /// effective, and changes nothing else; returns whether any thread needed it. A binary
+    /// with file capabilities without the effective bit (`setcap cap_net_admin+p`) starts
+    /// that way: unlike `+ep`, it then starts even when the container grants only some of them.
+    @discardableResult
+    public static func raiseEffective(_ capabilities: CapabilitySet) throws(CapabilityError) -> Bool {
+        let outcome: Result<Bool, CapabilityError> = serial.withLock { _ in
+            Result { () throws(CapabilityError) in
+                let all = try threads()
+                guard all.contains(where: { !$0.permitted.intersection(capabilities).isSubset(of: $0.effective) })
+                else { return false }
+                let request = UnsafeMutablePointer<CCapabilities_Request>.allocate(capacity: 1)
+                CCapabilities_request_init(request, capabilities.mask, 0, lastCapability(), 0, 0)
+                request.pointee.raiseEffectiveOnly = 1
+                _ = try applyEverywhere(request, caller: try current())
+                return true
+            }
+        }
+        return try outcome.get()
+    }
+
+    /// Applies `request` to the calling thread, then to every other thread through SIGSYS,
+    /// until every thread shows the caller's new state; returns that state and the thread count.
+    private static func applyEverywhere(
+        _ request: UnsafeMutablePointer<CCapabilities_Request>, caller before: ThreadCapabilities
+    ) throws(CapabilityError) -> (ThreadCapabilities, Int) {
         guard CCapabilities_install_handler() == 0 else {
             throw CapabilityError(.systemCall, detail: "sigaction(SIGSYS): \(errnoText())")
         }
@@ -129,7 +158,7 @@ public enum ProcessCapabilities {
         }
         // Every signalled thread has run the handler (its sets changed), so no request is pending.
         _ = CCapabilities_restore_handler()
-        return .restricted(before: before, after: after, threads: total)
+        return (after, total)
     }
 
     private static func thread(_ id: Int32) throws(CapabilityError) -> ThreadCapabilities {

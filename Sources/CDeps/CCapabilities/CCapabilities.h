@@ -110,6 +110,8 @@ typedef struct {
     int dropBounding;
     /// Set no_new_privs (irreversible): execve can then never grant more privileges.
     int noNewPrivileges;
+    /// Instead of restricting: raise `keep` (those permitted) into the effective set, nothing else.
+    int raiseEffectiveOnly;
     int failedStep;
     int failedErrno;
     int applied;
@@ -152,12 +154,20 @@ static inline int CCapabilities_fail(CCapabilities_Request *request, int step, i
 }
 
 /// Applies `request` to the calling thread. Only system calls: safe in a signal handler.
+/// With raiseEffectiveOnly, only makes the kept capabilities the thread has permitted effective.
 /// Order: (1) permitted/effective reduced to the kept capabilities plus CAP_SETPCAP (still
 /// needed for the bounding set) and inheritable set to the kept ones (ambient needs them
 /// there); (2) the bounding set; (3) the ambient set; (4) CAP_SETPCAP dropped; (5) no_new_privs.
 /// Returns 0, or -1 after recording the failed step in the request.
 static inline int CCapabilities_apply(CCapabilities_Request *request) {
     uint64_t effective, permitted, inheritable, bounding;
+    if (request->raiseEffectiveOnly) {
+        if (CCapabilities_get(&effective, &permitted, &inheritable) != 0)
+            return CCapabilities_fail(request, CCapabilities_stepRead, errno);
+        if (CCapabilities_set(effective | (request->keep & permitted), permitted, inheritable) != 0)
+            return CCapabilities_fail(request, CCapabilities_stepStage, errno);
+        return 0;
+    }
     if (CCapabilities_get(&effective, &permitted, &inheritable) != 0
         || CCapabilities_bounding(request->lastCap, &bounding) != 0)
         return CCapabilities_fail(request, CCapabilities_stepRead, errno);
