@@ -1,0 +1,188 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// deploy/docker/Dockerfile. No Docker engine runs here, so the image is never built; what
+/// can be checked without one is: the packages exist in Debian 12, the runtime stage holds
+/// every shared library the binary links, the build stage copies every source the package
+/// needs, and the way the image hands capabilities to its non-root user (file capabilities
+/// `+p` on the binary, the bounding set from `--cap-add`) works with the real binary.
+@Suite("Dockerfile")
+struct DockerfileTests {
+    static let isRoot = getuid() == 0
+
+    static func dockerfile() throws -> Dockerfile {
+        Dockerfile(text: try DeploymentCommand.repositoryFile("deploy/docker/Dockerfile"))
+    }
+
+    static func stages() throws -> (build: Dockerfile.Stage, runtime: Dockerfile.Stage) {
+        let stages = try dockerfile().stages
+        guard stages.count == 2, stages[0].name == "build" else {
+            throw TestFailure("expected a `build` stage and a runtime stage, found \(stages.map { $0.name ?? $0.base })")
+        }
+        return (stages[0], stages[1])
+    }
+
+    @Test func baseImagesAreSwiftAndDebianBookworm() throws {
+        let text = try DeploymentCommand.repositoryFile("deploy/docker/Dockerfile")
+        #expect(text.contains("ARG SWIFT_IMAGE=swift:6.3-bookworm"))
+        #expect(try Self.stages().runtime.base == "debian:bookworm-slim")
+    }
+
+    @Test func everyPackageExistsInDebian() throws {
+        let (build, runtime) = try Self.stages()
+        #expect(runtime.aptPackages.contains("iptables") && runtime.aptPackages.contains("ca-certificates"))
+        for package in build.aptPackages + runtime.aptPackages {
+            let (status, output) = try DeploymentCommand.run(["apt-cache", "show", package])
+            #expect(status == 0, "apt-cache show \(package): \(output.prefix(200))")
+        }
+    }
+
+    @Test func theRuntimeStageHasEveryLibraryTheBinaryLinks() throws {
+        let (build, runtime) = try Self.stages()
+        let binary = try ProductBinary.path()
+        let libraries = try DeploymentCommand.check(["ldd", binary]).split(separator: "\n").compactMap { line -> String? in
+            #expect(!line.contains("not found"), "ldd: \(line)")
+            guard let arrow = line.range(of: "=> ") else { return nil }
+            return line[arrow.upperBound...].split(separator: " ").first.map(String.init)
+        }
+        #expect(libraries.count > 5)
+        let closure = try Self.dependencyClosure(runtime.aptPackages)
+        let staticRuntime = build.arguments(of: "RUN").contains { $0.contains("--static-swift-stdlib") }
+        for library in libraries {
+            if library.contains("/usr/lib/swift/") {
+                // The Swift runtime, Foundation and Dispatch: linked into the release binary.
+                #expect(staticRuntime, "\(library) comes from the toolchain: the build needs --static-swift-stdlib")
+                continue
+            }
+            let package = try Self.owningPackage(library)
+            #expect(closure.contains(package), "\(library) is in \(package), which the runtime stage does not install")
+        }
+    }
+
+    @Test func theBuildCopiesEverythingThePackageBuilds() throws {
+        let (build, _) = try Self.stages()
+        let copied = Set(build.arguments(of: "COPY").compactMap { $0.split(separator: " ").first.map(String.init) })
+        #expect(copied.isSuperset(of: ["Package.swift", "Sources"]))
+        let manifest = try DeploymentCommand.repositoryFile("Package.swift")
+        var paths: [String] = []
+        var rest = Substring(manifest)
+        while let range = rest.range(of: "path: \"") {
+            let value = rest[range.upperBound...].prefix { $0 != "\"" }
+            paths.append(String(value))
+            rest = rest[range.upperBound...]
+        }
+        for path in paths where !path.hasPrefix("Tests") {
+            let top = String(path.split(separator: "/").first ?? "")
+            #expect(copied.contains(top), "Package.swift builds from \(path), which the build stage does not COPY")
+        }
+    }
+
+    @Test func runsAsNonRootWithTheCapabilitiesAsFileCapabilities() throws {
+        let (build, runtime) = try Self.stages()
+        let user = try #require(runtime.arguments(of: "USER").last)
+        #expect(user.split(separator: ":").first.flatMap { Int($0) }.map { $0 != 0 } == true, "USER \(user)")
+        #expect(build.arguments(of: "RUN").contains { $0.contains("setcap cap_net_admin,cap_sys_admin+p /ipvs-push") })
+        #expect(runtime.arguments(of: "COPY").contains("--from=build /ipvs-push /usr/local/bin/ipvs-push"))
+        #expect(runtime.arguments(of: "ENTRYPOINT").last == "[\"/usr/local/bin/ipvs-push\"]")
+        let runLine = "--cap-drop ALL --cap-add NET_ADMIN --cap-add SYS_ADMIN"
+        #expect(try DeploymentCommand.repositoryFile("deploy/docker/Dockerfile").contains(runLine))
+        #expect(try DeploymentCommand.repositoryFile("deploy/README.md").contains(runLine))
+    }
+
+    /// The container's arrangement without the container: the binary with the image's file
+    /// capabilities, run as uid 10001 with the bounding set `--cap-drop ALL --cap-add ...`
+    /// leaves. Both capabilities: it enters the namespace, then keeps CAP_NET_ADMIN only.
+    /// CAP_NET_ADMIN alone: it still starts (`+p`, not `+ep`), and says why the namespace fails.
+    @Test(.enabled(if: isRoot), arguments: [["net_admin", "sys_admin"], ["net_admin"]])
+    func fileCapabilitiesGiveTheNonRootUserWhatTheContainerAllows(_ added: [String]) async throws {
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("ipvs-push-image-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: directory.path)
+        let binary = directory.appendingPathComponent("ipvs-push").path
+        try FileManager.default.copyItem(atPath: try ProductBinary.path(), toPath: binary)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: binary)
+        try DeploymentCommand.check(["setcap", "cap_net_admin,cap_sys_admin+p", binary])
+        let namespace = "ipvs-push-image-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        try DeploymentCommand.check(["ip", "netns", "add", namespace])
+        defer { _ = try? DeploymentCommand.run(["ip", "netns", "delete", namespace]) }
+
+        let port = FreePort.allocate()
+        let log = directory.appendingPathComponent("serve.log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        defer { try? handle.close() }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+        process.arguments = [
+            "--reuid=10001", "--regid=10001", "--clear-groups", "--inh-caps=-all",
+            "--bounding-set=-all," + added.map { "+" + $0 }.joined(separator: ","),
+            binary, "serve", "--listen-address", "127.0.0.1:\(port)", "--namespace-path", "/run/netns/\(namespace)",
+            "--log-level", "debug",
+        ]
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        defer {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        let logText = { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+        do {
+            try await TestHTTP.waitUntilReady("http://127.0.0.1:\(port)/metrics")
+        } catch {
+            Issue.record("serve did not start: \(error)\n\(logText())")
+            return
+        }
+        _ = try await TestHTTP.request("http://127.0.0.1:\(port)/metrics")
+        let threads = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(process.processIdentifier)/task")
+        for thread in threads {
+            let status = try String(contentsOfFile: "/proc/\(process.processIdentifier)/task/\(thread)/status", encoding: .utf8)
+            #expect(status.contains("CapEff:\t0000000000001000") && status.contains("CapPrm:\t0000000000001000"), "\(status)")
+        }
+        let effective = added.map { "CAP_" + $0.uppercased() }.joined(separator: ",")
+        #expect(logText().contains("made the permitted capabilities effective"), "\(logText())")
+        #expect(logText().contains("effective=\(effective)"), "\(logText())")
+        if added.contains("sys_admin") {
+            #expect(logText().contains("/run/netns/\(namespace): IPVS is not available"), "entered: \(logText())")
+        } else {
+            #expect(logText().contains("entering the namespace was refused"), "\(logText())")
+        }
+    }
+
+    /// Every package `packages` need, recursively (Depends and Pre-Depends), with themselves.
+    static func dependencyClosure(_ packages: [String]) throws -> Set<String> {
+        let output = try DeploymentCommand.check(
+            [
+                "apt-cache", "depends", "--recurse", "--no-recommends", "--no-suggests", "--no-conflicts", "--no-breaks",
+                "--no-replaces", "--no-enhances",
+            ] + packages)
+        var names: Set<String> = []
+        for line in output.split(separator: "\n") {
+            let trimmed = line.drop { $0 == " " || $0 == "|" }
+            if line.first != " " {
+                names.insert(String(line))
+            } else if let colon = trimmed.firstIndex(of: ":") {
+                let name = trimmed[trimmed.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                names.insert(name.trimmingCharacters(in: CharacterSet(charactersIn: "<>")))
+            }
+        }
+        return names
+    }
+
+    /// The Debian package that installed `library` (trying the /usr-merged spelling too).
+    static func owningPackage(_ library: String) throws -> String {
+        let resolved = URL(fileURLWithPath: library).resolvingSymlinksInPath().path
+        let candidates = [library, resolved, "/usr" + library, library.replacingOccurrences(of: "/usr/lib/", with: "/lib/")]
+        for candidate in candidates {
+            let (status, output) = try DeploymentCommand.run(["dpkg", "-S", candidate])
+            if status == 0, let first = output.split(separator: "\n").first, let colon = first.firstIndex(of: ":") {
+                return String(first[..<colon])
+            }
+        }
+        throw TestFailure("no Debian package owns \(library)")
+    }
+}
