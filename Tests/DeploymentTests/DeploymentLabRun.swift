@@ -1,25 +1,45 @@
 import Foundation
 import TestSupport
 
-/// Boots the IPVS lab once per test process with the `deployment` scenario
-/// (Lab/scenarios/deployment.sh): `ipvs-push run --config` as the systemd unit runs it, under
-/// strace. `IPVS_LAB_DEPLOYMENT_RESULTS` names an existing output directory to check instead.
-enum DeploymentLabRun {
-    static let shared = Task<URL, any Error> { try await run() }
+/// Boots the IPVS lab once per test process for each of two scenarios:
+/// - `deployment` (Lab/scenarios/deployment.sh): `ipvs-push run --config` as the systemd unit
+///   runs it, under strace (``strace``); `IPVS_LAB_DEPLOYMENT_RESULTS` names an existing output
+///   directory to check instead of booting;
+/// - `systemd-unit` (Lab/scenarios/systemd-unit.sh): the unit itself under systemd as PID 1 of
+///   a container in the guest (``systemd``); `IPVS_LAB_SYSTEMD_RESULTS` likewise.
+struct DeploymentLabRun: Sendable {
+    let scenario: String
+    let resultsVariable: String
+    let environment: [String]
+    private let task: Task<URL, any Error>
+
+    init(scenario: String, resultsVariable: String, environment: [String] = []) {
+        self.scenario = scenario
+        self.resultsVariable = resultsVariable
+        self.environment = environment
+        task = Task { try await Self.run(scenario, resultsVariable, environment) }
+    }
+
+    static let strace = DeploymentLabRun(scenario: "deployment", resultsVariable: "IPVS_LAB_DEPLOYMENT_RESULTS")
+    static let systemd = DeploymentLabRun(
+        scenario: "systemd-unit", resultsVariable: "IPVS_LAB_SYSTEMD_RESULTS",
+        environment: [
+            "IPVS_PUSH_UNIT=" + ProductBinary.packageRoot.appendingPathComponent("deploy/systemd/ipvs-push.service").path
+        ])
 
     /// The scenario's output directory.
-    static func results() async throws -> URL { try await shared.value }
+    func results() async throws -> URL { try await task.value }
 
-    static func text(_ relative: String) async throws -> String {
+    func text(_ relative: String) async throws -> String {
         let path = try await results().appendingPathComponent(relative).path
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw TestFailure("the deployment scenario left no readable \(path)")
+            throw TestFailure("the \(scenario) scenario left no readable \(path)")
         }
         return text
     }
 
-    private static func run() async throws -> URL {
-        if let existing = ProcessInfo.processInfo.environment["IPVS_LAB_DEPLOYMENT_RESULTS"], !existing.isEmpty {
+    private static func run(_ scenario: String, _ resultsVariable: String, _ environment: [String]) async throws -> URL {
+        if let existing = ProcessInfo.processInfo.environment[resultsVariable], !existing.isEmpty {
             return URL(fileURLWithPath: existing)
         }
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/linux.uml") else {
@@ -30,19 +50,18 @@ enum DeploymentLabRun {
         }
         let runner = ProductBinary.packageRoot.appendingPathComponent("Lab/ipvs-lab").path
         let output = FileManager.default.temporaryDirectory
-            .appendingPathComponent("ipvs-push-lab-deployment-\(UUID().uuidString.prefix(8))")
+            .appendingPathComponent("ipvs-push-lab-\(scenario)-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
         let logFile = output.appendingPathExtension("log")
         let status = try await DeploymentCommand.runInBackground(
-            [
-                runner, "--timeout", "600", "--out", output.path, "--env", "IPVS_PUSH=\(try ProductBinary.path())",
-                "deployment",
-            ], log: logFile)
+            [runner, "--timeout", "600", "--out", output.path, "--env", "IPVS_PUSH=\(try ProductBinary.path())"]
+                + environment.flatMap { ["--env", $0] } + [scenario],
+            log: logFile)
         let log = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
         guard status == 0 else {
             let trace = (try? String(contentsOf: output.appendingPathComponent("scenario.stderr"), encoding: .utf8)) ?? ""
             throw TestFailure(
-                "the lab's deployment scenario failed with exit status \(status) (output in \(output.path)):\n"
+                "the lab's \(scenario) scenario failed with exit status \(status) (output in \(output.path)):\n"
                     + "\(log.suffix(1500))\n--- scenario.stderr ---\n\(trace.suffix(3000))")
         }
         return output

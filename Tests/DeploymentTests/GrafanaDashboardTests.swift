@@ -46,7 +46,7 @@ struct GrafanaDashboardTests {
     @Test func everyMetricIsOneIpvsPushServes() async throws {
         var served: Set<String> = []
         for file in ["run.first.prom", "run.second.prom"] {
-            let text = try await DeploymentLabRun.text(file)
+            let text = try await DeploymentLabRun.strace.text(file)
             let parsed = try ExpositionParser.parse(Array(text.utf8), source: file, format: nil)
             served.formUnion(parsed.families.flatMap(\.samples).map(\.name))
         }

@@ -100,7 +100,7 @@ struct SystemdUnitTests {
     // MARK: What ipvs-push did in the lab, against the sandbox
 
     static func trace() async throws -> StraceLog {
-        try StraceLog(text: try await DeploymentLabRun.text("strace.log"), program: "ipvs-push")
+        try StraceLog(text: try await DeploymentLabRun.strace.text("strace.log"), program: "ipvs-push")
     }
 
     @Test func everySystemCallIsInTheFilter() async throws {
@@ -149,7 +149,7 @@ struct SystemdUnitTests {
     }
 
     @Test func writesStayInTheQueueDirectory() async throws {
-        let config = try await DeploymentLabRun.text("config.yml")
+        let config = try await DeploymentLabRun.strace.text("config.yml")
         let queue = try #require(
             config.split(separator: "\n").first { $0.contains("queue_directory:") }?
                 .split(separator: ":", maxSplits: 1)[1].trimmingCharacters(in: .whitespaces))
@@ -169,8 +169,8 @@ struct SystemdUnitTests {
     }
 
     @Test func theServiceUserEndsWithNetAdminAndReadsBothNamespaces() async throws {
-        #expect(try await DeploymentLabRun.text("run.rc").trimmingCharacters(in: .whitespacesAndNewlines) == "0")
-        let threads = try await DeploymentLabRun.text("run.threads").components(separatedBy: "\n\n").filter { !$0.isEmpty }
+        #expect(try await DeploymentLabRun.strace.text("run.rc").trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        let threads = try await DeploymentLabRun.strace.text("run.threads").components(separatedBy: "\n\n").filter { !$0.isEmpty }
         #expect(threads.count >= 4)
         for thread in threads {
             for field in ["CapEff", "CapPrm", "CapInh", "CapAmb"] {
@@ -179,7 +179,7 @@ struct SystemdUnitTests {
             #expect(thread.contains("NoNewPrivs:\t1"), "\(thread)")
         }
         for file in ["run.first.prom", "run.second.prom"] {
-            let text = try await DeploymentLabRun.text(file)
+            let text = try await DeploymentLabRun.strace.text(file)
             let parsed = try ExpositionParser.parse(Array(text.utf8), source: file, format: nil)
             let samples = Array(parsed.families.lazy.flatMap(\.samples))
             for namespace in ["", "/var/run/docker/netns/ingress_sbox"] {
