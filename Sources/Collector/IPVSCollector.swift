@@ -121,7 +121,8 @@ public final class IPVSCollector: @unchecked Sendable {
                 if lastErrors.removeValue(forKey: namespace) != nil {
                     logger.info("namespace readable again", metadata: ["namespace": "\(namespace)"])
                 }
-                logger.debug("collected", metadata: ["namespace": "\(namespace)", "services": "\(snapshot.services.count)"])
+                logger.debug(
+                    "collected", metadata: ["namespace": "\(namespace)", "services": "\(snapshot.services.count)"])
             case .failure(let error):
                 if lastErrors[namespace] != error {
                     logger.warning("collection failed", metadata: ["namespace": "\(namespace)", "error": "\(error)"])

@@ -1,7 +1,7 @@
 import CCapabilities
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Reads the firewall marks of the legacy iptables backend (ip_tables) in-process.
@@ -58,8 +58,10 @@ enum LegacyMangleTable {
         var offset = 0
         while offset + entrySize <= entries.count {
             let entry = UnsafeRawBufferPointer(rebasing: entries[offset...])
-            let targetOffset = Int(entry.loadUnaligned(fromByteOffset: CCapabilities_ipt_entry_target_offset_offset(), as: UInt16.self))
-            let nextOffset = Int(entry.loadUnaligned(fromByteOffset: CCapabilities_ipt_entry_next_offset_offset(), as: UInt16.self))
+            let targetOffset = Int(
+                entry.loadUnaligned(fromByteOffset: CCapabilities_ipt_entry_target_offset_offset(), as: UInt16.self))
+            let nextOffset = Int(
+                entry.loadUnaligned(fromByteOffset: CCapabilities_ipt_entry_next_offset_offset(), as: UInt16.self))
             guard nextOffset >= entrySize, nextOffset <= entry.count, targetOffset >= entrySize,
                 targetOffset + headerSize <= nextOffset
             else { break }

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Which network namespace a file stands for: the device and inode of its nsfs file, the

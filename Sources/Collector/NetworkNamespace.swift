@@ -1,7 +1,7 @@
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs work inside another network namespace, given by its file path
@@ -41,7 +41,8 @@ enum NetworkNamespace {
                 return thread
             case .failure(var error):
                 if replaced && error.kind == .namespaceEntryDenied {
-                    error.detail += "; the file now refers to another namespace than the one entered before"
+                    error.detail +=
+                        "; the file now refers to another namespace than the one entered before"
                         + " (re-created, e.g. by a Docker restart), and ipvs-push drops CAP_SYS_ADMIN once every"
                         + " namespace is open: restart ipvs-push"
                 }

@@ -2,7 +2,7 @@ import CCapabilities
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Drops the capabilities the agent no longer needs, in every thread of the process.

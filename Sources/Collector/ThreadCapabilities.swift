@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The privilege state of one thread, as the kernel shows it in /proc/PID/task/TID/status.

@@ -65,12 +65,14 @@ import Testing
         if let namespaceThread {
             // The namespace thread still reads both backends' rules: legacy in-process,
             // nft through iptables-nft-save, which gets CAP_NET_ADMIN and nothing more.
-            let marks = try namespaceThread.run { () throws(CollectorError) in FirewallMarkRules.readCurrentNamespace() }
+            let marks = try namespaceThread.run { () throws(CollectorError) in FirewallMarkRules.readCurrentNamespace()
+            }
             #expect(marks == ProcessCapabilitiesNamespace.expectedMarks)
             let child = try namespaceThread.run { () throws(CollectorError) in
                 ChildProcess.run("/bin/cat", ["/proc/self/status"])
             }
-            let childState = try #require(child.flatMap { ThreadCapabilities(status: String(decoding: $0.standardOutput, as: UTF8.self)) })
+            let childState = try #require(
+                child.flatMap { ThreadCapabilities(status: String(decoding: $0.standardOutput, as: UTF8.self)) })
             #expect(childState.effective == netAdmin && childState.permitted == netAdmin, "child: \(childState)")
             // Entering another namespace needs CAP_SYS_ADMIN, which is gone.
             let entering = Result { () throws(CollectorError) in try NetworkNamespace.thread(for: other) }

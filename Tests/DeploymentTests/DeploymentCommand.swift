@@ -6,7 +6,9 @@ import TestSupport
 /// The output goes to a temporary file, not a pipe: Foundation's FileHandle gives up on a
 /// read interrupted by a signal, and other tests' child processes send SIGCHLD.
 enum DeploymentCommand {
-    static func run(_ arguments: [String], environment: [String: String]? = nil) throws -> (status: Int32, output: String) {
+    static func run(_ arguments: [String], environment: [String: String]? = nil) throws -> (
+        status: Int32, output: String
+    ) {
         let file = FileManager.default.temporaryDirectory
             .appendingPathComponent("ipvs-push-deployment-\(UUID().uuidString.prefix(8)).log")
         _ = FileManager.default.createFile(atPath: file.path, contents: nil)

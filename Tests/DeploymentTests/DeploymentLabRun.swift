@@ -24,7 +24,8 @@ struct DeploymentLabRun: Sendable {
     static let systemd = DeploymentLabRun(
         scenario: "systemd-unit", resultsVariable: "IPVS_LAB_SYSTEMD_RESULTS",
         environment: [
-            "IPVS_PUSH_UNIT=" + ProductBinary.packageRoot.appendingPathComponent("deploy/systemd/ipvs-push.service").path
+            "IPVS_PUSH_UNIT="
+                + ProductBinary.packageRoot.appendingPathComponent("deploy/systemd/ipvs-push.service").path
         ])
 
     /// The scenario's output directory.
@@ -38,12 +39,14 @@ struct DeploymentLabRun: Sendable {
         return text
     }
 
-    private static func run(_ scenario: String, _ resultsVariable: String, _ environment: [String]) async throws -> URL {
+    private static func run(_ scenario: String, _ resultsVariable: String, _ environment: [String]) async throws -> URL
+    {
         if let existing = ProcessInfo.processInfo.environment[resultsVariable], !existing.isEmpty {
             return URL(fileURLWithPath: existing)
         }
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/linux.uml") else {
-            throw TestFailure("/usr/bin/linux.uml is missing: the lab needs `apt-get install user-mode-linux` (make deps)")
+            throw TestFailure(
+                "/usr/bin/linux.uml is missing: the lab needs `apt-get install user-mode-linux` (make deps)")
         }
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/strace") else {
             throw TestFailure("/usr/bin/strace is missing: `apt-get install strace` (make deps)")
@@ -59,7 +62,8 @@ struct DeploymentLabRun: Sendable {
             log: logFile)
         let log = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
         guard status == 0 else {
-            let trace = (try? String(contentsOf: output.appendingPathComponent("scenario.stderr"), encoding: .utf8)) ?? ""
+            let trace =
+                (try? String(contentsOf: output.appendingPathComponent("scenario.stderr"), encoding: .utf8)) ?? ""
             throw TestFailure(
                 "the lab's \(scenario) scenario failed with exit status \(status) (output in \(output.path)):\n"
                     + "\(log.suffix(1500))\n--- scenario.stderr ---\n\(trace.suffix(3000))")

@@ -18,7 +18,8 @@ struct DockerfileTests {
     static func stages() throws -> (build: Dockerfile.Stage, runtime: Dockerfile.Stage) {
         let stages = try dockerfile().stages
         guard stages.count == 2, stages[0].name == "build" else {
-            throw TestFailure("expected a `build` stage and a runtime stage, found \(stages.map { $0.name ?? $0.base })")
+            throw TestFailure(
+                "expected a `build` stage and a runtime stage, found \(stages.map { $0.name ?? $0.base })")
         }
         return (stages[0], stages[1])
     }
@@ -41,7 +42,8 @@ struct DockerfileTests {
     @Test func theRuntimeStageHasEveryLibraryTheBinaryLinks() throws {
         let (build, runtime) = try Self.stages()
         let binary = try ProductBinary.path()
-        let libraries = try DeploymentCommand.check(["ldd", binary]).split(separator: "\n").compactMap { line -> String? in
+        let libraries = try DeploymentCommand.check(["ldd", binary]).split(separator: "\n").compactMap {
+            line -> String? in
             #expect(!line.contains("not found"), "ldd: \(line)")
             guard let arrow = line.range(of: "=> ") else { return nil }
             return line[arrow.upperBound...].split(separator: " ").first.map(String.init)
@@ -140,8 +142,11 @@ struct DockerfileTests {
         _ = try await TestHTTP.request("http://127.0.0.1:\(port)/metrics")
         let threads = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(process.processIdentifier)/task")
         for thread in threads {
-            let status = try String(contentsOfFile: "/proc/\(process.processIdentifier)/task/\(thread)/status", encoding: .utf8)
-            #expect(status.contains("CapEff:\t0000000000001000") && status.contains("CapPrm:\t0000000000001000"), "\(status)")
+            let status = try String(
+                contentsOfFile: "/proc/\(process.processIdentifier)/task/\(thread)/status", encoding: .utf8)
+            #expect(
+                status.contains("CapEff:\t0000000000001000") && status.contains("CapPrm:\t0000000000001000"),
+                "\(status)")
         }
         let effective = added.map { "CAP_" + $0.uppercased() }.joined(separator: ",")
         #expect(logText().contains("made the permitted capabilities effective"), "\(logText())")
@@ -157,7 +162,8 @@ struct DockerfileTests {
     static func dependencyClosure(_ packages: [String]) throws -> Set<String> {
         let output = try DeploymentCommand.check(
             [
-                "apt-cache", "depends", "--recurse", "--no-recommends", "--no-suggests", "--no-conflicts", "--no-breaks",
+                "apt-cache", "depends", "--recurse", "--no-recommends", "--no-suggests", "--no-conflicts",
+                "--no-breaks",
                 "--no-replaces", "--no-enhances",
             ] + packages)
         var names: Set<String> = []
@@ -176,7 +182,9 @@ struct DockerfileTests {
     /// The Debian package that installed `library` (trying the /usr-merged spelling too).
     static func owningPackage(_ library: String) throws -> String {
         let resolved = URL(fileURLWithPath: library).resolvingSymlinksInPath().path
-        let candidates = [library, resolved, "/usr" + library, library.replacingOccurrences(of: "/usr/lib/", with: "/lib/")]
+        let candidates = [
+            library, resolved, "/usr" + library, library.replacingOccurrences(of: "/usr/lib/", with: "/lib/"),
+        ]
         for candidate in candidates {
             let (status, output) = try DeploymentCommand.run(["dpkg", "-S", candidate])
             if status == 0, let first = output.split(separator: "\n").first, let colon = first.firstIndex(of: ":") {

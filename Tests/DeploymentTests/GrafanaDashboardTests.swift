@@ -29,7 +29,8 @@ struct GrafanaDashboardTests {
     @Test func everyQueryIsValidPromQL() throws {
         let expressions = try Self.expressions()
         #expect(expressions.count >= 25)
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("ipvs-push-dashboard-\(UUID().uuidString.prefix(8)).yml")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "ipvs-push-dashboard-\(UUID().uuidString.prefix(8)).yml")
         defer { try? FileManager.default.removeItem(at: file) }
         var rules = "groups:\n  - name: dashboard\n    rules:\n"
         let encoder = JSONEncoder()
@@ -77,10 +78,14 @@ struct GrafanaDashboardTests {
         // What the issue asks the dashboard to show.
         let all = try Self.expressions().joined(separator: "\n")
         for metric in [
-            "ipvs_service_connections_total", "ipvs_service_incoming_packets_total", "ipvs_service_incoming_bytes_total",
-            "ipvs_destination_connections_total", "ipvs_destination_incoming_bytes_total", "ipvs_destination_connections_active",
-            "ipvs_destination_connections_inactive", "ipvs_destination_weight", "ipvs_up", "ipvs_collect_duration_seconds",
-            "ipvs_push_scrape_requests_total", "ipvs_push_remote_write_queue_bytes", "ipvs_push_remote_write_samples_failed_total",
+            "ipvs_service_connections_total", "ipvs_service_incoming_packets_total",
+            "ipvs_service_incoming_bytes_total",
+            "ipvs_destination_connections_total", "ipvs_destination_incoming_bytes_total",
+            "ipvs_destination_connections_active",
+            "ipvs_destination_connections_inactive", "ipvs_destination_weight", "ipvs_up",
+            "ipvs_collect_duration_seconds",
+            "ipvs_push_scrape_requests_total", "ipvs_push_remote_write_queue_bytes",
+            "ipvs_push_remote_write_samples_failed_total",
             "ipvs_push_remote_write_samples_dropped_total",
         ] {
             #expect(all.contains(metric), "no panel shows \(metric)")

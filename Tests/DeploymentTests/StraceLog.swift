@@ -31,7 +31,8 @@ struct StraceLog {
                 calls.append(Call(name: name, arguments: arguments + tail, result: Self.result(of: tail)))
                 continue
             }
-            guard let open = rest.firstIndex(of: "("), rest[..<open].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" })
+            guard let open = rest.firstIndex(of: "("),
+                rest[..<open].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" })
             else { continue }  // signals (---), exits (+++)
             let name = String(rest[..<open])
             let arguments = String(rest[rest.index(after: open)...])

@@ -63,7 +63,8 @@ struct SystemdUnitTests {
 
     @Test func runsTheConfigFileAndReloadsOnSIGHUP() throws {
         let unit = try Self.unit()
-        #expect(unit.value("Service", "ExecStart") == "/usr/local/bin/ipvs-push run --config /etc/ipvs-push/ipvs-push.yml")
+        #expect(
+            unit.value("Service", "ExecStart") == "/usr/local/bin/ipvs-push run --config /etc/ipvs-push/ipvs-push.yml")
         #expect(unit.value("Service", "ExecReload") == "/bin/kill -HUP $MAINPID")
         #expect(unit.value("Service", "Restart") == "on-failure")
         #expect(unit.value("Install", "WantedBy") == "multi-user.target")
@@ -75,7 +76,9 @@ struct SystemdUnitTests {
         let grace = example.split(separator: "\n").first { $0.contains("shutdown_grace:") }?
             .split(separator: ":")[1].split(separator: " ").first.flatMap { Self.seconds(String($0)) }
         let timeout = unit.value("Service", "TimeoutStopSec").flatMap(Self.seconds)
-        #expect(grace != nil && timeout != nil && timeout! > grace! + 5, "TimeoutStopSec \(timeout ?? -1) vs shutdown_grace \(grace ?? -1)")
+        #expect(
+            grace != nil && timeout != nil && timeout! > grace! + 5,
+            "TimeoutStopSec \(timeout ?? -1) vs shutdown_grace \(grace ?? -1)")
     }
 
     @Test func theStateDirectoryIsTheExamplesQueueDirectory() throws {
@@ -89,7 +92,9 @@ struct SystemdUnitTests {
         let unit = try Self.unit()
         // The namespace files live under /run; the host's network namespace and the initial
         // user namespace must stay the service's own.
-        for key in ["InaccessiblePaths", "TemporaryFileSystem", "PrivateNetwork", "PrivateUsers", "NetworkNamespacePath"] {
+        for key in [
+            "InaccessiblePaths", "TemporaryFileSystem", "PrivateNetwork", "PrivateUsers", "NetworkNamespacePath",
+        ] {
             #expect(unit.value("Service", key) == nil, "\(key) would hide the namespaces or IPVS")
         }
         #expect(unit.value("Service", "ProcSubset") == nil, "ProcSubset=pid hides /proc/sys/kernel/cap_last_cap")
@@ -108,14 +113,18 @@ struct SystemdUnitTests {
         var allowed: Set<String> = []
         for entry in unit.words("Service", "SystemCallFilter") {
             if entry.hasPrefix("~") {
-                allowed.subtract(entry.hasPrefix("~@") ? try SyscallGroups.expand(String(entry.dropFirst())) : [String(entry.dropFirst())])
+                allowed.subtract(
+                    entry.hasPrefix("~@")
+                        ? try SyscallGroups.expand(String(entry.dropFirst())) : [String(entry.dropFirst())])
             } else {
                 allowed.formUnion(entry.hasPrefix("@") ? try SyscallGroups.expand(entry) : [entry])
             }
         }
         let used = try await Self.trace().names
         // The run covered the drop, namespace entry and the iptables child.
-        #expect(used.isSuperset(of: ["capset", "setns", "rt_tgsigqueueinfo", "execve", "connect", "accept4"]), "\(used.sorted())")
+        #expect(
+            used.isSuperset(of: ["capset", "setns", "rt_tgsigqueueinfo", "execve", "connect", "accept4"]),
+            "\(used.sorted())")
         #expect(used.subtracting(allowed).isEmpty, "outside SystemCallFilter: \(used.subtracting(allowed).sorted())")
     }
 
@@ -141,10 +150,13 @@ struct SystemdUnitTests {
         let joins = calls.filter { $0.name == "setns" }
         #expect(!joins.isEmpty)
         for join in joins {
-            #expect(join.arguments.split(separator: ",").dropFirst().first?.trimmingCharacters(in: .whitespaces)
-                .hasPrefix("CLONE_NEWNET") == true, "setns(\(join.arguments)")
+            #expect(
+                join.arguments.split(separator: ",").dropFirst().first?.trimmingCharacters(in: .whitespaces)
+                    .hasPrefix("CLONE_NEWNET") == true, "setns(\(join.arguments)")
         }
-        let creating = calls.filter { ["unshare", "clone", "clone3"].contains($0.name) && $0.arguments.contains("CLONE_NEW") }
+        let creating = calls.filter {
+            ["unshare", "clone", "clone3"].contains($0.name) && $0.arguments.contains("CLONE_NEW")
+        }
         #expect(creating.isEmpty, "RestrictNamespaces=net forbids creating namespaces: \(creating.map(\.arguments))")
     }
 
@@ -162,7 +174,9 @@ struct SystemdUnitTests {
         for (call, path) in opened where !(path.hasPrefix(queue + "/") || path == "/dev/null") {
             Issue.record("written outside the state directory (ProtectSystem=strict): \(call.name)(\(call.arguments)")
         }
-        let changed = trace.paths(of: ["mkdir", "mkdirat", "rename", "renameat", "renameat2", "unlink", "unlinkat", "rmdir"])
+        let changed = trace.paths(of: [
+            "mkdir", "mkdirat", "rename", "renameat", "renameat2", "unlink", "unlinkat", "rmdir",
+        ])
         for (call, path) in changed where !path.hasPrefix(queue) && !call.result.contains("EEXIST") {
             Issue.record("changed outside the state directory: \(call.name)(\(call.arguments)")
         }
@@ -170,7 +184,9 @@ struct SystemdUnitTests {
 
     @Test func theServiceUserEndsWithNetAdminAndReadsBothNamespaces() async throws {
         #expect(try await DeploymentLabRun.strace.text("run.rc").trimmingCharacters(in: .whitespacesAndNewlines) == "0")
-        let threads = try await DeploymentLabRun.strace.text("run.threads").components(separatedBy: "\n\n").filter { !$0.isEmpty }
+        let threads = try await DeploymentLabRun.strace.text("run.threads").components(separatedBy: "\n\n").filter {
+            !$0.isEmpty
+        }
         #expect(threads.count >= 4)
         for thread in threads {
             for field in ["CapEff", "CapPrm", "CapInh", "CapAmb"] {

@@ -49,7 +49,8 @@ struct LabCapabilityTests {
         #expect(!(try results.text("setpriv.path")).trimmingCharacters(in: .whitespacesAndNewlines).isEmpty)
     }
 
-    @Test("every thread keeps CAP_NET_ADMIN only, and a service added later shows its port", arguments: ["root", "user"])
+    @Test(
+        "every thread keeps CAP_NET_ADMIN only, and a service added later shows its port", arguments: ["root", "user"])
     func dropsAndKeepsReading(_ mode: String) async throws {
         let results = try await LabCapabilityRun.results()
         let log = (try? results.text("cap-\(mode).log")) ?? ""
@@ -68,7 +69,8 @@ struct LabCapabilityTests {
                 #expect(thread.fields["NoNewPrivs"] == "1", "\(where_)")
                 // Root shrinks its bounding set; a user without CAP_SETPCAP cannot (and need not).
                 if mode == "root" {
-                    #expect(thread.mask("CapBnd") == Self.netAdmin, "\(where_): CapBnd \(thread.fields["CapBnd"] ?? "-")")
+                    #expect(
+                        thread.mask("CapBnd") == Self.netAdmin, "\(where_): CapBnd \(thread.fields["CapBnd"] ?? "-")")
                 }
             }
         }
