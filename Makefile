@@ -6,9 +6,9 @@ CONFIG ?= debug
 # Debian packages the build, the tests and the lab need.
 APT_PACKAGES := \
 	libnl-genl-3-dev libnl-3-dev libcurl4-openssl-dev libsnappy-dev libprotobuf-c-dev \
-	protobuf-c-compiler zlib1g-dev pkg-config \
+	protobuf-c-compiler zlib1g-dev pkg-config libcrypt-dev \
 	user-mode-linux kmod ipvsadm iproute2 iptables util-linux python3 python3-prometheus-client curl openssl \
-	prometheus prometheus-pushgateway victoria-metrics prometheus-node-exporter
+	prometheus prometheus-pushgateway victoria-metrics prometheus-node-exporter systemd strace
 
 .PHONY: all deps build test demo bench proto clean
 
