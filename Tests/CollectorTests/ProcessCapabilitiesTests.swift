@@ -58,6 +58,18 @@ import Testing
         #expect(CapabilitySet.empty.description == "none")
     }
 
+    /// Whether a user that owns none of it can reach and run `path`.
+    static func othersCanExecute(_ path: String) -> Bool {
+        var current = URL(fileURLWithPath: path)
+        while current.path != "/" {
+            guard let attributes = try? FileManager.default.attributesOfItem(atPath: current.path),
+                let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue, mode & 0o001 != 0
+            else { return false }
+            current.deleteLastPathComponent()
+        }
+        return true
+    }
+
     /// Runs the child test as `mode`, after `prefix` (setpriv), with a namespace that has MARK
     /// rules and one more to try entering after the drop.
     private func runChild(mode: String, prefix: [String]) throws {
@@ -66,6 +78,11 @@ import Testing
         let other = try ProcessCapabilitiesNamespace(rules: false)
         defer { other.remove() }
         let testBinary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        if !prefix.isEmpty {
+            try #require(
+                Self.othersCanExecute(testBinary),
+                "uid 65534 cannot run \(testBinary): every directory above it needs o+x (build outside /root)")
+        }
         var environment = ProcessInfo.processInfo.environment
         environment["IPVS_PUSH_CAPABILITY_CHILD"] = mode
         environment["IPVS_PUSH_CAPABILITY_NAMESPACE"] = namespace.path
