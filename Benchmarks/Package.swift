@@ -31,7 +31,14 @@ let package = Package(
                 .product(name: "RemoteWrite", package: "ipvs-push"),
                 .product(name: "HTTPTransport", package: "ipvs-push"),
             ]),
-        .executableTarget(name: "bench-data", dependencies: ["BenchmarkData"]),
+        .executableTarget(
+            name: "bench-data",
+            dependencies: [
+                "BenchmarkData",
+                .product(name: "Collector", package: "ipvs-push"),
+                .product(name: "Exposition", package: "ipvs-push"),
+                .product(name: "RemoteWrite", package: "ipvs-push"),
+            ]),
         .executableTarget(
             name: "collect-phases",
             dependencies: [

@@ -247,7 +247,8 @@ def lab_part(report, directory):
 
 def phases_table(report, directory):
     rows = []
-    for name, label in [("phases.tsv", "all series"), ("phases-nd.tsv", "--no-destinations")]:
+    for name, label in [("phases.tsv", "all series"), ("phases-nd.tsv", "--no-destinations"),
+                        ("phases-families.tsv", "all series, through the metric families")]:
         data = read_tsv(os.path.join(directory, name))
         if not data:
             continue
@@ -263,10 +264,12 @@ def phases_table(report, directory):
         report.table(
             "The phases of a dump inside one process (collect-phases, in the guest)",
             ["series", "round", "collect (netlink)", "metric set", "render", "write", "total", "samples"], rows,
-            "The same module calls as `ipvs-push dump` (IPVSCollector.collectBlocking, IPVSMetrics.families, "
-            "ExpositionRenderer.render, write to /dev/null), three rounds in one process: the first pays for the "
-            "socket and for fresh memory (every first touch of a page is a fault, and a fault is a host round trip "
-            "in user-mode Linux); later rounds are what `serve` pays per scrape.",
+            "The same module calls as `ipvs-push dump` (IPVSCollector.collectBlocking, then IPVSMetrics.document "
+            "rendered in 256 KiB pieces, each written to /dev/null; render and write are summed over the pieces), "
+            "three rounds in one process: the first pays for the socket and for fresh memory (every first touch of "
+            "a page is a fault, and a fault is a host round trip in user-mode Linux); later rounds are what a "
+            "long-running process pays per collection. The last rows go through IPVSMetrics.families first (the "
+            "metric set column), as `run` and the senders do.",
         )
 
 

@@ -25,7 +25,7 @@
 # Writes to $LAB_OUT: bench.env (sizes, versions), timings.tsv (tool, round, order, wall, user,
 # sys, rc), scrapes.tsv (server, scrape, seconds, bytes, status), servers.tsv (server, pid,
 # VmHWM_kB, VmRSS_kB, cpu_ticks, clk_tck), outputs.tsv (tool, bytes, lines, series, ipvs_series),
-# restore.env, phases.tsv and phases-nd.tsv (with COLLECT_PHASES); with BENCH_PROFILE also
+# restore.env, phases.tsv, phases-nd.tsv and phases-families.tsv (with COLLECT_PHASES); with BENCH_PROFILE also
 # rusage.tsv and strace.{dump,ipvsadm}.txt (full scale) and callgrind.{collect-phases,ipvsadm}.out
 # (after reducing the table to BENCH_PROFILE services).
 set -uo pipefail
@@ -201,14 +201,17 @@ ipvsadm -Ln --stats --exact >"$WORK/ipvsadm" 2>/dev/null || lab_die "ipvsadm -Ln
 record_output "ipvsadm -Ln --stats --exact" "$WORK/ipvsadm"
 
 # The phases of a dump inside one process (collect-phases: the same module calls as `dump`, three
-# rounds: the first pays for the socket and the first allocations, later ones are what `serve`
-# pays per scrape).
+# rounds: the first pays for the socket and the first allocations, later ones are what a long-running
+# process pays per collection), and the same through the metric families (what `run` and the senders
+# build).
 if [ -n "${COLLECT_PHASES:-}" ]; then
     lab_log "collect-phases: 3 rounds"
     "$COLLECT_PHASES" --rounds 3 >"$LAB_OUT/phases.tsv" 2>"$LAB_OUT/logs/phases.stderr" ||
         lab_log "collect-phases failed (logs/phases.stderr)"
     "$COLLECT_PHASES" --rounds 3 --no-destinations >"$LAB_OUT/phases-nd.tsv" 2>>"$LAB_OUT/logs/phases.stderr" ||
         lab_log "collect-phases --no-destinations failed (logs/phases.stderr)"
+    "$COLLECT_PHASES" --rounds 3 --families >"$LAB_OUT/phases-families.tsv" 2>>"$LAB_OUT/logs/phases.stderr" ||
+        lab_log "collect-phases --families failed (logs/phases.stderr)"
 fi
 
 TOOLS=(dump dump-nd ipvsadm node-curl)

@@ -82,7 +82,7 @@ enum IPVSMessageParser {
             }
             service.protocolNumber = protocolNumber
             service.transportProtocol = TransportProtocol(rawValue: protocolNumber)
-            service.address = IPAddress(family: addressFamily, bytes: addressBytes)
+            service.address = IPAddress(family: addressFamily, raw: addressBytes)
             service.port = port
         }
         guard let chosen = stats64 ?? stats else { throw NetlinkMessageError("service without statistics") }
@@ -134,7 +134,7 @@ enum IPVSMessageParser {
             throw NetlinkMessageError("destination address has \(addressBytes.count) bytes")
         }
         guard let chosen = stats64 ?? stats else { throw NetlinkMessageError("destination without statistics") }
-        server.address = IPAddress(family: family, bytes: addressBytes)
+        server.address = IPAddress(family: family, raw: addressBytes)
         server.port = port
         server.forwarding = forwarding
         server.stats = chosen

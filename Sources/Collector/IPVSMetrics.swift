@@ -13,8 +13,9 @@ public enum IPVSMetrics {
             return CompatibilityMetrics.families(collections)
         }
         var builder = Builder(options: options)
+        builder.reserve(for: collections)
         for collection in collections { builder.add(collection) }
-        return builder.families()
+        return builder.result()
     }
 
     /// The `port` label of a firewall-mark service: the published ports its mark
@@ -39,101 +40,277 @@ public enum IPVSMetrics {
         ]
     }
 
+    /// The labels of `ipvs_service_info`: the service labels (`serviceLabels`, in their
+    /// order) with flags, netmask and the persistence engine, written in sorted order.
+    static func infoLabels(_ service: VirtualService, base: [Label]) -> Labels {
+        presorted([
+            base[0], base[1], Label("flags", service.flags.labelValue), base[2], base[3],
+            Label("netmask", service.netmaskLabel), Label("pe", service.persistenceEngine), base[4], base[5], base[6],
+        ])
+    }
+
+    /// Labels whose order is written out in the code; checked in debug builds.
+    static func presorted(_ pairs: [Label]) -> Labels {
+        assert(zip(pairs, pairs.dropFirst()).allSatisfy { Labels.bytewiseLess($0.name, $1.name) })
+        return Labels(presorted: pairs)
+    }
+
+    /// What a family has one sample of, and where the value comes from.
+    enum Kind: Equatable {
+        case up, services, tableSize, info, duration, malformed
+        case serviceCounter(Int), serviceDestinations, serviceInfo, persistence, serviceRate(Int)
+        case destinationGauge(Int), destinationCounter(Int), destinationRate(Int)
+
+        /// Per namespace, per virtual service, or per real server.
+        var scope: Scope {
+            switch self {
+            case .up, .services, .tableSize, .info, .duration, .malformed: .namespace
+            case .serviceCounter, .serviceDestinations, .serviceInfo, .persistence, .serviceRate: .service
+            case .destinationGauge, .destinationCounter, .destinationRate: .destination
+            }
+        }
+    }
+
+    enum Scope { case namespace, service, destination }
+
+    /// One family of the metric set: its kind and its name, type, help and unit (no samples).
+    struct Definition {
+        let kind: Kind
+        let family: MetricFamily
+    }
+
+    /// The families of the metric set for `options`, in the order ``families(_:options:)``
+    /// lists them (before empty ones are left out). Both the families and the document
+    /// (``IPVSMetricsDocument``) are made from this one table.
+    static func definitions(options: MetricOptions) -> [Definition] {
+        var all = [
+            Definition(
+                kind: .up,
+                family: MetricFamily(
+                    name: "ipvs_up", type: .gauge, help: "1 when IPVS in the namespace was read, 0 when reading failed.")),
+            Definition(
+                kind: .services,
+                family: MetricFamily(name: "ipvs_services", type: .gauge, help: "Number of IPVS virtual services.")),
+            Definition(
+                kind: .tableSize,
+                family: MetricFamily(
+                    name: "ipvs_connection_table_size", type: .gauge, help: "Size of the IPVS connection hash table.")),
+            Definition(
+                kind: .info,
+                family: MetricFamily(name: "ipvs_info", type: .gauge, help: "IPVS version of the kernel, always 1.")),
+            Definition(
+                kind: .duration,
+                family: MetricFamily(
+                    name: "ipvs_collect_duration_seconds", type: .gauge, help: "Time taken to read IPVS in the namespace.",
+                    unit: "seconds")),
+            Definition(
+                kind: .malformed,
+                family: MetricFamily(
+                    name: "ipvs_netlink_malformed_messages_total", type: .counter,
+                    help: "Netlink messages from the kernel skipped because they were malformed or truncated.")),
+        ]
+        all += counterFamilies(prefix: "ipvs_service", of: "the virtual service").enumerated().map {
+            Definition(kind: .serviceCounter($0.offset), family: $0.element)
+        }
+        all += [
+            Definition(
+                kind: .serviceDestinations,
+                family: MetricFamily(
+                    name: "ipvs_service_destinations", type: .gauge, help: "Number of real servers of the virtual service.")),
+            Definition(
+                kind: .serviceInfo,
+                family: MetricFamily(
+                    name: "ipvs_service_info", type: .gauge,
+                    help: "Flags, netmask and persistence engine of the virtual service, always 1.")),
+            Definition(
+                kind: .persistence,
+                family: MetricFamily(
+                    name: "ipvs_service_persistence_timeout_seconds", type: .gauge,
+                    help: "Persistence timeout of a persistent virtual service.", unit: "seconds")),
+        ]
+        if options.includeRates {
+            all += rateFamilies(prefix: "ipvs_service", of: "the virtual service").enumerated().map {
+                Definition(kind: .serviceRate($0.offset), family: $0.element)
+            }
+        }
+        if options.includeDestinations {
+            all += destinationGaugeFamilies().enumerated().map {
+                Definition(kind: .destinationGauge($0.offset), family: $0.element)
+            }
+            all += counterFamilies(prefix: "ipvs_destination", of: "the real server").enumerated().map {
+                Definition(kind: .destinationCounter($0.offset), family: $0.element)
+            }
+            if options.includeRates {
+                all += rateFamilies(prefix: "ipvs_destination", of: "the real server").enumerated().map {
+                    Definition(kind: .destinationRate($0.offset), family: $0.element)
+                }
+            }
+        }
+        return all
+    }
+
+    static func destinationGaugeFamilies() -> [MetricFamily] {
+        [
+            MetricFamily(name: "ipvs_destination_connections_active", type: .gauge, help: "Active connections to the real server."),
+            MetricFamily(name: "ipvs_destination_connections_inactive", type: .gauge, help: "Inactive connections to the real server."),
+            MetricFamily(
+                name: "ipvs_destination_connections_persistent", type: .gauge,
+                help: "Persistent connection templates pointing at the real server."),
+            MetricFamily(name: "ipvs_destination_weight", type: .gauge, help: "Weight of the real server."),
+            MetricFamily(
+                name: "ipvs_destination_upper_threshold", type: .gauge,
+                help: "Upper connection threshold of the real server (0: none)."),
+            MetricFamily(
+                name: "ipvs_destination_lower_threshold", type: .gauge,
+                help: "Lower connection threshold of the real server (0: none)."),
+        ]
+    }
+
+    static func counterFamilies(prefix: String, of object: String) -> [MetricFamily] {
+        [
+            MetricFamily(name: "\(prefix)_connections_total", type: .counter, help: "Connections scheduled to \(object)."),
+            MetricFamily(name: "\(prefix)_incoming_packets_total", type: .counter, help: "Incoming packets of \(object)."),
+            MetricFamily(name: "\(prefix)_outgoing_packets_total", type: .counter, help: "Outgoing packets of \(object)."),
+            MetricFamily(
+                name: "\(prefix)_incoming_bytes_total", type: .counter, help: "Incoming bytes of \(object).", unit: "bytes"),
+            MetricFamily(
+                name: "\(prefix)_outgoing_bytes_total", type: .counter, help: "Outgoing bytes of \(object).", unit: "bytes"),
+        ]
+    }
+
+    static func rateFamilies(prefix: String, of object: String) -> [MetricFamily] {
+        let estimate = "(kernel estimate, refreshed about every 2 s)"
+        return [
+            MetricFamily(
+                name: "\(prefix)_connections_per_second", type: .gauge, help: "Connection rate of \(object) \(estimate)."),
+            MetricFamily(
+                name: "\(prefix)_incoming_packets_per_second", type: .gauge,
+                help: "Incoming packet rate of \(object) \(estimate)."),
+            MetricFamily(
+                name: "\(prefix)_outgoing_packets_per_second", type: .gauge,
+                help: "Outgoing packet rate of \(object) \(estimate)."),
+            MetricFamily(
+                name: "\(prefix)_incoming_bytes_per_second", type: .gauge,
+                help: "Incoming byte rate of \(object) \(estimate)."),
+            MetricFamily(
+                name: "\(prefix)_outgoing_bytes_per_second", type: .gauge,
+                help: "Outgoing byte rate of \(object) \(estimate)."),
+        ]
+    }
+
+    // MARK: Values
+
+    @inline(__always)
+    static func counter(_ stats: IPVSStats, _ index: Int) -> Double {
+        switch index {
+        case 0: Double(stats.connections)
+        case 1: Double(stats.incomingPackets)
+        case 2: Double(stats.outgoingPackets)
+        case 3: Double(stats.incomingBytes)
+        default: Double(stats.outgoingBytes)
+        }
+    }
+
+    @inline(__always)
+    static func rate(_ stats: IPVSStats, _ index: Int) -> Double {
+        switch index {
+        case 0: Double(stats.connectionsPerSecond)
+        case 1: Double(stats.incomingPacketsPerSecond)
+        case 2: Double(stats.outgoingPacketsPerSecond)
+        case 3: Double(stats.incomingBytesPerSecond)
+        default: Double(stats.outgoingBytesPerSecond)
+        }
+    }
+
+    @inline(__always)
+    static func gauge(_ destination: RealServer, _ index: Int) -> Double {
+        switch index {
+        case 0: Double(destination.activeConnections)
+        case 1: Double(destination.inactiveConnections)
+        case 2: Double(destination.persistentConnections)
+        case 3: Double(destination.weight)
+        case 4: Double(destination.upperThreshold)
+        default: Double(destination.lowerThreshold)
+        }
+    }
+
+    /// The value of a service-scope family for `service`; nil when the service has no
+    /// sample in it (the persistence timeout of a service that is not persistent).
+    @inline(__always)
+    static func serviceValue(_ kind: Kind, _ service: VirtualService) -> Double? {
+        switch kind {
+        case .serviceCounter(let index): counter(service.stats, index)
+        case .serviceRate(let index): rate(service.stats, index)
+        case .serviceDestinations: Double(service.destinations.count)
+        case .serviceInfo: 1
+        case .persistence: service.flags.contains(.persistent) ? Double(service.timeout) : nil
+        default: nil
+        }
+    }
+
+    @inline(__always)
+    static func destinationValue(_ kind: Kind, _ destination: RealServer) -> Double {
+        switch kind {
+        case .destinationGauge(let index): gauge(destination, index)
+        case .destinationCounter(let index): counter(destination.stats, index)
+        case .destinationRate(let index): rate(destination.stats, index)
+        default: 0
+        }
+    }
+
     private struct Builder {
-        let options: MetricOptions
-        var up = MetricFamily(name: "ipvs_up", type: .gauge, help: "1 when IPVS in the namespace was read, 0 when reading failed.")
-        var services = MetricFamily(name: "ipvs_services", type: .gauge, help: "Number of IPVS virtual services.")
-        var tableSize = MetricFamily(
-            name: "ipvs_connection_table_size", type: .gauge, help: "Size of the IPVS connection hash table.")
-        var info = MetricFamily(name: "ipvs_info", type: .gauge, help: "IPVS version of the kernel, always 1.")
-        var duration = MetricFamily(
-            name: "ipvs_collect_duration_seconds", type: .gauge, help: "Time taken to read IPVS in the namespace.",
-            unit: "seconds")
-        var malformed = MetricFamily(
-            name: "ipvs_netlink_malformed_messages_total", type: .counter,
-            help: "Netlink messages from the kernel skipped because they were malformed or truncated.")
-
-        var serviceCounters: [MetricFamily]
-        var serviceRates: [MetricFamily]
-        var serviceDestinations = MetricFamily(
-            name: "ipvs_service_destinations", type: .gauge, help: "Number of real servers of the virtual service.")
-        var serviceInfo = MetricFamily(
-            name: "ipvs_service_info", type: .gauge,
-            help: "Flags, netmask and persistence engine of the virtual service, always 1.")
-        var persistence = MetricFamily(
-            name: "ipvs_service_persistence_timeout_seconds", type: .gauge,
-            help: "Persistence timeout of a persistent virtual service.", unit: "seconds")
-
-        var destinationGauges: [MetricFamily]
-        var destinationCounters: [MetricFamily]
-        var destinationRates: [MetricFamily]
+        let definitions: [Definition]
+        var families: [MetricFamily]
+        let namespaceFamilies: [Int]
+        let serviceFamilies: [Int]
+        let destinationFamilies: [Int]
 
         init(options: MetricOptions) {
-            self.options = options
-            serviceCounters = Self.counterFamilies(prefix: "ipvs_service", of: "the virtual service")
-            serviceRates = Self.rateFamilies(prefix: "ipvs_service", of: "the virtual service")
-            destinationCounters = Self.counterFamilies(prefix: "ipvs_destination", of: "the real server")
-            destinationRates = Self.rateFamilies(prefix: "ipvs_destination", of: "the real server")
-            destinationGauges = [
-                MetricFamily(name: "ipvs_destination_connections_active", type: .gauge, help: "Active connections to the real server."),
-                MetricFamily(name: "ipvs_destination_connections_inactive", type: .gauge, help: "Inactive connections to the real server."),
-                MetricFamily(
-                    name: "ipvs_destination_connections_persistent", type: .gauge,
-                    help: "Persistent connection templates pointing at the real server."),
-                MetricFamily(name: "ipvs_destination_weight", type: .gauge, help: "Weight of the real server."),
-                MetricFamily(
-                    name: "ipvs_destination_upper_threshold", type: .gauge,
-                    help: "Upper connection threshold of the real server (0: none)."),
-                MetricFamily(
-                    name: "ipvs_destination_lower_threshold", type: .gauge,
-                    help: "Lower connection threshold of the real server (0: none)."),
-            ]
+            let definitions = IPVSMetrics.definitions(options: options)
+            self.definitions = definitions
+            families = definitions.map(\.family)
+            namespaceFamilies = definitions.indices.filter { definitions[$0].kind.scope == .namespace }
+            serviceFamilies = definitions.indices.filter { definitions[$0].kind.scope == .service }
+            destinationFamilies = definitions.indices.filter { definitions[$0].kind.scope == .destination }
         }
 
-        static func counterFamilies(prefix: String, of object: String) -> [MetricFamily] {
-            [
-                MetricFamily(name: "\(prefix)_connections_total", type: .counter, help: "Connections scheduled to \(object)."),
-                MetricFamily(name: "\(prefix)_incoming_packets_total", type: .counter, help: "Incoming packets of \(object)."),
-                MetricFamily(name: "\(prefix)_outgoing_packets_total", type: .counter, help: "Outgoing packets of \(object)."),
-                MetricFamily(
-                    name: "\(prefix)_incoming_bytes_total", type: .counter, help: "Incoming bytes of \(object).", unit: "bytes"),
-                MetricFamily(
-                    name: "\(prefix)_outgoing_bytes_total", type: .counter, help: "Outgoing bytes of \(object).", unit: "bytes"),
-            ]
-        }
-
-        static func rateFamilies(prefix: String, of object: String) -> [MetricFamily] {
-            let estimate = "(kernel estimate, refreshed about every 2 s)"
-            return [
-                MetricFamily(
-                    name: "\(prefix)_connections_per_second", type: .gauge, help: "Connection rate of \(object) \(estimate)."),
-                MetricFamily(
-                    name: "\(prefix)_incoming_packets_per_second", type: .gauge,
-                    help: "Incoming packet rate of \(object) \(estimate)."),
-                MetricFamily(
-                    name: "\(prefix)_outgoing_packets_per_second", type: .gauge,
-                    help: "Outgoing packet rate of \(object) \(estimate)."),
-                MetricFamily(
-                    name: "\(prefix)_incoming_bytes_per_second", type: .gauge,
-                    help: "Incoming byte rate of \(object) \(estimate)."),
-                MetricFamily(
-                    name: "\(prefix)_outgoing_bytes_per_second", type: .gauge,
-                    help: "Outgoing byte rate of \(object) \(estimate)."),
-            ]
+        /// Room for every sample, so the sample arrays are allocated once at their size.
+        mutating func reserve(for collections: [NamespaceCollection]) {
+            var services = 0
+            var destinations = 0
+            for case .success(let snapshot) in collections.map(\.result) {
+                services += snapshot.services.count
+                for service in snapshot.services { destinations += service.destinations.count }
+            }
+            for index in namespaceFamilies { families[index].samples.reserveCapacity(collections.count) }
+            for index in serviceFamilies { families[index].samples.reserveCapacity(services) }
+            for index in destinationFamilies { families[index].samples.reserveCapacity(destinations) }
         }
 
         mutating func add(_ collection: NamespaceCollection) {
             let namespaceLabels = Labels(presorted: [Label("namespace", collection.namespace)])
-            duration.add(namespaceLabels, collection.durationSeconds)
-            guard case .success(let snapshot) = collection.result else {
-                up.add(namespaceLabels, 0)
-                return
+            let snapshot: NamespaceSnapshot?
+            if case .success(let read) = collection.result { snapshot = read } else { snapshot = nil }
+            for index in namespaceFamilies {
+                switch definitions[index].kind {
+                case .up: families[index].add(namespaceLabels, snapshot == nil ? 0 : 1)
+                case .duration: families[index].add(namespaceLabels, collection.durationSeconds)
+                case .services:
+                    if let snapshot { families[index].add(namespaceLabels, Double(snapshot.services.count)) }
+                case .tableSize:
+                    if let snapshot { families[index].add(namespaceLabels, Double(snapshot.info.connectionTableSize)) }
+                case .info:
+                    if let snapshot {
+                        families[index].add(
+                            Labels(presorted: [Label("namespace", collection.namespace), Label("version", snapshot.info.version)]),
+                            1)
+                    }
+                case .malformed:
+                    if let snapshot { families[index].add(namespaceLabels, Double(snapshot.malformedMessages)) }
+                default: break
+                }
             }
-            up.add(namespaceLabels, 1)
-            services.add(namespaceLabels, Double(snapshot.services.count))
-            tableSize.add(namespaceLabels, Double(snapshot.info.connectionTableSize))
-            info.add(Labels(presorted: [Label("namespace", collection.namespace), Label("version", snapshot.info.version)]), 1)
-            malformed.add(namespaceLabels, Double(snapshot.malformedMessages))
+            guard let snapshot else { return }
             for service in snapshot.services {
                 add(service, namespace: collection.namespace, markPorts: snapshot.markPorts)
             }
@@ -142,69 +319,29 @@ public enum IPVSMetrics {
         mutating func add(_ service: VirtualService, namespace: String, markPorts: [UInt32: [UInt16]]) {
             let base = IPVSMetrics.serviceLabels(service, namespace: namespace, markPorts: markPorts)
             let labels = Labels(presorted: base)
-            Self.addCounters(service.stats, labels, into: &serviceCounters)
-            if options.includeRates { Self.addRates(service.stats, labels, into: &serviceRates) }
-            serviceDestinations.add(labels, Double(service.destinations.count))
-            // The label names are fixed, so the sorted order is written out rather than sorted
-            // per object (sorting was a fifth of the metric set's cost at 10,000 services).
-            serviceInfo.add(
-                Self.presorted([
-                    base[0], base[1], Label("flags", service.flags.labelValue), base[2], base[3],
-                    Label("netmask", service.netmaskLabel), Label("pe", service.persistenceEngine), base[4], base[5],
-                    base[6],
-                ]), 1)
-            if service.flags.contains(.persistent) {
-                persistence.add(labels, Double(service.timeout))
+            for index in serviceFamilies {
+                let kind = definitions[index].kind
+                guard let value = IPVSMetrics.serviceValue(kind, service) else { continue }
+                // The label names are fixed, so the sorted order is written out rather than sorted
+                // per object (sorting was a fifth of the metric set's cost at 10,000 services).
+                families[index].add(kind == .serviceInfo ? IPVSMetrics.infoLabels(service, base: base) : labels, value)
             }
-            guard options.includeDestinations else { return }
+            guard !destinationFamilies.isEmpty else { return }
             for destination in service.destinations {
-                let destinationLabels = Self.presorted([
+                let destinationLabels = IPVSMetrics.presorted([
                     base[0], Label("destination_address", destination.address.description),
                     Label("destination_port", String(destination.port)), base[1],
                     Label("forwarding", destination.forwarding.name), base[2], base[3], base[4], base[5], base[6],
                 ])
-                let gauges: [Double] = [
-                    Double(destination.activeConnections), Double(destination.inactiveConnections),
-                    Double(destination.persistentConnections), Double(destination.weight),
-                    Double(destination.upperThreshold), Double(destination.lowerThreshold),
-                ]
-                for (index, value) in gauges.enumerated() { destinationGauges[index].add(destinationLabels, value) }
-                Self.addCounters(destination.stats, destinationLabels, into: &destinationCounters)
-                if options.includeRates { Self.addRates(destination.stats, destinationLabels, into: &destinationRates) }
+                for index in destinationFamilies {
+                    families[index].add(
+                        destinationLabels, IPVSMetrics.destinationValue(definitions[index].kind, destination))
+                }
             }
         }
 
-        /// Labels whose order is written out in the code; checked in debug builds.
-        static func presorted(_ pairs: [Label]) -> Labels {
-            assert(zip(pairs, pairs.dropFirst()).allSatisfy { Labels.bytewiseLess($0.name, $1.name) })
-            return Labels(presorted: pairs)
-        }
-
-        static func addCounters(_ stats: IPVSStats, _ labels: Labels, into families: inout [MetricFamily]) {
-            families[0].add(labels, Double(stats.connections))
-            families[1].add(labels, Double(stats.incomingPackets))
-            families[2].add(labels, Double(stats.outgoingPackets))
-            families[3].add(labels, Double(stats.incomingBytes))
-            families[4].add(labels, Double(stats.outgoingBytes))
-        }
-
-        static func addRates(_ stats: IPVSStats, _ labels: Labels, into families: inout [MetricFamily]) {
-            families[0].add(labels, Double(stats.connectionsPerSecond))
-            families[1].add(labels, Double(stats.incomingPacketsPerSecond))
-            families[2].add(labels, Double(stats.outgoingPacketsPerSecond))
-            families[3].add(labels, Double(stats.incomingBytesPerSecond))
-            families[4].add(labels, Double(stats.outgoingBytesPerSecond))
-        }
-
-        func families() -> [MetricFamily] {
-            var all = [up, services, tableSize, info, duration, malformed]
-            all += serviceCounters + [serviceDestinations, serviceInfo, persistence]
-            if options.includeRates { all += serviceRates }
-            if options.includeDestinations {
-                all += destinationGauges + destinationCounters
-                if options.includeRates { all += destinationRates }
-            }
-            return all.filter { !$0.samples.isEmpty }
+        func result() -> [MetricFamily] {
+            families.filter { !$0.samples.isEmpty }
         }
     }
 }

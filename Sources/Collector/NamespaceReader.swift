@@ -1,5 +1,3 @@
-import CNetlink
-
 /// Reads every IPVS object of one network namespace over its own netlink socket.
 ///
 /// The socket is created once, inside the namespace, and kept: reads need no further
@@ -65,8 +63,7 @@ final class NamespaceReader {
         for index in services.indices {
             let service = services[index]
             var destinations: [RealServer] = []
-            try socket.request(.getDestination, dump: true, build: { Self.putServiceIdentity(service, into: $0) }) {
-                message in
+            try socket.request(.getDestination, dump: true, attributes: Self.serviceIdentity(service)) { message in
                 do {
                     destinations.append(try IPVSMessageParser.parseDestination(message, serviceFamily: service.family))
                 } catch {
@@ -96,22 +93,40 @@ final class NamespaceReader {
         }) ?? [:]
     }
 
-    /// The nested `IPVS_CMD_ATTR_SERVICE` that names a service in a destination dump.
-    private static func putServiceIdentity(_ service: VirtualService, into message: OpaquePointer) -> Int32 {
+    /// The nested `IPVS_CMD_ATTR_SERVICE` that names a service in a destination dump:
+    /// address family, then the firewall mark, or protocol, address and port.
+    static func serviceIdentity(_ service: VirtualService) -> [UInt8] {
         typealias A = IPVSProtocol.ServiceAttribute
-        guard let nest = CNetlink_nest_start(message, Int32(IPVSProtocol.CommandAttribute.service.rawValue)) else {
-            return -Int32(NLE_NOMEM)
-        }
-        var status = nla_put_u16(message, Int32(A.addressFamily.rawValue), service.family.rawValue)
+        var inner: [UInt8] = []
+        appendAttribute(A.addressFamily.rawValue, value: service.family.rawValue, to: &inner)
         if let mark = service.firewallMark {
-            status |= nla_put_u32(message, Int32(A.firewallMark.rawValue), mark)
+            appendAttribute(A.firewallMark.rawValue, value: mark, to: &inner)
         } else {
-            status |= nla_put_u16(message, Int32(A.protocolNumber.rawValue), service.protocolNumber)
-            let bytes = service.address?.bytes ?? [UInt8](repeating: 0, count: 16)
-            status |= bytes.withUnsafeBytes { nla_put(message, Int32(A.address.rawValue), Int32($0.count), $0.baseAddress) }
-            status |= nla_put_u16(message, Int32(A.port.rawValue), (service.port ?? 0).bigEndian)
+            appendAttribute(A.protocolNumber.rawValue, value: service.protocolNumber, to: &inner)
+            let address = service.address ?? IPAddress(family: service.family, bytes: [])
+            address.withBytes { appendAttribute(A.address.rawValue, payload: $0, to: &inner) }
+            appendAttribute(A.port.rawValue, value: (service.port ?? 0).bigEndian, to: &inner)
         }
-        guard status == 0 else { return -Int32(NLE_NOMEM) }
-        return CNetlink_nest_end(message, nest)
+        var nest: [UInt8] = []
+        inner.withUnsafeBytes {
+            appendAttribute(IPVSProtocol.CommandAttribute.service.rawValue | nestedFlag, payload: $0, to: &nest)
+        }
+        return nest
+    }
+
+    /// NLA_F_NESTED, set on attributes that hold attributes.
+    private static let nestedFlag: UInt16 = 0x8000
+
+    private static func appendAttribute<T: FixedWidthInteger>(_ type: UInt16, value: T, to bytes: inout [UInt8]) {
+        withUnsafeBytes(of: value) { appendAttribute(type, payload: $0, to: &bytes) }
+    }
+
+    /// One netlink attribute: length, type, payload, padded to 4 bytes.
+    private static func appendAttribute(_ type: UInt16, payload: UnsafeRawBufferPointer, to bytes: inout [UInt8]) {
+        let length = UInt16(IPVSProtocol.attributeHeaderSize + payload.count)
+        withUnsafeBytes(of: length) { bytes.append(contentsOf: $0) }
+        withUnsafeBytes(of: type) { bytes.append(contentsOf: $0) }
+        bytes.append(contentsOf: payload)
+        bytes.append(contentsOf: repeatElement(0, count: (4 - payload.count % 4) % 4))
     }
 }

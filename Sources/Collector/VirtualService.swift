@@ -61,7 +61,13 @@ public struct VirtualService: Sendable, Hashable {
         if (a.firewallMark == nil) != (b.firewallMark == nil) { return a.firewallMark == nil }
         if let ma = a.firewallMark, let mb = b.firewallMark { return ma < mb }
         if a.protocolNumber != b.protocolNumber { return a.protocolNumber < b.protocolNumber }
-        if a.address != b.address { return (a.address?.bytes ?? []).lexicographicallyPrecedes(b.address?.bytes ?? []) }
+        if a.address != b.address {
+            switch (a.address, b.address) {
+            case (let x?, let y?): return IPAddress.bytesPrecede(x, y)
+            case (nil, _?): return true
+            default: return false
+            }
+        }
         return (a.port ?? 0) < (b.port ?? 0)
     }
 }

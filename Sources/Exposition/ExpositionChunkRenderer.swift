@@ -7,7 +7,7 @@
 /// real servers the document is about 120 MB, and a family alone up to 8 MB. The
 /// renderer keeps the families alive until it is dropped (the label text cache keys on
 /// their storage).
-public struct ExpositionChunkRenderer {
+public struct ExpositionChunkRenderer: ExpositionDocument {
     private let families: [MetricFamily]
     private let order: [Int]
     private let format: ExpositionFormat
@@ -21,10 +21,16 @@ public struct ExpositionChunkRenderer {
     /// Whether the whole document has been rendered (the next call appends nothing).
     public private(set) var isComplete = false
 
-    public init(_ families: [MetricFamily], format: ExpositionFormat) {
+    /// Whether the document ends here (OpenMetrics' `# EOF`), or is part of a larger one.
+    private let endsDocument: Bool
+
+    /// `endsDocument: false` renders the families as part of a larger document: no
+    /// `# EOF` at the end in OpenMetrics.
+    public init(_ families: [MetricFamily], format: ExpositionFormat, endsDocument: Bool = true) {
         self.families = families
         self.order = ExpositionRenderer.orderByName(families)
         self.format = format
+        self.endsDocument = endsDocument
     }
 
     /// Appends the next piece: lines until `buffer` has grown by `limit` bytes or more,
@@ -33,7 +39,7 @@ public struct ExpositionChunkRenderer {
         let stop = buffer.count + max(1, limit)
         while buffer.count < stop && !isComplete {
             guard familyCursor < order.count else {
-                if format == .openMetrics { ExpositionRenderer.appendLiteral("# EOF\n", into: &buffer) }
+                if format == .openMetrics && endsDocument { ExpositionRenderer.appendLiteral("# EOF\n", into: &buffer) }
                 isComplete = true
                 return
             }

@@ -33,13 +33,7 @@ public enum ExpositionRenderer {
         to sink: ([UInt8]) throws -> Void
     ) rethrows {
         var chunks = ExpositionChunkRenderer(families, format: format)
-        var buffer: [UInt8] = []
-        buffer.reserveCapacity(threshold + 4096)
-        while !chunks.isComplete {
-            buffer.removeAll(keepingCapacity: true)
-            chunks.render(into: &buffer, upTo: threshold)
-            if !buffer.isEmpty { try sink(buffer) }
-        }
+        try chunks.write(inPiecesOf: threshold, to: sink)
     }
 
     /// The indices of `families` in bytewise name order.
@@ -79,8 +73,10 @@ public enum ExpositionRenderer {
     }
 
     /// Appends the family's `# HELP`, `# TYPE` (and `# UNIT`) lines and returns the bytes
-    /// of the name its own samples are printed with.
-    static func renderHeader(of family: MetricFamily, format: ExpositionFormat, into buffer: inout [UInt8]) -> [UInt8] {
+    /// of the name its own samples are printed with (an OpenMetrics counter's with
+    /// `_total`). The family's samples are not looked at: for renderers that write the
+    /// sample lines themselves.
+    public static func renderHeader(of family: MetricFamily, format: ExpositionFormat, into buffer: inout [UInt8]) -> [UInt8] {
         let openMetrics = format == .openMetrics
         let modelName = Array(family.name.utf8)
         var metadataName = modelName[...]
@@ -165,8 +161,9 @@ public enum ExpositionRenderer {
 
     // MARK: Pieces
 
-    /// Appends `{name="value",…}` with the values escaped.
-    static func appendLabels(_ pairs: [Label], into buffer: inout [UInt8]) {
+    /// Appends `{name="value",…}` with the values escaped (nothing else is checked: the
+    /// names must be valid and in order).
+    public static func appendLabels(_ pairs: [Label], into buffer: inout [UInt8]) {
         buffer.append(UInt8(ascii: "{"))
         var first = true
         for pair in pairs {
@@ -185,6 +182,17 @@ public enum ExpositionRenderer {
     private static func appendRaw(_ text: String, into buffer: inout [UInt8]) {
         let done: Void? = text.utf8.withContiguousStorageIfAvailable { buffer.append(contentsOf: $0) }
         if done == nil { buffer.append(contentsOf: text.utf8) }
+    }
+
+    /// Appends a label value with `\`, newline and `"` escaped.
+    public static func appendLabelValue(_ value: String, into buffer: inout [UInt8]) {
+        appendEscaped(value, escapingQuotes: true, into: &buffer)
+    }
+
+    /// Appends a sample value as the text formats write it (`NaN`, `+Inf`, shortest
+    /// round-trip decimal, integers without exponent up to 2^53).
+    public static func appendValue(_ value: Double, into buffer: inout [UInt8]) {
+        NumberText.appendValue(value, into: &buffer)
     }
 
     /// Appends `text` with `\` and newline escaped, and `"` too when `escapingQuotes`

@@ -9,9 +9,12 @@
 //   bench-data profile WORK [--rounds 3] [--services 10000] [--destinations 3]
 //       prepares WORK's input, then runs WORK `rounds` times inside measuredWork(), for
 //       `valgrind --tool=callgrind --toggle-collect='*measuredWork*'`: families, render-text,
-//       render-openmetrics, parse, encode-1.0, encode-2.0 (steady state: one untimed
-//       collection first), snappy-1.0, snappy-2.0.
+//       render-openmetrics, families-render (families then rendering them in 256 KiB pieces, what
+//       `serve` did), document (IPVSMetrics.document in 256 KiB pieces, what `dump` and `serve`
+//       do), parse, encode-1.0, encode-2.0 (steady state: one untimed collection first),
+//       snappy-1.0, snappy-2.0.
 import BenchmarkData
+import Collector
 import Exposition
 import RemoteWrite
 
@@ -81,6 +84,23 @@ case "profile":
         step = { ExpositionRenderer.render(families, format: .prometheus).count }
     case "render-openmetrics":
         step = { ExpositionRenderer.render(families, format: .openMetrics).count }
+    case "families-render", "document":
+        let collections = dataSet.collections
+        var piece: [UInt8] = []
+        piece.reserveCapacity(256 * 1024 + 4096)
+        step = {
+            var document: any ExpositionDocument =
+                work == "document"
+                ? IPVSMetrics.document(collections, format: .prometheus)
+                : ExpositionChunkRenderer(IPVSMetrics.families(collections), format: .prometheus)
+            var total = 0
+            while !document.isComplete {
+                piece.removeAll(keepingCapacity: true)
+                document.render(into: &piece, upTo: 256 * 1024)
+                total += piece.count
+            }
+            return total
+        }
     case "parse":
         let text = ExpositionRenderer.render(families, format: .prometheus)
         step = {
