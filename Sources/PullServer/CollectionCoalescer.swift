@@ -54,18 +54,18 @@ actor CollectionCoalescer {
         collectionsStarted += 1
         let source = self.source
         Task {
-            let families = await source.collect()
-            self.finishCollection(families)
+            let content = await ScrapeContent.collect(from: source)
+            self.finishCollection(content)
         }
     }
 
-    private func finishCollection(_ families: [MetricFamily]) {
+    private func finishCollection(_ content: ScrapeContent) {
         isCollecting = false
         let finished = waiters
         waiters = [:]
         for waiter in finished.values {
             waiter.timer.cancel()
-            waiter.continuation.resume(returning: .collected(families))
+            waiter.continuation.resume(returning: .collected(content))
         }
     }
 

@@ -47,19 +47,23 @@ final class ScrapeResponder: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         switch await coalescer.collect(timeout: timeout) {
-        case .collected(var families):
+        case .collected(let content):
+            var own: [MetricFamily] = []
             if configuration.exposesSelfMetrics {
-                families += await statistics.families(collectionsStarted: coalescer.collectionsStarted)
+                own = await statistics.families(collectionsStarted: coalescer.collectionsStarted)
             }
             guard request.method == .HEAD else {
                 // GET: rendered while it is sent (ScrapeStream), never held whole.
                 var response = HTTPResponseSummary(
                     status: .ok, contentType: format.contentType, body: [], compressible: true)
-                response.stream = ScrapeStream(families: families, format: format, logger: logger, started: start)
+                response.stream = ScrapeStream(
+                    content: content, format: format, extra: own, logger: logger, started: start)
                 return response
             }
             // HEAD: the whole body, for its Content-Length; it is not sent.
-            let body = ExpositionRenderer.render(families, format: format)
+            var document = content.document(format: format, extra: own)
+            var body: [UInt8] = []
+            document.write(inPiecesOf: 1 << 20) { body += $0 }
             logger.debug(
                 "answered a HEAD scrape",
                 metadata: [

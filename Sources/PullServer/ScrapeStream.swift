@@ -8,11 +8,12 @@ import NIOHTTP1
 /// At 10,000 services the document is about 120 MB; rendering it whole before sending
 /// kept it (and NIO's copy of it) in memory at once, and mapped that much fresh memory
 /// on every scrape. Here a piece of about ``chunkSize`` bytes is rendered
-/// (``ExpositionChunkRenderer``) while the one before it is being written, and a piece
+/// (an `ExpositionDocument`) while the one before it is being written, and a piece
 /// is only rendered once the write two pieces back has completed. So memory stays at a
 /// few pieces, the pieces' buffers are reused, and a slow client slows the rendering
 /// down instead of piling the document up in the channel. The response compressor
-/// gzips each piece as it passes (one deflate stream, flushed per piece).
+/// gzips each piece as it passes (one deflate stream, flushed per piece). From a
+/// ``ScrapeDocumentSource`` the pieces are rendered straight from the collection.
 ///
 /// The head is written by ``MetricsHTTPHandler`` without `Content-Length`: HTTP/1.1
 /// clients get chunked transfer encoding, HTTP/1.0 clients a body that ends when the
@@ -22,14 +23,20 @@ final class ScrapeStream: Sendable {
     /// to stay below glibc's mmap threshold's growth and out of the peak memory.
     static let chunkSize = 256 * 1024
 
-    let families: [MetricFamily]
+    let content: ScrapeContent
     let format: ExpositionFormat
+    /// The server's own families, merged into the document.
+    let extra: [MetricFamily]
     private let logger: Logger
     private let started: ContinuousClock.Instant
 
-    init(families: [MetricFamily], format: ExpositionFormat, logger: Logger, started: ContinuousClock.Instant) {
-        self.families = families
+    init(
+        content: ScrapeContent, format: ExpositionFormat, extra: [MetricFamily], logger: Logger,
+        started: ContinuousClock.Instant
+    ) {
+        self.content = content
         self.format = format
+        self.extra = extra
         self.logger = logger
         self.started = started
     }
@@ -42,7 +49,7 @@ final class ScrapeStream: Sendable {
     }
 
     private func run(on channel: any Channel, closing: Bool) async {
-        var renderer = ExpositionChunkRenderer(families, format: format)
+        var renderer = content.document(format: format, extra: extra)
         var bytes: [UInt8] = []
         bytes.reserveCapacity(Self.chunkSize + 64 * 1024)
         var buffers = [channel.allocator.buffer(capacity: 0), channel.allocator.buffer(capacity: 0)]

@@ -64,6 +64,35 @@ struct ScrapeStreamTests {
         }
     }
 
+    @Test("a ScrapeDocumentSource is rendered from its document, with the self metrics merged in by name")
+    func documentSource() async throws {
+        let source = DocumentSource(Self.families)
+        let configuration = MetricsServerConfiguration(listenAddress: "127.0.0.1:0", exposesSelfMetrics: true)
+        try await withServer(configuration, source: source) { _, base in
+            for accept in ["text/plain", prometheusAccept] {
+                let response = try await Curl.run(base + "/metrics", ["-H", "Accept: \(accept)"])
+                #expect(response.status == 200)
+                // Rendered from the families directly, the self metrics sort between them.
+                let selfMetrics = response.text.split(separator: "\n").filter { $0.hasPrefix("ipvs_push_scrape_") }
+                #expect(!selfMetrics.isEmpty)
+                let withoutSelf = response.text.split(separator: "\n", omittingEmptySubsequences: false).filter {
+                    !$0.contains("ipvs_push_scrape_")
+                }.joined(separator: "\n")
+                let format: ExpositionFormat = accept == "text/plain" ? .prometheus : .openMetrics
+                #expect(withoutSelf == String(decoding: format.expectedBody(Self.families), as: UTF8.self))
+                let names = response.text.split(separator: "\n").filter { $0.hasPrefix("# TYPE ") }.map {
+                    $0.split(separator: " ")[2]
+                }
+                #expect(names == names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+            }
+            let head = try await Curl.run(base + "/metrics", ["-I"])
+            #expect(head.status == 200)
+            #expect(Int(head.headers["content-length"] ?? "") ?? 0 > 2_000_000)
+        }
+        #expect(await source.documentCalls == 3)
+        #expect(await source.familyCalls == 0)
+    }
+
     @Test("a client that leaves in the middle of a body does not disturb the next scrape")
     func clientLeavesMidBody() async throws {
         let text = ExpositionFormat.prometheus.expectedBody(Self.families)
@@ -76,5 +105,28 @@ struct ScrapeStreamTests {
             #expect(next.exitCode == 0)
             #expect(Array(next.body) == text)
         }
+    }
+}
+
+/// A source that offers a document (here: the chunk renderer over fixed families) and
+/// counts which way the server collected.
+actor DocumentSource: ScrapeDocumentSource {
+    private let families: [MetricFamily]
+    private(set) var documentCalls = 0
+    private(set) var familyCalls = 0
+
+    init(_ families: [MetricFamily]) {
+        self.families = families
+    }
+
+    func collect() async -> [MetricFamily] {
+        familyCalls += 1
+        return families
+    }
+
+    func collectDocument() async -> ScrapeDocumentFactory {
+        documentCalls += 1
+        let families = self.families
+        return ScrapeDocumentFactory { format, extra in ExpositionChunkRenderer(families + extra, format: format) }
     }
 }
