@@ -18,29 +18,35 @@ struct SeriesHash {
         state = ((state << 27) | (state >> 37)) &* Self.prime1 &+ Self.prime3
     }
 
+    @inline(__always)
     mutating func add(_ string: String) {
-        var string = string
-        string.withUTF8 { bytes in
-            let count = bytes.count
-            guard let base = bytes.baseAddress else {
-                mix(0xFF)
-                return
-            }
-            let raw = UnsafeRawPointer(base)
-            var offset = 0
-            while offset + 8 <= count {
-                mix(raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-                offset += 8
-            }
-            var tail: UInt64 = 0
-            var shift: UInt64 = 0
-            while offset < count {
-                tail |= UInt64(base[offset]) << shift
-                shift += 8
-                offset += 1
-            }
-            mix(tail ^ (UInt64(count) << 56) ^ 0xFF)
+        // Native and small strings are contiguous; only a bridged one would be copied.
+        if let done: Void = string.utf8.withContiguousStorageIfAvailable({ add(bytes: $0) }) { return done }
+        var copy = string
+        copy.withUTF8 { add(bytes: $0) }
+    }
+
+    @inline(__always)
+    private mutating func add(bytes: UnsafeBufferPointer<UInt8>) {
+        let count = bytes.count
+        guard let base = bytes.baseAddress else {
+            mix(0xFF)
+            return
         }
+        let raw = UnsafeRawPointer(base)
+        var offset = 0
+        while offset + 8 <= count {
+            mix(raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            offset += 8
+        }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while offset < count {
+            tail |= UInt64(base[offset]) << shift
+            shift += 8
+            offset += 1
+        }
+        mix(tail ^ (UInt64(count) << 56) ^ 0xFF)
     }
 
     var value: UInt64 {

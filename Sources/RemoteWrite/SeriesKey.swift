@@ -18,9 +18,11 @@ struct SeriesKey: Hashable {
         self.labels = labels
         var hasher = SeriesHash()
         hasher.add(name)
-        for label in labels {
-            hasher.add(label.name)
-            hasher.add(label.value)
+        labels.pairs.withUnsafeBufferPointer { pairs in
+            for pair in pairs {
+                hasher.add(pair.name)
+                hasher.add(pair.value)
+            }
         }
         hash = hasher.value
     }

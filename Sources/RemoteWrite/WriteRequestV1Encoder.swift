@@ -1,109 +1,147 @@
-import CRemoteWriteProto
-
-/// Packs one batch into a remote-write 1.0 `prometheus.WriteRequest` with protobuf-c.
+/// Writes one batch as a remote-write 1.0 `prometheus.WriteRequest` (Proto/remote_write_v1.proto)
+/// straight into a reused buffer.
 ///
-/// The structs live in arenas reused from batch to batch: one array of `TimeSeries`,
-/// one of `Label`, one of `Sample`, and the pointer arrays protobuf-c wants, instead
-/// of an allocation per message. Strings are not copied: `char *` fields point into
-/// the interner.
+/// A series' labels never change, so their wire bytes are built once per series
+/// (``SeriesEntry/encodedV1Labels``) and copied from then on; per sample only the
+/// `TimeSeries` length, the copy and the `Sample` are written, in one pass over the
+/// batch (the buffer grows to the largest request once and is reused). The bytes are
+/// those protobuf-c would pack for the same request (fields in number order, proto3
+/// defaults left out).
 final class WriteRequestV1Encoder {
-    private let series = Arena<Prometheus__TimeSeries>()
-    private let seriesPointers = Arena<UnsafeMutablePointer<Prometheus__TimeSeries>?>()
-    private let samples = Arena<Prometheus__Sample>()
-    private let samplePointers = Arena<UnsafeMutablePointer<Prometheus__Sample>?>()
-    private let labels = Arena<Prometheus__Label>()
-    private let labelPointers = Arena<UnsafeMutablePointer<Prometheus__Label>?>()
-    private let metadata = Arena<Prometheus__MetricMetadata>()
-    private let metadataPointers = Arena<UnsafeMutablePointer<Prometheus__MetricMetadata>?>()
-    private let packed = Arena<UInt8>(capacity: 64 * 1024)
-    private var familiesInBatch: Set<UInt32> = []
-
-    private var seriesTemplate = Prometheus__TimeSeries()
-    private var sampleTemplate = Prometheus__Sample()
-    private var labelTemplate = Prometheus__Label()
-    private var metadataTemplate = Prometheus__MetricMetadata()
-    private var requestTemplate = Prometheus__WriteRequest()
-
-    init() {
-        prometheus__time_series__init(&seriesTemplate)
-        prometheus__sample__init(&sampleTemplate)
-        prometheus__label__init(&labelTemplate)
-        prometheus__metric_metadata__init(&metadataTemplate)
-        prometheus__write_request__init(&requestTemplate)
-    }
+    private let packed = WireBuffer()
+    /// The batch number in which each family (by name id) last had its metadata added.
+    private var metadataStampByNameID: [UInt32] = []
+    private var stamp: UInt32 = 0
+    private var familiesInBatch: [FamilyMetadata] = []
 
     /// Packs `batch` (with the metadata of every family in it) and calls `body` with
     /// the uncompressed bytes, valid only during the call.
     func encode<R>(
         _ batch: ArraySlice<PendingSample>, strings: StringInterner, _ body: (UnsafeRawBufferPointer) throws -> R
     ) rethrows -> R {
-        let count = batch.count
-        var labelTotal = 0
-        for pending in batch { labelTotal += pending.series.labelCount }
-        series.reserve(count)
-        seriesPointers.reserve(count)
-        samples.reserve(count)
-        samplePointers.reserve(count)
-        labels.reserve(labelTotal)
-        labelPointers.reserve(labelTotal)
-        metadata.reserve(count)
-        metadataPointers.reserve(count)
+        if metadataStampByNameID.count < strings.count {
+            let grown = max(strings.count, metadataStampByNameID.count * 2)
+            metadataStampByNameID += repeatElement(0, count: grown - metadataStampByNameID.count)
+        }
+        if stamp == .max {
+            stamp = 0
+            for index in metadataStampByNameID.indices { metadataStampByNameID[index] = 0 }
+        }
+        stamp += 1
+        let currentStamp = stamp
         familiesInBatch.removeAll(keepingCapacity: true)
 
-        var labelIndex = 0
-        var metadataCount = 0
-        var index = 0
-        for pending in batch {
-            let entry = pending.series
-            var sample = sampleTemplate
-            sample.value = pending.value
-            sample.timestamp = pending.timestamp
-            samples[index].initialize(to: sample)
-            samplePointers[index].initialize(to: samples[index])
-
-            var timeSeries = seriesTemplate
-            timeSeries.n_labels = entry.labelCount
-            timeSeries.labels = labelPointers[labelIndex]
-            timeSeries.n_samples = 1
-            timeSeries.samples = samplePointers[index]
-            entry.labelIDs.withUnsafeBufferPointer { ids in
-                var pair = 0
-                while pair < ids.count {
-                    var label = labelTemplate
-                    label.name = strings.cString(ids[pair])
-                    label.value = strings.cString(ids[pair + 1])
-                    labels[labelIndex].initialize(to: label)
-                    labelPointers[labelIndex].initialize(to: labels[labelIndex])
-                    labelIndex += 1
-                    pair += 2
+        return try strings.withStrings { pointers, lengths in
+            packed.count = 0
+            metadataStampByNameID.withUnsafeMutableBufferPointer { metadataStamps in
+                batch.withUnsafeBufferPointer { batch in
+                    for index in batch.indices {
+                        let entry = batch[index].series
+                        if entry.encodedV1Labels.isEmpty {
+                            entry.encodedV1Labels = Self.labelFields(entry.labelIDs, pointers: pointers, lengths: lengths)
+                        }
+                        let value = batch[index].value
+                        let timestamp = batch[index].timestamp
+                        let sample = WireCursor.sampleBodySize(value: value, timestamp: timestamp)
+                        entry.encodedV1Labels.withUnsafeBytes { labels in
+                            let series = labels.count + 1 + WireCursor.varintSize(sample) + sample
+                            packed.ensure(series + 11)
+                            var cursor = packed.cursor
+                            cursor.byte(WireCursor.tag(1, 2))  // WriteRequest.timeseries
+                            cursor.varint(series)
+                            cursor.bytes(labels.baseAddress!, count: labels.count)
+                            cursor.byte(WireCursor.tag(2, 2))  // TimeSeries.samples
+                            cursor.varint(sample)
+                            cursor.sampleBody(value: value, timestamp: timestamp)
+                            packed.advance(to: cursor)
+                        }
+                        let nameID = Int(entry.metadata.nameID)
+                        if metadataStamps[nameID] != currentStamp {
+                            metadataStamps[nameID] = currentStamp
+                            familiesInBatch.append(entry.metadata)
+                        }
+                    }
                 }
             }
-            series[index].initialize(to: timeSeries)
-            seriesPointers[index].initialize(to: series[index])
-
-            let family = entry.metadata
-            if familiesInBatch.insert(family.nameID).inserted {
-                var item = metadataTemplate
-                item.type = MetricTypeCodes.v1(family.type)
-                item.metric_family_name = strings.cString(family.nameID)
-                item.help = strings.cString(family.helpID)
-                item.unit = strings.cString(family.unitID)
-                metadata[metadataCount].initialize(to: item)
-                metadataPointers[metadataCount].initialize(to: metadata[metadataCount])
-                metadataCount += 1
+            // The metadata (field 3) of every family in the batch, after the series.
+            for family in familiesInBatch {
+                let size = Self.metadataSize(family, lengths: lengths)
+                packed.ensure(size + 11)
+                var cursor = packed.cursor
+                cursor.byte(WireCursor.tag(3, 2))  // WriteRequest.metadata
+                cursor.varint(size)
+                let type = UInt64(MetricTypeCodes.code(family.type))
+                if type != 0 {
+                    cursor.byte(WireCursor.tag(1, 0))
+                    cursor.varint(type)
+                }
+                cursor.stringField(2, family.nameID, pointers: pointers, lengths: lengths)
+                cursor.stringField(4, family.helpID, pointers: pointers, lengths: lengths)
+                cursor.stringField(5, family.unitID, pointers: pointers, lengths: lengths)
+                packed.advance(to: cursor)
             }
-            index += 1
+            return try body(packed.bytes)
         }
+    }
 
-        var request = requestTemplate
-        request.n_timeseries = count
-        request.timeseries = seriesPointers.base
-        request.n_metadata = metadataCount
-        request.metadata = metadataPointers.base
-        let size = prometheus__write_request__get_packed_size(&request)
-        packed.reserve(size)
-        let written = prometheus__write_request__pack(&request, packed.base)
-        precondition(written == size, "protobuf-c packed \(written) bytes, announced \(size)")
-        return try body(UnsafeRawBufferPointer(start: packed.base, count: written))
+    /// The `TimeSeries.labels` fields (field 1, one `Label` message per pair) of a
+    /// series' sorted (name, value) id pairs.
+    static func labelFields(
+        _ ids: [UInt32], pointers: UnsafeBufferPointer<UnsafeMutablePointer<CChar>>, lengths: UnsafeBufferPointer<Int>
+    ) -> [UInt8] {
+        var size = 0
+        var pair = 0
+        while pair < ids.count {
+            let label = WireCursor.stringFieldSize(lengths[Int(ids[pair])])
+                + WireCursor.stringFieldSize(lengths[Int(ids[pair + 1])])
+            size += 1 + WireCursor.varintSize(label) + label
+            pair += 2
+        }
+        return [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            var cursor = WireCursor(buffer.baseAddress!)
+            var pair = 0
+            while pair < ids.count {
+                let name = ids[pair]
+                let value = ids[pair + 1]
+                cursor.byte(WireCursor.tag(1, 2))  // TimeSeries.labels
+                cursor.varint(
+                    WireCursor.stringFieldSize(lengths[Int(name)]) + WireCursor.stringFieldSize(lengths[Int(value)]))
+                cursor.stringField(1, name, pointers: pointers, lengths: lengths)  // Label.name
+                cursor.stringField(2, value, pointers: pointers, lengths: lengths)  // Label.value
+                pair += 2
+            }
+            initialized = cursor.position - buffer.baseAddress!
+            precondition(initialized == size, "1.0 labels took \(initialized) bytes, \(size) expected")
+        }
+    }
+
+    /// The size of a `MetricMetadata` message's body.
+    private static func metadataSize(_ family: FamilyMetadata, lengths: UnsafeBufferPointer<Int>) -> Int {
+        let type = UInt64(MetricTypeCodes.code(family.type))
+        return (type != 0 ? 1 + WireCursor.varintSize(type) : 0)
+            + WireCursor.stringFieldSize(lengths[Int(family.nameID)])
+            + WireCursor.stringFieldSize(lengths[Int(family.helpID)])
+            + WireCursor.stringFieldSize(lengths[Int(family.unitID)])
+    }
+}
+
+extension WireCursor {
+    /// A proto3 `string` field holding an interned string; nothing for "" (the default).
+    @inline(__always)
+    mutating func stringField(
+        _ field: UInt8, _ id: UInt32, pointers: UnsafeBufferPointer<UnsafeMutablePointer<CChar>>,
+        lengths: UnsafeBufferPointer<Int>
+    ) {
+        let length = lengths[Int(id)]
+        guard length > 0 else { return }
+        byte(Self.tag(field, 2))
+        varint(length)
+        bytes(pointers[Int(id)], count: length)
+    }
+
+    /// The size of ``stringField(_:_:pointers:lengths:)`` for a string of `length` bytes.
+    @inline(__always)
+    static func stringFieldSize(_ length: Int) -> Int {
+        length > 0 ? 1 + varintSize(length) + length : 0
     }
 }

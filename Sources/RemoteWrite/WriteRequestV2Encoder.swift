@@ -1,53 +1,37 @@
-import CRemoteWriteProto
-
-/// Packs one batch into a remote-write 2.0 `io.prometheus.write.v2.Request` with
-/// protobuf-c.
+/// Writes one batch as a remote-write 2.0 `io.prometheus.write.v2.Request`
+/// (Proto/remote_write_v2.proto) straight into a reused buffer.
 ///
 /// Each request has its own symbol table: `symbols[0]` is "", every other string
 /// appears once. Interned ids map to the request's refs through a table indexed by id
-/// and stamped with the batch number, so building the table needs no hashing. The
-/// structs live in arenas reused from batch to batch.
+/// and stamped with the batch number, so building the table needs no hashing. A first
+/// pass assigns the refs (kept in order in a flat array) and sizes every series; the
+/// second writes the symbols, then the series. The bytes are those protobuf-c would pack
+/// for the same request (fields in number order, proto3 defaults left out).
 final class WriteRequestV2Encoder {
-    private let series = Arena<Io__Prometheus__Write__V2__TimeSeries>()
-    private let seriesPointers = Arena<UnsafeMutablePointer<Io__Prometheus__Write__V2__TimeSeries>?>()
-    private let samples = Arena<Io__Prometheus__Write__V2__Sample>()
-    private let samplePointers = Arena<UnsafeMutablePointer<Io__Prometheus__Write__V2__Sample>?>()
-    private let metadata = Arena<Io__Prometheus__Write__V2__Metadata>()
-    private let labelRefs = Arena<UInt32>()
-    private let symbols = Arena<UnsafeMutablePointer<CChar>?>()
-    private let packed = Arena<UInt8>(capacity: 64 * 1024)
+    private let packed = WireBuffer()
+    /// The refs of the batch's series, in order: each series' label refs, then its
+    /// help and unit refs.
+    private let refs = Arena<UInt32>()
+    /// The size of each series' `TimeSeries` message body (high 32 bits) and of its
+    /// packed label refs (low 32 bits).
+    private let seriesSizes = Arena<Int>()
+    /// The request's symbols, as interned ids, in ref order.
+    private let symbols = Arena<UInt32>()
     private var refByID: [UInt32] = []
     private var stampByID: [UInt32] = []
     private var stamp: UInt32 = 0
-
-    private var seriesTemplate = Io__Prometheus__Write__V2__TimeSeries()
-    private var sampleTemplate = Io__Prometheus__Write__V2__Sample()
-    private var metadataTemplate = Io__Prometheus__Write__V2__Metadata()
-    private var requestTemplate = Io__Prometheus__Write__V2__Request()
-
-    init() {
-        io__prometheus__write__v2__time_series__init(&seriesTemplate)
-        io__prometheus__write__v2__sample__init(&sampleTemplate)
-        io__prometheus__write__v2__metadata__init(&metadataTemplate)
-        io__prometheus__write__v2__request__init(&requestTemplate)
-    }
 
     /// Packs `batch` and calls `body` with the uncompressed bytes, valid only during
     /// the call.
     func encode<R>(
         _ batch: ArraySlice<PendingSample>, strings: StringInterner, _ body: (UnsafeRawBufferPointer) throws -> R
     ) rethrows -> R {
-        let count = batch.count
         var refTotal = 0
-        for pending in batch { refTotal += pending.series.labelIDs.count }
-        series.reserve(count)
-        seriesPointers.reserve(count)
-        samples.reserve(count)
-        samplePointers.reserve(count)
-        metadata.reserve(count)
-        labelRefs.reserve(refTotal)
+        for pending in batch { refTotal += pending.series.labelIDs.count + 2 }
+        refs.reserve(refTotal)
+        seriesSizes.reserve(batch.count)
         // At most every label string plus help and unit per series, plus "".
-        symbols.reserve(min(refTotal + 2 * count + 1, strings.count))
+        symbols.reserve(min(refTotal + 1, strings.count))
         if refByID.count < strings.count {
             let grown = max(strings.count, refByID.count * 2)
             refByID += repeatElement(0, count: grown - refByID.count)
@@ -60,67 +44,140 @@ final class WriteRequestV2Encoder {
         stamp += 1
         let currentStamp = stamp
 
+        // Raw pointers, read once: the arenas' storage does not move while a batch is encoded.
+        let refs = self.refs.base
+        let seriesSizes = self.seriesSizes.base
+        let symbols = self.symbols.base
         var symbolCount = 0
         return try refByID.withUnsafeMutableBufferPointer { refByID in
             try stampByID.withUnsafeMutableBufferPointer { stampByID in
-                @inline(__always) func ref(_ id: UInt32) -> UInt32 {
-                    let slot = Int(id)
-                    if stampByID[slot] == currentStamp { return refByID[slot] }
-                    let assigned = UInt32(symbolCount)
-                    stampByID[slot] = currentStamp
-                    refByID[slot] = assigned
-                    symbols[symbolCount].initialize(to: strings.cString(id))
-                    symbolCount += 1
-                    return assigned
-                }
-                _ = ref(0)
+                try strings.withStrings { pointers, lengths in
+                    let table = SymbolTable(
+                        refByID: refByID.baseAddress!, stampByID: stampByID.baseAddress!, symbols: symbols,
+                        stamp: currentStamp)
+                    _ = table.ref(0, count: &symbolCount)
 
-                var refIndex = 0
-                var index = 0
-                for pending in batch {
-                    let entry = pending.series
-                    var sample = sampleTemplate
-                    sample.value = pending.value
-                    sample.timestamp = pending.timestamp
-                    samples[index].initialize(to: sample)
-                    samplePointers[index].initialize(to: samples[index])
-
-                    var timeSeries = seriesTemplate
-                    timeSeries.labels_refs = labelRefs[refIndex]
-                    timeSeries.n_labels_refs = entry.labelIDs.count
-                    entry.labelIDs.withUnsafeBufferPointer { ids in
-                        for id in ids {
-                            labelRefs[refIndex].initialize(to: ref(id))
-                            refIndex += 1
+                    // Pass 1: refs and sizes.
+                    var total = 0
+                    var refIndex = 0
+                    var index = 0
+                    for pending in batch {
+                        let entry = pending.series
+                        var refsSize = 0
+                        entry.labelIDs.withUnsafeBufferPointer { ids in
+                            for id in ids {
+                                let assigned = table.ref(id, count: &symbolCount)
+                                refs[refIndex] = assigned
+                                refIndex += 1
+                                refsSize += WireCursor.varintSize(UInt64(assigned))
+                            }
                         }
+                        let metadata = entry.metadata
+                        let help = table.ref(metadata.helpID, count: &symbolCount)
+                        let unit = table.ref(metadata.unitID, count: &symbolCount)
+                        refs[refIndex] = help
+                        refs[refIndex + 1] = unit
+                        refIndex += 2
+                        let sample = WireCursor.sampleBodySize(value: pending.value, timestamp: pending.timestamp)
+                        let metadataSize = Self.metadataSize(
+                            type: UInt64(MetricTypeCodes.code(metadata.type)), help: help, unit: unit)
+                        let series =
+                            (refsSize > 0 ? 1 + WireCursor.varintSize(refsSize) + refsSize : 0)
+                            + 1 + WireCursor.varintSize(sample) + sample
+                            + 1 + WireCursor.varintSize(metadataSize) + metadataSize
+                        // The series' size, and its label refs' size (both below 2^32).
+                        seriesSizes[index] = series << 32 | refsSize
+                        total += 1 + WireCursor.varintSize(series) + series
+                        index += 1
                     }
-                    timeSeries.n_samples = 1
-                    timeSeries.samples = samplePointers[index]
+                    for symbol in 0..<symbolCount {
+                        let length = lengths[Int(symbols[symbol])]
+                        total += 1 + WireCursor.varintSize(length) + length
+                    }
 
-                    let family = entry.metadata
-                    var item = metadataTemplate
-                    item.type = MetricTypeCodes.v2(family.type)
-                    item.help_ref = ref(family.helpID)
-                    item.unit_ref = ref(family.unitID)
-                    metadata[index].initialize(to: item)
-                    timeSeries.metadata = metadata[index]
-
-                    series[index].initialize(to: timeSeries)
-                    seriesPointers[index].initialize(to: series[index])
-                    index += 1
+                    // Pass 2: the symbols (field 4), then the series (field 5).
+                    packed.count = 0
+                    packed.ensure(total)
+                    var cursor = packed.cursor
+                    for symbol in 0..<symbolCount {
+                        let id = Int(symbols[symbol])
+                        cursor.byte(WireCursor.tag(4, 2))  // Request.symbols; "" too
+                        cursor.varint(lengths[id])
+                        cursor.bytes(pointers[id], count: lengths[id])
+                    }
+                    refIndex = 0
+                    index = 0
+                    for pending in batch {
+                        let entry = pending.series
+                        let labelRefCount = entry.labelIDs.count
+                        let sizes = seriesSizes[index]
+                        let refsSize = sizes & 0xFFFF_FFFF
+                        cursor.byte(WireCursor.tag(5, 2))  // Request.timeseries
+                        cursor.varint(sizes >> 32)
+                        if labelRefCount > 0 {
+                            cursor.byte(WireCursor.tag(1, 2))  // TimeSeries.labels_refs, packed
+                            cursor.varint(refsSize)
+                            for offset in 0..<labelRefCount { cursor.varint(UInt64(refs[refIndex + offset])) }
+                        }
+                        let help = refs[refIndex + labelRefCount]
+                        let unit = refs[refIndex + labelRefCount + 1]
+                        refIndex += labelRefCount + 2
+                        let sample = WireCursor.sampleBodySize(value: pending.value, timestamp: pending.timestamp)
+                        cursor.byte(WireCursor.tag(2, 2))  // TimeSeries.samples
+                        cursor.varint(sample)
+                        cursor.sampleBody(value: pending.value, timestamp: pending.timestamp)
+                        let type = UInt64(MetricTypeCodes.code(entry.metadata.type))
+                        cursor.byte(WireCursor.tag(5, 2))  // TimeSeries.metadata
+                        cursor.varint(Self.metadataSize(type: type, help: help, unit: unit))
+                        if type != 0 {
+                            cursor.byte(WireCursor.tag(1, 0))
+                            cursor.varint(type)
+                        }
+                        if help != 0 {
+                            cursor.byte(WireCursor.tag(3, 0))
+                            cursor.varint(UInt64(help))
+                        }
+                        if unit != 0 {
+                            cursor.byte(WireCursor.tag(4, 0))
+                            cursor.varint(UInt64(unit))
+                        }
+                        index += 1
+                    }
+                    packed.advance(to: cursor)
+                    precondition(packed.count == total, "wrote \(packed.count) bytes of a \(total)-byte 2.0 request")
+                    return try body(packed.bytes)
                 }
-
-                var request = requestTemplate
-                request.n_symbols = symbolCount
-                request.symbols = symbols.base
-                request.n_timeseries = count
-                request.timeseries = seriesPointers.base
-                let size = io__prometheus__write__v2__request__get_packed_size(&request)
-                packed.reserve(size)
-                let written = io__prometheus__write__v2__request__pack(&request, packed.base)
-                precondition(written == size, "protobuf-c packed \(written) bytes, announced \(size)")
-                return try body(UnsafeRawBufferPointer(start: packed.base, count: written))
             }
         }
+    }
+
+    /// The size of a `Metadata` message's body.
+    @inline(__always)
+    private static func metadataSize(type: UInt64, help: UInt32, unit: UInt32) -> Int {
+        (type != 0 ? 1 + WireCursor.varintSize(type) : 0)
+            + (help != 0 ? 1 + WireCursor.varintSize(UInt64(help)) : 0)
+            + (unit != 0 ? 1 + WireCursor.varintSize(UInt64(unit)) : 0)
+    }
+}
+
+/// The request's symbol table while a batch is encoded: the ref of each interned id,
+/// valid when the id's stamp is the batch's.
+private struct SymbolTable {
+    let refByID: UnsafeMutablePointer<UInt32>
+    let stampByID: UnsafeMutablePointer<UInt32>
+    let symbols: UnsafeMutablePointer<UInt32>
+    let stamp: UInt32
+
+    /// The ref of `id`, added as symbol number `count` when the request has none yet.
+    @inline(__always)
+    func ref(_ id: UInt32, count: inout Int) -> UInt32 {
+        let slot = Int(id)
+        if stampByID[slot] == stamp { return refByID[slot] }
+        let assigned = UInt32(truncatingIfNeeded: count)
+        stampByID[slot] = stamp
+        refByID[slot] = assigned
+        symbols[count] = id
+        count += 1
+        return assigned
     }
 }
