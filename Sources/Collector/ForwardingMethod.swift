@@ -7,7 +7,10 @@ public enum ForwardingMethod: UInt32, Sendable, Hashable {
     case bypass = 4
 
     /// The label value: `masq`, `local`, `tunnel`, `route` or `bypass`.
-    public var name: String {
+    public var name: String { literalName.description }
+
+    /// ``name`` as a static string, for renderers that copy its bytes.
+    var literalName: StaticString {
         switch self {
         case .masquerade: "masq"
         case .localNode: "local"

@@ -93,6 +93,16 @@ public struct IPAddress: Sendable, Hashable, Comparable, CustomStringConvertible
         }
     }
 
+    /// Writes ``description``'s bytes at `cursor` (at most 45).
+    func writeText(to cursor: inout LineCursor) {
+        if family == .inet {
+            cursor.position += writeDottedQuad(to: cursor.position)
+        } else {
+            var text = textIPv6()
+            text.withUTF8 { cursor.bytes($0) }
+        }
+    }
+
     /// Writes the dotted quad (at most 15 bytes) at `start` and returns its length.
     private func writeDottedQuad(to start: UnsafeMutablePointer<UInt8>) -> Int {
         var count = 0

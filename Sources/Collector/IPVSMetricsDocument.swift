@@ -55,6 +55,7 @@ struct IPVSMetricsDocument: ExpositionDocument {
     private var extraRenderer: ExpositionChunkRenderer?
     private let format: ExpositionFormat
     private var labelText: [UInt8] = []
+    private let line = LineAssembler()
     /// Per collection, the label text of each service, once rendered.
     private var serviceTexts: [[ServiceText]?]
 
@@ -99,7 +100,7 @@ struct IPVSMetricsDocument: ExpositionDocument {
         let stop = buffer.count + max(1, limit)
         while buffer.count < stop && !isComplete {
             guard familyCursor < parts.count else {
-                if format == .openMetrics { buffer.append(contentsOf: "# EOF\n".utf8) }
+                if format == .openMetrics { Self.appendLiteral("# EOF\n", into: &buffer) }
                 isComplete = true
                 return
             }
@@ -170,7 +171,7 @@ struct IPVSMetricsDocument: ExpositionDocument {
             }
             buffer.append(contentsOf: sampleName!)
             ExpositionRenderer.appendLabels(labels, into: &buffer)
-            appendValue(value, into: &buffer)
+            Self.appendValue(value, into: &buffer)
             if buffer.count >= stop { return false }
         }
         return true
@@ -187,23 +188,35 @@ struct IPVSMetricsDocument: ExpositionDocument {
             let texts = serviceTexts(of: namespaceCursor)
             let namespace = collections[namespaceCursor].namespace
             let name = sampleName!
-            let done = snapshot.services.withUnsafeBufferPointer { services in
-                while serviceCursor < services.count {
-                    let service = services[serviceCursor]
-                    let text = texts[serviceCursor]
-                    serviceCursor += 1
-                    guard let value = IPVSMetrics.serviceValue(kind, service) else { continue }
-                    buffer.append(contentsOf: name)
-                    if kind == .serviceInfo {
-                        let base = IPVSMetrics.serviceLabels(service, namespace: namespace, markPorts: snapshot.markPorts)
-                        ExpositionRenderer.appendLabels(IPVSMetrics.infoLabels(service, base: base).pairs, into: &buffer)
-                    } else {
-                        appendLabelText(text.start..<text.end, into: &buffer)
+            let line = self.line
+            var serviceCursor = self.serviceCursor
+            defer { self.serviceCursor = serviceCursor }
+            let done = name.withUnsafeBufferPointer { name in
+                labelText.withUnsafeBufferPointer { labelText in
+                    snapshot.services.withUnsafeBufferPointer { services in
+                        while serviceCursor < services.count {
+                            let text = texts[serviceCursor]
+                            let value = IPVSMetrics.serviceValue(kind, services[serviceCursor])
+                            serviceCursor += 1
+                            guard let value else { continue }
+                            if kind == .serviceInfo {
+                                let service = services[serviceCursor - 1]
+                                let base = IPVSMetrics.serviceLabels(
+                                    service, namespace: namespace, markPorts: snapshot.markPorts)
+                                buffer.append(contentsOf: name)
+                                ExpositionRenderer.appendLabels(IPVSMetrics.infoLabels(service, base: base).pairs, into: &buffer)
+                                Self.appendValue(value, into: &buffer)
+                            } else {
+                                var cursor = line.start(room: name.count + text.end - text.start + 32)
+                                cursor.bytes(name)
+                                cursor.bytes(UnsafeBufferPointer(rebasing: labelText[text.start..<text.end]))
+                                Self.finishLine(cursor, value: value, line: line, into: &buffer)
+                            }
+                            if buffer.count >= stop { return false }
+                        }
+                        return true
                     }
-                    appendValue(value, into: &buffer)
-                    if buffer.count >= stop { return false }
                 }
-                return true
             }
             guard done else { return false }
             serviceCursor = 0
@@ -222,37 +235,54 @@ struct IPVSMetricsDocument: ExpositionDocument {
             }
             let texts = serviceTexts(of: namespaceCursor)
             let name = sampleName!
-            let done = snapshot.services.withUnsafeBufferPointer { services in
-                while serviceCursor < services.count {
-                    let text = texts[serviceCursor]
-                    let finishedService = services[serviceCursor].destinations.withUnsafeBufferPointer { destinations in
-                        while destinationCursor < destinations.count {
-                            let destination = destinations[destinationCursor]
-                            destinationCursor += 1
-                            buffer.append(contentsOf: name)
-                            // {address="…",destination_address="…",destination_port="…",family="…",
-                            // forwarding="…",fwmark="…",…}: the service's text with the real server spliced in.
-                            appendLabelText(text.start..<text.addressEnd, into: &buffer)
-                            buffer.append(contentsOf: ",destination_address=\"".utf8)
-                            destination.address.appendText(to: &buffer)
-                            buffer.append(contentsOf: "\",destination_port=\"".utf8)
-                            Self.appendDecimal(destination.port, into: &buffer)
-                            buffer.append(UInt8(ascii: "\""))
-                            appendLabelText(text.addressEnd..<text.familyEnd, into: &buffer)
-                            buffer.append(contentsOf: ",forwarding=\"".utf8)
-                            buffer.append(contentsOf: destination.forwarding.name.utf8)
-                            buffer.append(UInt8(ascii: "\""))
-                            appendLabelText(text.familyEnd..<text.end, into: &buffer)
-                            appendValue(IPVSMetrics.destinationValue(kind, destination), into: &buffer)
-                            if buffer.count >= stop { return false }
+            let line = self.line
+            var serviceCursor = self.serviceCursor
+            var destinationCursor = self.destinationCursor
+            defer {
+                self.serviceCursor = serviceCursor
+                self.destinationCursor = destinationCursor
+            }
+            let done = name.withUnsafeBufferPointer { name in
+                labelText.withUnsafeBufferPointer { labelText in
+                    snapshot.services.withUnsafeBufferPointer { services in
+                        while serviceCursor < services.count {
+                            let text = texts[serviceCursor]
+                            let room = name.count + text.end - text.start + 160
+                            let finishedService = services[serviceCursor].destinations.withUnsafeBufferPointer {
+                                destinations in
+                                while destinationCursor < destinations.count {
+                                    let destination = destinations[destinationCursor]
+                                    destinationCursor += 1
+                                    // {address="…",destination_address="…",destination_port="…",family="…",
+                                    // forwarding="…",fwmark="…",…}: the service's text with the real server
+                                    // spliced in.
+                                    var cursor = line.start(room: room)
+                                    cursor.bytes(name)
+                                    cursor.bytes(UnsafeBufferPointer(rebasing: labelText[text.start..<text.addressEnd]))
+                                    cursor.literal(",destination_address=\"")
+                                    destination.address.writeText(to: &cursor)
+                                    cursor.literal("\",destination_port=\"")
+                                    cursor.decimal(UInt64(destination.port))
+                                    cursor.byte(UInt8(ascii: "\""))
+                                    cursor.bytes(UnsafeBufferPointer(rebasing: labelText[text.addressEnd..<text.familyEnd]))
+                                    cursor.literal(",forwarding=\"")
+                                    cursor.literal(destination.forwarding.literalName)
+                                    cursor.byte(UInt8(ascii: "\""))
+                                    cursor.bytes(UnsafeBufferPointer(rebasing: labelText[text.familyEnd..<text.end]))
+                                    Self.finishLine(
+                                        cursor, value: IPVSMetrics.destinationValue(kind, destination), line: line,
+                                        into: &buffer)
+                                    if buffer.count >= stop { return false }
+                                }
+                                return true
+                            }
+                            guard finishedService else { return false }
+                            destinationCursor = 0
+                            serviceCursor += 1
                         }
                         return true
                     }
-                    guard finishedService else { return false }
-                    destinationCursor = 0
-                    serviceCursor += 1
                 }
-                return true
             }
             guard done else { return false }
             serviceCursor = 0
@@ -261,21 +291,26 @@ struct IPVSMetricsDocument: ExpositionDocument {
         return true
     }
 
+    /// Ends the line in `cursor` with ` value\n` and appends it to `buffer`.
+    @inline(__always)
+    private static func finishLine(_ cursor: LineCursor, value: Double, line: LineAssembler, into buffer: inout [UInt8]) {
+        var cursor = cursor
+        if cursor.integralValueLine(value) {
+            line.finish(cursor, into: &buffer)
+        } else {
+            line.finish(cursor, into: &buffer)
+            appendValue(value, into: &buffer)
+        }
+    }
+
     // MARK: Pieces
 
     /// ` value\n`.
     @inline(__always)
-    private func appendValue(_ value: Double, into buffer: inout [UInt8]) {
+    private static func appendValue(_ value: Double, into buffer: inout [UInt8]) {
         buffer.append(UInt8(ascii: " "))
         ExpositionRenderer.appendValue(value, into: &buffer)
         buffer.append(UInt8(ascii: "\n"))
-    }
-
-    @inline(__always)
-    private func appendLabelText(_ range: Range<Int>, into buffer: inout [UInt8]) {
-        labelText.withUnsafeBufferPointer { text in
-            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: text[range]))
-        }
     }
 
     /// The label text of every service of the collection at `index`, rendered on first use.
@@ -316,16 +351,8 @@ struct IPVSMetricsDocument: ExpositionDocument {
         buffer.append(UInt8(ascii: "\""))
     }
 
-    /// A port in decimal, as `String(port)` writes it.
     @inline(__always)
-    static func appendDecimal(_ value: UInt16, into buffer: inout [UInt8]) {
-        var divisor: UInt16 = 10_000
-        while divisor > 1 && value < divisor { divisor /= 10 }
-        var rest = value
-        while divisor > 0 {
-            buffer.append(UInt8(ascii: "0") + UInt8(rest / divisor))
-            rest %= divisor
-            divisor /= 10
-        }
+    private static func appendLiteral(_ literal: StaticString, into buffer: inout [UInt8]) {
+        buffer.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 }

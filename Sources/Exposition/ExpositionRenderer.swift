@@ -138,7 +138,7 @@ public enum ExpositionRenderer {
                 }
                 cache.appendLabels(of: sample, at: position, into: &buffer)
                 buffer.append(UInt8(ascii: " "))
-                NumberText.appendValue(sample.pointee.value, into: &buffer)
+                appendValue(sample.pointee.value, into: &buffer)
                 if let milliseconds = sample.pointee.timestampMilliseconds {
                     buffer.append(UInt8(ascii: " "))
                     if openMetrics {
@@ -191,8 +191,29 @@ public enum ExpositionRenderer {
 
     /// Appends a sample value as the text formats write it (`NaN`, `+Inf`, shortest
     /// round-trip decimal, integers without exponent up to 2^53).
+    ///
+    /// Integral values (every IPVS counter and gauge) are written from a stack buffer:
+    /// one append per value, no array slice to reverse in place.
+    @inline(__always)
     public static func appendValue(_ value: Double, into buffer: inout [UInt8]) {
-        NumberText.appendValue(value, into: &buffer)
+        guard value >= 0, value < NumberText.exactIntegerLimit, value == value.rounded(.towardZero),
+            value != 0 || value.sign == .plus
+        else {
+            NumberText.appendValue(value, into: &buffer)
+            return
+        }
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &digits) { raw in
+            var position = raw.count
+            var rest = UInt64(value)
+            repeat {
+                position -= 1
+                let (quotient, digit) = rest.quotientAndRemainder(dividingBy: 10)
+                raw[position] = UInt8(truncatingIfNeeded: digit) &+ 48
+                rest = quotient
+            } while rest != 0
+            buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[position...]))
+        }
     }
 
     /// Appends `text` with `\` and newline escaped, and `"` too when `escapingQuotes`

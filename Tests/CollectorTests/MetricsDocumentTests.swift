@@ -177,10 +177,35 @@ import Testing
             #expect(String(decoding: bytes, as: UTF8.self) == text)
             #expect(address.description == text)
         }
-        for port: UInt16 in [0, 1, 9, 10, 99, 100, 8080, 10000, 65535] {
+        let line = LineAssembler(capacity: 8)
+        for text in ["0.0.0.0", "10.100.200.255", "2001:db8:1234:5678:9abc:def0:1234:5678"] {
+            var cursor = line.start(room: 64)
+            IPAddress(text)!.writeText(to: &cursor)
             var bytes: [UInt8] = []
-            IPVSMetricsDocument.appendDecimal(port, into: &bytes)
-            #expect(String(decoding: bytes, as: UTF8.self) == String(port))
+            line.finish(cursor, into: &bytes)
+            #expect(String(decoding: bytes, as: UTF8.self) == text)
+        }
+        for number: UInt64 in [0, 1, 9, 10, 99, 100, 8080, 10000, 65535, 1 << 53, .max] {
+            var cursor = line.start(room: 32)
+            cursor.decimal(number)
+            var bytes: [UInt8] = []
+            line.finish(cursor, into: &bytes)
+            #expect(String(decoding: bytes, as: UTF8.self) == String(number))
+        }
+        for value in [0, 1, 12345, 9_007_199_254_740_991.0] {
+            var cursor = line.start(room: 32)
+            let written = cursor.integralValueLine(value)
+            #expect(written)
+            var bytes: [UInt8] = []
+            line.finish(cursor, into: &bytes)
+            var expected: [UInt8] = [UInt8(ascii: " ")]
+            ExpositionRenderer.appendValue(value, into: &expected)
+            #expect(bytes == expected + [UInt8(ascii: "\n")])
+        }
+        for value in [-0.0, -1, 0.5, .nan, .infinity, 9_007_199_254_740_992] {
+            var cursor = line.start(room: 32)
+            let written = cursor.integralValueLine(value)
+            #expect(!written)
         }
     }
 
