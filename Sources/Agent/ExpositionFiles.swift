@@ -35,10 +35,14 @@ public enum ExpositionFiles {
         var families: [MetricFamily] = []
         var index: [String: Int] = [:]
         var familyOrigin: [String: Place] = [:]
-        var seriesOrigin: [SeriesKey: Place] = [:]
+        // Where each series was first given: the input's number and the line.
+        var seriesOrigin: [SeriesKey: (input: Int32, line: Int32)] = [:]
+        var sources: [String] = []
         var timestamped = 0
         for path in paths {
             let source = path == "-" ? "<stdin>" : path
+            let input = Int32(sources.count)
+            sources.append(source)
             let bytes = try readAll(path)
             let parsed: ParsedExposition
             do {
@@ -51,17 +55,21 @@ public enum ExpositionFiles {
             for (position, family) in parsed.families.enumerated() {
                 let location = parsed.locations[position]
                 for (sampleIndex, sample) in family.samples.enumerated() {
-                    let here = Place(source: source, line: location.sampleLines[sampleIndex])
-                    if let reserved = sample.labels.first(where: { reservedLabels.contains($0.name) }) {
+                    let line = location.sampleLines[sampleIndex]
+                    if !reservedLabels.isEmpty,
+                        let reserved = sample.labels.first(where: { reservedLabels.contains($0.name) })
+                    {
                         throw .invalid(
-                            "\(here): \(sample.name) carries the label \"\(reserved.name)\", which the grouping key sets "
-                                + "(job, instance, --grouping-label); remove it from the input or leave it to the grouping key")
+                            "\(Place(source: source, line: line)): \(sample.name) carries the label \"\(reserved.name)\", "
+                                + "which the grouping key sets (job, instance, --grouping-label); remove it from the "
+                                + "input or leave it to the grouping key")
                     }
                     let key = SeriesKey(name: sample.name, labels: sample.labels)
-                    if let first = seriesOrigin[key] {
-                        throw .invalid("\(here): series \(describe(sample)) was already given at \(first)")
+                    if let first = seriesOrigin.updateValue((input, Int32(clamping: line)), forKey: key) {
+                        let earlier = Place(source: sources[Int(first.input)], line: Int(first.line))
+                        throw .invalid(
+                            "\(Place(source: source, line: line)): series \(describe(sample)) was already given at \(earlier)")
                     }
-                    seriesOrigin[key] = here
                 }
                 let here = Place(source: source, line: location.firstLine)
                 if let existing = index[family.name] {
@@ -88,9 +96,66 @@ public enum ExpositionFiles {
         var description: String { "\(source):\(line)" }
     }
 
+    /// A series' name and labels with a 64-bit hash of their bytes computed once: the
+    /// dictionary then hashes one word instead of every label string through `Hasher`
+    /// (that was a fifth of `send`'s time at 1,000,000 samples).
     private struct SeriesKey: Hashable {
-        var name: String
-        var labels: Labels
+        let name: String
+        let labels: Labels
+        let hash: UInt64
+
+        init(name: String, labels: Labels) {
+            self.name = name
+            self.labels = labels
+            var state: UInt64 = 0x27D4_EB2F_1656_67C5
+            Self.mix(name, into: &state)
+            labels.pairs.withUnsafeBufferPointer { pairs in
+                for pair in pairs {
+                    Self.mix(pair.name, into: &state)
+                    Self.mix(pair.value, into: &state)
+                }
+            }
+            hash = state
+        }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(hash)
+        }
+
+        static func == (lhs: SeriesKey, rhs: SeriesKey) -> Bool {
+            lhs.hash == rhs.hash && lhs.name == rhs.name && lhs.labels == rhs.labels
+        }
+
+        /// Eight bytes at a time, each string closed by its length.
+        private static func mix(_ text: String, into state: inout UInt64) {
+            let done: Void? = text.utf8.withContiguousStorageIfAvailable { mix(UnsafeRawBufferPointer($0), &state) }
+            if done == nil {
+                var copy = text
+                copy.withUTF8 { mix(UnsafeRawBufferPointer($0), &state) }
+            }
+        }
+
+        private static func mix(_ bytes: UnsafeRawBufferPointer, _ state: inout UInt64) {
+            var offset = 0
+            while offset + 8 <= bytes.count {
+                word(bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self), &state)
+                offset += 8
+            }
+            var tail = UInt64(bytes.count) << 56
+            var shift: UInt64 = 0
+            while offset < bytes.count {
+                tail |= UInt64(bytes[offset]) << shift
+                shift += 8
+                offset += 1
+            }
+            word(tail, &state)
+        }
+
+        @inline(__always)
+        private static func word(_ value: UInt64, _ state: inout UInt64) {
+            state = (state ^ (value &* 0x9E37_79B1_85EB_CA87)) &* 0xC2B2_AE3D_27D4_EB4F
+            state ^= state >> 29
+        }
     }
 
     private static func article(_ type: MetricType) -> String {

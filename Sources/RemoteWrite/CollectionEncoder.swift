@@ -48,6 +48,11 @@ final class CollectionEncoder {
     private let labelSets = LabelSetIndex()
     /// Numbers of sample names, for the keys of `inputs`.
     @exclusivity(unchecked) private var nameIDs: [String: UInt32] = [:]
+    /// Per label set number, its interned ids (see `labelSetTemplate`); cleared when the
+    /// interner is rebuilt.
+    private var labelSetTemplates: [UInt32: (ids: [UInt32], nameIndex: Int)] = [:]
+    /// Interned ids by sample name number (`.max`: `__name__`); cleared with the interner.
+    private var internedNames: [UInt32: UInt32] = [:]
     /// Per family name, the input series at each sample position in the last collection.
     private var positions: [String: (cycle: UInt64, inputs: [InputSeries?])] = [:]
 
@@ -212,12 +217,6 @@ final class CollectionEncoder {
         return metadata
     }
 
-    private func makeEntry(_ key: SeriesKey, metadata: FamilyMetadata) -> SeriesEntry {
-        makeEntry(
-            key, metadata: metadata,
-            labels: Self.fullLabelSet(name: key.name, labels: key.labels, external: externalLabels))
-    }
-
     /// An entry sent with `labels` (complete, sorted bytewise), on the shard of `key`.
     private func makeEntry(
         _ key: SeriesKey, metadata: FamilyMetadata, labels: some Collection<(name: String, value: String)>
@@ -249,12 +248,48 @@ final class CollectionEncoder {
             if let existing = series[seriesKey] {
                 return InputSeries(key: key, entry: existing, isNameless: false, cycle: 0)
             }
-            let entry = makeEntry(seriesKey, metadata: metadata)
+            // The label set's interned ids are shared by every family of the object: made
+            // once per set, with `__name__` put in its sorted place per series.
+            let template = labelSetTemplate(UInt32(truncatingIfNeeded: key), labels: sample.labels)
+            var ids = template.ids
+            ids.insert(contentsOf: [internedName(nil), internedName(sample.name, number: UInt32(key >> 32))], at: template.nameIndex)
+            let entry = SeriesEntry(
+                labelIDs: ids, shard: Int(seriesKey.hash % UInt64(shardCount)), metadata: metadata)
             series[seriesKey] = entry
             return InputSeries(key: key, entry: entry, isNameless: false, cycle: 0)
         }
         let outcome = relabeledOutcome(seriesKey, metadata: metadata)
         return InputSeries(key: key, entry: outcome.entry, isNameless: outcome.nameless, cycle: 0)
+    }
+
+    /// The interned id of `__name__` (nil) or of the sample name numbered `number`.
+    private func internedName(_ name: String?, number: UInt32 = .max) -> UInt32 {
+        if let id = internedNames[number] { return id }
+        let id = strings.intern(name ?? "__name__")
+        internedNames[number] = id
+        return id
+    }
+
+    /// The interned (name, value) ids of a label set as every series of it is sent,
+    /// without `__name__` (the external labels merged in, empty ones left out, sorted),
+    /// and the id index where `__name__`'s pair goes.
+    private func labelSetTemplate(_ setID: UInt32, labels: Labels) -> (ids: [UInt32], nameIndex: Int) {
+        if let known = labelSetTemplates[setID] { return known }
+        let full = Self.fullLabelSet(name: "", labels: labels, external: externalLabels)
+        var ids: [UInt32] = []
+        ids.reserveCapacity(full.count * 2)
+        var nameIndex = 0
+        for label in full {
+            if label.name == "__name__" {
+                nameIndex = ids.count
+                continue
+            }
+            ids.append(strings.intern(label.name))
+            ids.append(strings.intern(label.value))
+        }
+        if labelSetTemplates.count > 2 * labelSets.count + 1024 { labelSetTemplates.removeAll() }
+        labelSetTemplates[setID] = (ids, nameIndex)
+        return (ids, nameIndex)
     }
 
     /// What the write relabel rules make of a series. They run only for a series not
@@ -290,6 +325,8 @@ final class CollectionEncoder {
         inputs.removeAll()
         positions.removeAll()
         nameIDs.removeAll()
+        labelSetTemplates.removeAll()
+        internedNames.removeAll()
         labelSets.reset()
     }
 
@@ -321,6 +358,8 @@ final class CollectionEncoder {
             entry.metadata.unitID = fresh.intern(old.string(entry.metadata.unitID))
         }
         strings = fresh
+        labelSetTemplates.removeAll()
+        internedNames.removeAll()
         families.removeAll()
         removedSinceCompaction = 0
     }

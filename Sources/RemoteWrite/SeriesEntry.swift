@@ -12,11 +12,6 @@ final class SeriesEntry {
     @exclusivity(unchecked) var lastSeenCycle: UInt64 = 0
     @exclusivity(unchecked) var lastTimestamp: Int64 = .min
     @exclusivity(unchecked) var metadata: FamilyMetadata
-    /// The remote-write 1.0 `TimeSeries.labels` fields of the series, encoded the first
-    /// time the series is sent over 1.0 and copied as they are from then on. Empty until
-    /// then (a series always has at least `__name__`). Ids may be renumbered when the
-    /// interner is compacted; the strings, and so these bytes, stay the same.
-    @exclusivity(unchecked) var encodedV1Labels: [UInt8] = []
 
     init(labelIDs: [UInt32], shard: Int, metadata: FamilyMetadata) {
         self.labelIDs = labelIDs
