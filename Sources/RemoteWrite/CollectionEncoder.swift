@@ -50,7 +50,16 @@ final class CollectionEncoder {
     @exclusivity(unchecked) private var nameIDs: [String: UInt32] = [:]
     /// Per label set number, its interned ids (see `labelSetTemplate`); cleared when the
     /// interner is rebuilt.
-    private var labelSetTemplates: [UInt32: (ids: [UInt32], nameIndex: Int)] = [:]
+    private var labelSetTemplates: [UInt32: LabelSetTemplate] = [:]
+
+    /// A label set's interned (name, value) ids as every series of it is sent, without
+    /// `__name__` (the external labels merged in, empty ones left out, sorted); the id
+    /// index where `__name__`'s pair goes; the set's 1.0 label bytes.
+    private struct LabelSetTemplate {
+        var ids: [UInt32]
+        var nameIndex: Int
+        var v1Labels: EncodedLabelSet
+    }
     /// Interned ids by sample name number (`.max`: `__name__`); cleared with the interner.
     private var internedNames: [UInt32: UInt32] = [:]
     /// Per family name, the input series at each sample position in the last collection.
@@ -255,6 +264,7 @@ final class CollectionEncoder {
             ids.insert(contentsOf: [internedName(nil), internedName(sample.name, number: UInt32(key >> 32))], at: template.nameIndex)
             let entry = SeriesEntry(
                 labelIDs: ids, shard: Int(seriesKey.hash % UInt64(shardCount)), metadata: metadata)
+            entry.v1Labels = template.v1Labels
             series[seriesKey] = entry
             return InputSeries(key: key, entry: entry, isNameless: false, cycle: 0)
         }
@@ -270,26 +280,27 @@ final class CollectionEncoder {
         return id
     }
 
-    /// The interned (name, value) ids of a label set as every series of it is sent,
-    /// without `__name__` (the external labels merged in, empty ones left out, sorted),
-    /// and the id index where `__name__`'s pair goes.
-    private func labelSetTemplate(_ setID: UInt32, labels: Labels) -> (ids: [UInt32], nameIndex: Int) {
+    /// The template of a label set (see ``LabelSetTemplate``), made once per set.
+    private func labelSetTemplate(_ setID: UInt32, labels: Labels) -> LabelSetTemplate {
         if let known = labelSetTemplates[setID] { return known }
-        let full = Self.fullLabelSet(name: "", labels: labels, external: externalLabels)
+        var full = Self.fullLabelSet(name: "", labels: labels, external: externalLabels)
         var ids: [UInt32] = []
         ids.reserveCapacity(full.count * 2)
         var nameIndex = 0
-        for label in full {
+        for (index, label) in full.enumerated() {
             if label.name == "__name__" {
-                nameIndex = ids.count
+                nameIndex = index
                 continue
             }
             ids.append(strings.intern(label.name))
             ids.append(strings.intern(label.value))
         }
+        full.remove(at: nameIndex)
+        let template = LabelSetTemplate(
+            ids: ids, nameIndex: 2 * nameIndex, v1Labels: EncodedLabelSet(pairs: full, nameIndex: nameIndex))
         if labelSetTemplates.count > 2 * labelSets.count + 1024 { labelSetTemplates.removeAll() }
-        labelSetTemplates[setID] = (ids, nameIndex)
-        return (ids, nameIndex)
+        labelSetTemplates[setID] = template
+        return template
     }
 
     /// What the write relabel rules make of a series. They run only for a series not

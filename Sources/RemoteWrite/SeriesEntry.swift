@@ -12,6 +12,10 @@ final class SeriesEntry {
     @exclusivity(unchecked) var lastSeenCycle: UInt64 = 0
     @exclusivity(unchecked) var lastTimestamp: Int64 = .min
     @exclusivity(unchecked) var metadata: FamilyMetadata
+    /// The 1.0 label bytes of the series' label set, shared with the set's other series;
+    /// nil when the series has none (made by write relabel rules): its labels are then
+    /// written from `labelIDs`.
+    @exclusivity(unchecked) var v1Labels: EncodedLabelSet?
 
     init(labelIDs: [UInt32], shard: Int, metadata: FamilyMetadata) {
         self.labelIDs = labelIDs
