@@ -40,7 +40,7 @@ struct ProcessCapabilitiesNamespace {
 
     /// `iptables-legacy-save -t mangle` inside the namespace.
     func legacySave() throws -> String {
-        try ProcessCapabilitiesCommand.check(["ip", "netns", "exec", name, "iptables-legacy-save", "-t", "mangle"])
+        try ShellCommand.check(["ip", "netns", "exec", name, "iptables-legacy-save", "-t", "mangle"])
     }
 
     private static func words(_ rule: String) -> [String] {
@@ -48,6 +48,6 @@ struct ProcessCapabilitiesNamespace {
     }
 
     private static func run(_ arguments: [String]) throws {
-        try ProcessCapabilitiesCommand.check(arguments)
+        try ShellCommand.check(arguments)
     }
 }

@@ -14,7 +14,7 @@ import Testing
     @Test(.enabled(if: isRoot)) func aNamespaceCreatedAfterStartIsEnteredThenSysAdminDropped() async throws {
         let name = "ipvs-push-late-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let path = "/run/netns/\(name)"
-        defer { _ = try? ProcessCapabilitiesCommand.run(["ip", "netns", "delete", name]) }
+        defer { _ = try? ShellCommand.run(["ip", "netns", "delete", name]) }
         let port = FreePort.allocate()
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("ipvs-push-serve-\(name).log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
@@ -52,7 +52,7 @@ import Testing
         #expect(logText().contains("the file does not exist"))
 
         // Created: the next collection enters it (then finds no IPVS) and CAP_SYS_ADMIN goes.
-        try ProcessCapabilitiesCommand.check(["ip", "netns", "add", name])
+        try ShellCommand.check(["ip", "netns", "add", name])
         scrape = try await TestHTTP.request(url).text
         #expect(logText().contains("IPVS is not available"), "\(logText())")
         let deadline = Date().addingTimeInterval(20)
@@ -68,8 +68,8 @@ import Testing
 
         // Re-created (as Docker does on a restart): it cannot be entered again, and the
         // message says what to do.
-        try ProcessCapabilitiesCommand.check(["ip", "netns", "delete", name])
-        try ProcessCapabilitiesCommand.check(["ip", "netns", "add", name])
+        try ShellCommand.check(["ip", "netns", "delete", name])
+        try ShellCommand.check(["ip", "netns", "add", name])
         scrape = try await TestHTTP.request(url).text
         #expect(scrape.contains("ipvs_up{namespace=\"\(path)\"} 0"))
         #expect(logText().contains("network namespace re-created"), "\(logText())")

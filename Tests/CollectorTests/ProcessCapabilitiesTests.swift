@@ -87,7 +87,7 @@ import Testing
         environment["IPVS_PUSH_CAPABILITY_CHILD"] = mode
         environment["IPVS_PUSH_CAPABILITY_NAMESPACE"] = namespace.path
         environment["IPVS_PUSH_CAPABILITY_OTHER_NAMESPACE"] = other.path
-        let (status, text) = try ProcessCapabilitiesCommand.run(
+        let (status, text) = try ShellCommand.run(
             prefix + [testBinary, "--testing-library", "swift-testing", "--filter", "ProcessCapabilitiesChildTests"],
             environment: environment)
         #expect(status == 0, "child (\(mode)) exited with \(status):\n\(text)")

@@ -56,7 +56,7 @@ struct DeploymentLabRun: Sendable {
             .appendingPathComponent("ipvs-push-lab-\(scenario)-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
         let logFile = output.appendingPathExtension("log")
-        let status = try await DeploymentCommand.runInBackground(
+        let status = try await ShellCommand.runInBackground(
             [runner, "--timeout", "600", "--out", output.path, "--env", "IPVS_PUSH=\(try ProductBinary.path())"]
                 + environment.flatMap { ["--env", $0] } + [scenario],
             log: logFile)

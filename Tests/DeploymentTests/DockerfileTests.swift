@@ -34,7 +34,7 @@ struct DockerfileTests {
         let (build, runtime) = try Self.stages()
         #expect(runtime.aptPackages.contains("iptables") && runtime.aptPackages.contains("ca-certificates"))
         for package in build.aptPackages + runtime.aptPackages {
-            let (status, output) = try DeploymentCommand.run(["apt-cache", "show", package])
+            let (status, output) = try ShellCommand.run(["apt-cache", "show", package])
             #expect(status == 0, "apt-cache show \(package): \(output.prefix(200))")
         }
     }
@@ -42,7 +42,7 @@ struct DockerfileTests {
     @Test func theRuntimeStageHasEveryLibraryTheBinaryLinks() throws {
         let (build, runtime) = try Self.stages()
         let binary = try ProductBinary.path()
-        let libraries = try DeploymentCommand.check(["ldd", binary]).split(separator: "\n").compactMap {
+        let libraries = try ShellCommand.check(["ldd", binary]).split(separator: "\n").compactMap {
             line -> String? in
             #expect(!line.contains("not found"), "ldd: \(line)")
             guard let arrow = line.range(of: "=> ") else { return nil }
@@ -106,10 +106,10 @@ struct DockerfileTests {
         let binary = directory.appendingPathComponent("ipvs-push").path
         try FileManager.default.copyItem(atPath: try ProductBinary.path(), toPath: binary)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: binary)
-        try DeploymentCommand.check(["setcap", "cap_net_admin,cap_sys_admin+p", binary])
+        try ShellCommand.check(["setcap", "cap_net_admin,cap_sys_admin+p", binary])
         let namespace = "ipvs-push-image-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        try DeploymentCommand.check(["ip", "netns", "add", namespace])
-        defer { _ = try? DeploymentCommand.run(["ip", "netns", "delete", namespace]) }
+        try ShellCommand.check(["ip", "netns", "add", namespace])
+        defer { _ = try? ShellCommand.run(["ip", "netns", "delete", namespace]) }
 
         let port = FreePort.allocate()
         let log = directory.appendingPathComponent("serve.log")
@@ -160,7 +160,7 @@ struct DockerfileTests {
 
     /// Every package `packages` need, recursively (Depends and Pre-Depends), with themselves.
     static func dependencyClosure(_ packages: [String]) throws -> Set<String> {
-        let output = try DeploymentCommand.check(
+        let output = try ShellCommand.check(
             [
                 "apt-cache", "depends", "--recurse", "--no-recommends", "--no-suggests", "--no-conflicts",
                 "--no-breaks",
@@ -186,7 +186,7 @@ struct DockerfileTests {
             library, resolved, "/usr" + library, library.replacingOccurrences(of: "/usr/lib/", with: "/lib/"),
         ]
         for candidate in candidates {
-            let (status, output) = try DeploymentCommand.run(["dpkg", "-S", candidate])
+            let (status, output) = try ShellCommand.run(["dpkg", "-S", candidate])
             if status == 0, let first = output.split(separator: "\n").first, let colon = first.firstIndex(of: ":") {
                 return String(first[..<colon])
             }

@@ -40,7 +40,7 @@ struct GrafanaDashboardTests {
             rules += "      - record: dashboard:query_\(index)\n        expr: \(quoted)\n"
         }
         try rules.write(to: file, atomically: true, encoding: .utf8)
-        let (status, output) = try DeploymentCommand.run(["promtool", "check", "rules", file.path])
+        let (status, output) = try ShellCommand.run(["promtool", "check", "rules", file.path])
         #expect(status == 0 && output.contains("SUCCESS: \(expressions.count) rules found"), "\(output)\n\(rules)")
     }
 

@@ -5,7 +5,7 @@ import TestSupport
 enum SyscallGroups {
     /// Every system call of `group`, nested groups included.
     static func expand(_ group: String) throws -> Set<String> {
-        let output = try DeploymentCommand.check(["systemd-analyze", "syscall-filter"])
+        let output = try ShellCommand.check(["systemd-analyze", "syscall-filter"])
         var groups: [String: [String]] = [:]
         var current: String?
         for line in output.split(separator: "\n") {

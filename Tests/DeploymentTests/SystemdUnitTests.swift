@@ -37,14 +37,14 @@ struct SystemdUnitTests {
     @Test func systemdAnalyzeVerifyAcceptsIt() throws {
         let copy = try Self.installedCopy()
         defer { try? FileManager.default.removeItem(at: copy.deletingLastPathComponent()) }
-        let (status, output) = try DeploymentCommand.run(["systemd-analyze", "verify", copy.path])
+        let (status, output) = try ShellCommand.run(["systemd-analyze", "verify", copy.path])
         #expect(status == 0 && output.isEmpty, "systemd-analyze verify (exit \(status)):\n\(output)")
     }
 
     @Test func systemdRatesItsExposureLow() throws {
         let copy = try Self.installedCopy()
         defer { try? FileManager.default.removeItem(at: copy.deletingLastPathComponent()) }
-        let (status, output) = try DeploymentCommand.run(["systemd-analyze", "security", "--offline=yes", copy.path])
+        let (status, output) = try ShellCommand.run(["systemd-analyze", "security", "--offline=yes", copy.path])
         #expect(status == 0, "\(output)")
         let line = output.split(separator: "\n").first { $0.contains("Overall exposure level") } ?? ""
         let score = line.split(separator: ":").last?.split(separator: " ").first.flatMap { Double($0) }
