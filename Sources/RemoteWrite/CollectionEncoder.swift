@@ -20,15 +20,25 @@ import Relabel
 ///
 /// Finding a sample's series is the hot path (600,000 samples per collection at 10,000
 /// services). A series of the input is known by the numbers of its name and label set
-/// (``InputSeries``, ``LabelSetIndex``), and a family's sample is first looked for at
+/// (``InputTable``, ``LabelSetIndex``), and a family's sample is first looked for at
 /// the position it had in the last collection, so the label strings are hashed only
-/// once per label set and collection, not once per sample.
+/// once per label set and collection, not once per sample. Series, inputs and label
+/// sets are rows in tables of plain values (``SeriesTable``, ``InputTable``,
+/// ``LabelSetStore``), not objects: a collection touches each of its samples' rows
+/// without any reference counting.
 final class CollectionEncoder {
     let shardCount: Int
     let maxSamplesPerSend: Int
     private let externalLabels: [Label]
     private var strings = StringInterner()
-    private var series: [SeriesKey: SeriesEntry] = [:]
+    /// The interned id of `__name__`.
+    private var nameLabelID: UInt32
+    private var labelSetStore = LabelSetStore()
+    private let rows = SeriesTable()
+    /// The row of each series by what it is sent as (name and labels before the external
+    /// labels), for series met for the first time.
+    private var seriesByKey: [SeriesKey: UInt32] = [:]
+    private let inputs = InputTable()
     private var families: [String: (family: MetricFamily, metadata: FamilyMetadata)] = [:]
     // The fields the per-sample loop touches skip dynamic exclusivity checks: the encoder
     // is not thread-safe by design (the sender calls it under a lock).
@@ -38,32 +48,20 @@ final class CollectionEncoder {
     private let workerEncoders: [BatchEncoder]
     /// The write relabel rules; nil when there are none (the path without any lookups).
     private let relabeler: Relabeler?
-    /// What each series of the input resolved to (with rules: what they made of it), by
-    /// name and label set number; `series` is keyed by the label set sent.
-    @exclusivity(unchecked) private var inputs: [UInt64: InputSeries] = [:]
-    /// How many of `inputs` this cycle has met (when all of them, none vanished).
+    /// How many inputs this cycle has met (when all of them, none vanished).
     @exclusivity(unchecked) private var inputsSeen = 0
-    /// How many of `series` this cycle has met.
-    @exclusivity(unchecked) private var entriesSeen = 0
+    /// How many series this cycle has met.
+    @exclusivity(unchecked) private var seriesSeen = 0
     private let labelSets = LabelSetIndex()
-    /// Numbers of sample names, for the keys of `inputs`.
-    @exclusivity(unchecked) private var nameIDs: [String: UInt32] = [:]
-    /// Per label set number, its interned ids (see `labelSetTemplate`); cleared when the
-    /// interner is rebuilt.
-    private var labelSetTemplates: [UInt32: LabelSetTemplate] = [:]
-
-    /// A label set's interned (name, value) ids as every series of it is sent, without
-    /// `__name__` (the external labels merged in, empty ones left out, sorted); the id
-    /// index where `__name__`'s pair goes; the set's 1.0 label bytes.
-    private struct LabelSetTemplate {
-        var ids: [UInt32]
-        var nameIndex: Int
-        var v1Labels: EncodedLabelSet
-    }
-    /// Interned ids by sample name number (`.max`: `__name__`); cleared with the interner.
+    /// Numbers of sample names, for the input keys.
+    @exclusivity(unchecked) private var nameNumbers: [String: UInt32] = [:]
+    /// The store's set of each label set number (see ``templateSet(_:labels:)``).
+    private var templateSets: [UInt32: UInt32] = [:]
+    /// Interned ids by sample name number; cleared with the interner.
     private var internedNames: [UInt32: UInt32] = [:]
-    /// Per family name, the input series at each sample position in the last collection.
-    private var positions: [String: (cycle: UInt64, inputs: [InputSeries?])] = [:]
+    /// Per family name, the input row at each sample position in the last collection
+    /// (``InputTable/noSeries`` for none).
+    private var positions: [String: (cycle: UInt64, inputs: [UInt32])] = [:]
 
     init(externalLabels: Labels, shardCount: Int, maxSamplesPerSend: Int, relabeler: Relabeler? = nil) {
         self.relabeler = relabeler.flatMap { $0.isEmpty ? nil : $0 }
@@ -71,12 +69,13 @@ final class CollectionEncoder {
         self.shardCount = shardCount
         self.maxSamplesPerSend = maxSamplesPerSend
         pending = Array(repeating: [], count: shardCount)
+        nameLabelID = strings.intern("__name__")
         let cores = ProcessInfo.processInfo.activeProcessorCount
         workerEncoders = (0..<max(1, min(cores, 8))).map { _ in BatchEncoder() }
     }
 
     /// How many series the encoder currently tracks.
-    var seriesCount: Int { series.count }
+    var seriesCount: Int { rows.count }
 
     /// Encodes one collection taken at `timestamp` (milliseconds since the epoch; a
     /// sample's own timestamp takes precedence).
@@ -88,71 +87,73 @@ final class CollectionEncoder {
         var result = EncodedCollection()
 
         inputsSeen = 0
-        entriesSeen = 0
+        seriesSeen = 0
         if labelSets.isExhausted { forgetInputs() }
         labelSets.beginCollection(cycle)
-        if series.isEmpty {
+        if seriesByKey.isEmpty {
             let count = collection.reduce(0) { $0 + $1.samples.count }
-            series.reserveCapacity(count)
+            seriesByKey.reserveCapacity(count)
             inputs.reserveCapacity(count)
         }
         // Out of the object while the samples are added: no exclusivity checks per append.
         var pending = self.pending
         self.pending = []
+        let cycle = self.cycle
+        let rows = self.rows
+        let inputs = self.inputs
         for family in collection {
             let metadata = metadata(for: family)
-            let familyNameID = nameID(family.name)
+            let familyNameNumber = nameNumber(family.name)
             let sampleCount = family.samples.count
             var known = positions.removeValue(forKey: family.name)?.inputs ?? []
             if known.count != sampleCount {
-                known = Array(known.prefix(sampleCount)) + repeatElement(nil, count: max(0, sampleCount - known.count))
+                known = Array(known.prefix(sampleCount))
+                    + repeatElement(InputTable.noSeries, count: max(0, sampleCount - known.count))
             }
             labelSets.beginFamily(sampleCount: sampleCount)
-            family.samples.withUnsafeBufferPointer { samples in
-                guard let first = samples.baseAddress else { return }
-                for position in 0..<sampleCount {
-                    let sample = first + position
-                    guard !sample.pointee.name.isEmpty else {
-                        result.dropped[.invalidSeries, default: 0] += 1
-                        continue
+            known.withUnsafeMutableBufferPointer { known in
+                family.samples.withUnsafeBufferPointer { samples in
+                    guard let first = samples.baseAddress else { return }
+                    for position in 0..<sampleCount {
+                        let sample = first + position
+                        guard !sample.pointee.name.isEmpty else {
+                            result.dropped[.invalidSeries, default: 0] += 1
+                            continue
+                        }
+                        let name =
+                            sample.pointee.name == family.name ? familyNameNumber : nameNumber(sample.pointee.name)
+                        let key = UInt64(name) << 32 | UInt64(labelSets.id(of: sample, at: position))
+                        var input = known[position]
+                        if !inputs.holds(input, key: key) {
+                            input = inputs.find(key) ?? resolve(sample.pointee, key: key, metadata: metadata)
+                            known[position] = input
+                        }
+                        if inputs.lastSeenCycle[input] != cycle {
+                            inputs.lastSeenCycle[input] = cycle
+                            inputsSeen += 1
+                        }
+                        let row = inputs.series[input]
+                        guard row != InputTable.noSeries else {
+                            if inputs.isNameless(input) { result.dropped[.invalidSeries, default: 0] += 1 }
+                            continue
+                        }
+                        if rows.lastSeenCycle[row] == cycle {
+                            result.dropped[.duplicateSeries, default: 0] += 1
+                            continue
+                        }
+                        rows.lastSeenCycle[row] = cycle
+                        seriesSeen += 1
+                        rows.metadata[row] = metadata
+                        let sampleTimestamp = sample.pointee.timestampMilliseconds ?? timestamp
+                        guard sampleTimestamp > rows.lastTimestamp[row] else {
+                            result.dropped[.outOfOrder, default: 0] += 1
+                            continue
+                        }
+                        rows.lastTimestamp[row] = sampleTimestamp
+                        pending[Int(rows.shard[row])].append(
+                            PendingSample(series: row, value: sample.pointee.value, timestamp: sampleTimestamp))
+                        result.samples += 1
                     }
-                    let name = sample.pointee.name == family.name ? familyNameID : nameID(sample.pointee.name)
-                    let key = UInt64(name) << 32 | UInt64(labelSets.id(of: sample, at: position))
-                    let input: InputSeries
-                    if let cached = known[position], cached.key == key, !cached.isRemoved {
-                        input = cached
-                    } else if let found = inputs[key] {
-                        input = found
-                        known[position] = found
-                    } else {
-                        input = resolve(sample.pointee, key: key, metadata: metadata)
-                        inputs[key] = input
-                        known[position] = input
-                    }
-                    if input.lastSeenCycle != cycle {
-                        input.lastSeenCycle = cycle
-                        inputsSeen += 1
-                    }
-                    guard let entry = input.entry else {
-                        if input.isNameless { result.dropped[.invalidSeries, default: 0] += 1 }
-                        continue
-                    }
-                    if entry.lastSeenCycle == cycle {
-                        result.dropped[.duplicateSeries, default: 0] += 1
-                        continue
-                    }
-                    entry.lastSeenCycle = cycle
-                    entriesSeen += 1
-                    entry.metadata = metadata
-                    let sampleTimestamp = sample.pointee.timestampMilliseconds ?? timestamp
-                    guard sampleTimestamp > entry.lastTimestamp else {
-                        result.dropped[.outOfOrder, default: 0] += 1
-                        continue
-                    }
-                    entry.lastTimestamp = sampleTimestamp
-                    pending[entry.shard].append(
-                        PendingSample(series: entry, value: sample.pointee.value, timestamp: sampleTimestamp))
-                    result.samples += 1
                 }
             }
             labelSets.endFamily()
@@ -160,34 +161,27 @@ final class CollectionEncoder {
         }
         labelSets.endCollection()
 
-        if entriesSeen < series.count {
-            var vanished: [SeriesKey] = []
-            for (key, entry) in series where entry.lastSeenCycle != cycle {
-                vanished.append(key)
-                let markerTimestamp = max(timestamp, entry.lastTimestamp &+ 1)
-                pending[entry.shard].append(
-                    PendingSample(series: entry, value: StaleMarker.value, timestamp: markerTimestamp))
+        // Series not met get a staleness marker; their rows are freed once it is encoded.
+        var vanished: [UInt32] = []
+        if seriesSeen < rows.count {
+            for index in 0..<rows.rowLimit {
+                let row = UInt32(index)
+                guard rows.labelSet[row] != SeriesTable.freeRow, rows.lastSeenCycle[row] != cycle else { continue }
+                vanished.append(row)
+                let markerTimestamp = max(timestamp, rows.lastTimestamp[row] &+ 1)
+                pending[Int(rows.shard[row])].append(
+                    PendingSample(series: row, value: StaleMarker.value, timestamp: markerTimestamp))
                 result.staleMarkers += 1
             }
-            for key in vanished { series.removeValue(forKey: key) }
-            removedSinceCompaction += vanished.count
         }
-        if inputsSeen < inputs.count {
-            let cycle = self.cycle
-            inputs = inputs.filter { _, input in
-                if input.lastSeenCycle == cycle { return true }
-                input.isRemoved = true
-                return false
-            }
-        }
+        if inputsSeen < inputs.count { inputs.removeUnseen(cycle: cycle) }
         if positions.count > collection.count {
-            let cycle = self.cycle
             positions = positions.filter { $0.value.cycle == cycle }
         }
         self.pending = pending
 
         // Batches are independent: encode them on all cores, each worker with its own
-        // arenas. The interner and the series entries are only read meanwhile.
+        // arenas. The tables are only read meanwhile.
         var jobs: [(shard: Int, range: Range<Int>)] = []
         for shard in pending.indices {
             var start = 0
@@ -197,8 +191,10 @@ final class CollectionEncoder {
                 start = end
             }
         }
+        let tables = EncodingTables(
+            strings: strings, series: rows, labelSets: labelSetStore, nameLabelID: nameLabelID)
         let payloads = ParallelBatchEncoding(
-            jobs: jobs, pending: pending, strings: strings, encoders: workerEncoders, protocolVersion: protocolVersion
+            jobs: jobs, pending: pending, tables: tables, encoders: workerEncoders, protocolVersion: protocolVersion
         ).run()
         for (index, job) in jobs.enumerated() {
             result.batches.append(
@@ -206,7 +202,9 @@ final class CollectionEncoder {
                     shard: job.shard, protocolVersion: protocolVersion, sampleCount: job.range.count,
                     payload: try payloads[index].get()))
         }
-        for shard in pending.indices { pending[shard].removeAll(keepingCapacity: true) }
+        for shard in pending.indices { self.pending[shard].removeAll(keepingCapacity: true) }
+        for row in vanished { seriesByKey.removeValue(forKey: rows.remove(row)) }
+        removedSinceCompaction += vanished.count
         compactIfWorthIt()
         return result
     }
@@ -226,117 +224,84 @@ final class CollectionEncoder {
         return metadata
     }
 
-    /// An entry sent with `labels` (complete, sorted bytewise), on the shard of `key`.
-    private func makeEntry(
-        _ key: SeriesKey, metadata: FamilyMetadata, labels: some Collection<(name: String, value: String)>
-    ) -> SeriesEntry {
-        var ids: [UInt32] = []
-        ids.reserveCapacity(labels.count * 2)
-        for label in labels {
-            ids.append(strings.intern(label.name))
-            ids.append(strings.intern(label.value))
-        }
-        let shard = Int(key.hash % UInt64(shardCount))
-        return SeriesEntry(labelIDs: ids, shard: shard, metadata: metadata)
-    }
-
-    /// The number of a sample name, for the keys of `inputs`.
-    private func nameID(_ name: String) -> UInt32 {
-        if let id = nameIDs[name] { return id }
-        let id = UInt32(nameIDs.count)
-        nameIDs[name] = id
-        return id
+    /// The number of a sample name, for the input keys.
+    private func nameNumber(_ name: String) -> UInt32 {
+        if let number = nameNumbers[name] { return number }
+        let number = UInt32(nameNumbers.count)
+        nameNumbers[name] = number
+        return number
     }
 
     /// What a series of the input, met for the first time (or again after it vanished),
     /// is sent as: without rules the series of its own name and labels, made now or
-    /// found (an input cache cleared by ``forgetInputs()`` finds its series again).
-    private func resolve(_ sample: Sample, key: UInt64, metadata: FamilyMetadata) -> InputSeries {
+    /// found (an input table cleared by ``forgetInputs()`` finds its series again).
+    /// Returns the input's row.
+    private func resolve(_ sample: Sample, key: UInt64, metadata: FamilyMetadata) -> UInt32 {
         let seriesKey = SeriesKey(name: sample.name, labels: sample.labels)
         guard relabeler != nil else {
-            if let existing = series[seriesKey] {
-                return InputSeries(key: key, entry: existing, isNameless: false, cycle: 0)
+            if let existing = seriesByKey[seriesKey] {
+                return inputs.add(key: key, series: existing, nameless: false)
             }
-            // The label set's interned ids are shared by every family of the object: made
-            // once per set, with `__name__` put in its sorted place per series.
-            let template = labelSetTemplate(UInt32(truncatingIfNeeded: key), labels: sample.labels)
-            var ids = template.ids
-            ids.insert(contentsOf: [internedName(nil), internedName(sample.name, number: UInt32(key >> 32))], at: template.nameIndex)
-            let entry = SeriesEntry(
-                labelIDs: ids, shard: Int(seriesKey.hash % UInt64(shardCount)), metadata: metadata)
-            entry.v1Labels = template.v1Labels
-            series[seriesKey] = entry
-            return InputSeries(key: key, entry: entry, isNameless: false, cycle: 0)
+            // The label set is shared by every family of the object: stored once per set,
+            // with `__name__` put in its sorted place per series.
+            let set = templateSet(UInt32(truncatingIfNeeded: key), labels: sample.labels)
+            let row = rows.add(
+                key: seriesKey, labelSet: set, nameID: internedName(sample.name, number: UInt32(key >> 32)),
+                shard: Int(seriesKey.hash % UInt64(shardCount)), metadata: metadata)
+            seriesByKey[seriesKey] = row
+            return inputs.add(key: key, series: row, nameless: false)
         }
         let outcome = relabeledOutcome(seriesKey, metadata: metadata)
-        return InputSeries(key: key, entry: outcome.entry, isNameless: outcome.nameless, cycle: 0)
+        return inputs.add(key: key, series: outcome.row ?? InputTable.noSeries, nameless: outcome.nameless)
     }
 
-    /// The interned id of `__name__` (nil) or of the sample name numbered `number`.
-    private func internedName(_ name: String?, number: UInt32 = .max) -> UInt32 {
+    /// The interned id of the sample name numbered `number`.
+    private func internedName(_ name: String, number: UInt32) -> UInt32 {
         if let id = internedNames[number] { return id }
-        let id = strings.intern(name ?? "__name__")
+        let id = strings.intern(name)
         internedNames[number] = id
         return id
     }
 
-    /// The template of a label set (see ``LabelSetTemplate``), made once per set.
-    private func labelSetTemplate(_ setID: UInt32, labels: Labels) -> LabelSetTemplate {
-        if let known = labelSetTemplates[setID] { return known }
+    /// The store's set for label set number `setNumber` (the external labels merged in,
+    /// empty ones left out, sorted, without `__name__`), added once per set.
+    private func templateSet(_ setNumber: UInt32, labels: Labels) -> UInt32 {
+        if let known = templateSets[setNumber] { return known }
         var full = Self.fullLabelSet(name: "", labels: labels, external: externalLabels)
-        var ids: [UInt32] = []
-        ids.reserveCapacity(full.count * 2)
-        var nameIndex = 0
-        for (index, label) in full.enumerated() {
-            if label.name == "__name__" {
-                nameIndex = index
-                continue
-            }
-            ids.append(strings.intern(label.name))
-            ids.append(strings.intern(label.value))
-        }
+        let nameIndex = full.firstIndex { $0.name == "__name__" } ?? 0
         full.remove(at: nameIndex)
-        let template = LabelSetTemplate(
-            ids: ids, nameIndex: 2 * nameIndex, v1Labels: EncodedLabelSet(pairs: full, nameIndex: nameIndex))
-        if labelSetTemplates.count > 2 * labelSets.count + 1024 { labelSetTemplates.removeAll() }
-        labelSetTemplates[setID] = template
-        return template
+        let set = labelSetStore.add(full, nameIndex: nameIndex, strings: strings)
+        if templateSets.count > 2 * labelSets.count + 1024 { templateSets.removeAll() }
+        templateSets[setNumber] = set
+        return set
     }
 
     /// What the write relabel rules make of a series. They run only for a series not
     /// seen in the last collection; their outcome is kept (in `inputs`) while the series
     /// stays.
-    private func relabeledOutcome(_ key: SeriesKey, metadata: FamilyMetadata) -> (entry: SeriesEntry?, nameless: Bool)
-    {
+    private func relabeledOutcome(_ key: SeriesKey, metadata: FamilyMetadata) -> (row: UInt32?, nameless: Bool) {
         let full = Self.fullLabelSet(name: key.name, labels: key.labels, external: externalLabels)
-        var outcome: (entry: SeriesEntry?, nameless: Bool) = (nil, false)
-        if let output = relabeler?.process(Labels(presorted: full.map { Label($0.name, $0.value) })) {
-            if let name = output.first(where: { $0.name == "__name__" })?.value {
-                let sentKey = SeriesKey(
-                    name: name, labels: Labels(presorted: output.pairs.filter { $0.name != "__name__" }))
-                if let existing = series[sentKey] {
-                    outcome.entry = existing
-                } else {
-                    let entry = makeEntry(
-                        sentKey, metadata: metadata, labels: output.lazy.map { (name: $0.name, value: $0.value) })
-                    series[sentKey] = entry
-                    outcome.entry = entry
-                }
-            } else {
-                outcome.nameless = true
-            }
+        guard let output = relabeler?.process(Labels(presorted: full.map { Label($0.name, $0.value) })) else {
+            return (nil, false)
         }
-        return outcome
+        guard let name = output.first(where: { $0.name == "__name__" })?.value else { return (nil, true) }
+        let sentKey = SeriesKey(name: name, labels: Labels(presorted: output.pairs.filter { $0.name != "__name__" }))
+        if let existing = seriesByKey[sentKey] { return (existing, false) }
+        let set = labelSetStore.add(
+            output.pairs.map { (name: $0.name, value: $0.value) }, nameIndex: nil, strings: strings)
+        let row = rows.add(
+            key: sentKey, labelSet: set, nameID: 0, shard: Int(sentKey.hash % UInt64(shardCount)), metadata: metadata)
+        seriesByKey[sentKey] = row
+        return (row, false)
     }
 
     /// Forgets every input series and number (the series themselves stay): the next
     /// collection finds each sample's series by its labels again.
     private func forgetInputs() {
-        for input in inputs.values { input.isRemoved = true }
         inputs.removeAll()
         positions.removeAll()
-        nameIDs.removeAll()
-        labelSetTemplates.removeAll()
+        nameNumbers.removeAll()
+        templateSets.removeAll()
         internedNames.removeAll()
         labelSets.reset()
     }
@@ -356,20 +321,30 @@ final class CollectionEncoder {
         return result
     }
 
-    /// Rebuilds the interner from the live series once many series have gone, so that
-    /// strings of removed services do not pile up forever.
+    /// Rebuilds the interner and the label set store from the live series once many
+    /// series have gone, so that strings and sets of removed services do not pile up
+    /// forever.
     private func compactIfWorthIt() {
-        guard removedSinceCompaction > 1024, removedSinceCompaction > series.count / 2 else { return }
-        let old = strings
+        guard removedSinceCompaction > 1024, removedSinceCompaction > rows.count / 2 else { return }
+        let oldStrings = strings
+        let oldStore = labelSetStore
         let fresh = StringInterner()
-        for entry in series.values {
-            entry.labelIDs = entry.labelIDs.map { fresh.intern(old.string($0)) }
-            entry.metadata.nameID = fresh.intern(old.string(entry.metadata.nameID))
-            entry.metadata.helpID = fresh.intern(old.string(entry.metadata.helpID))
-            entry.metadata.unitID = fresh.intern(old.string(entry.metadata.unitID))
+        let store = LabelSetStore()
+        var idMap = [UInt32](repeating: .max, count: oldStrings.count)
+        var setMap = [UInt32](repeating: .max, count: oldStore.count)
+        func newID(_ id: UInt32) -> UInt32 {
+            if idMap[Int(id)] == .max { idMap[Int(id)] = fresh.intern(oldStrings.string(id)) }
+            return idMap[Int(id)]
         }
+        nameLabelID = newID(nameLabelID)
+        rows.remap(
+            labelSet: { set in
+                if setMap[Int(set)] == .max { setMap[Int(set)] = store.copy(set, from: oldStore, remap: newID) }
+                return setMap[Int(set)]
+            }, id: newID)
+        templateSets = templateSets.compactMapValues { setMap[Int($0)] == .max ? nil : setMap[Int($0)] }
         strings = fresh
-        labelSetTemplates.removeAll()
+        labelSetStore = store
         internedNames.removeAll()
         families.removeAll()
         removedSinceCompaction = 0

@@ -1,23 +1,23 @@
 import Dispatch
 
 /// The batches of one collection encoded on several cores: worker `w` takes jobs w,
-/// w + n, w + 2n... with its own ``BatchEncoder``; the pending samples, series entries
-/// and interner are only read while this runs, and each result slot has one writer.
+/// w + n, w + 2n... with its own ``BatchEncoder``; the pending samples and the encoder's
+/// tables are only read while this runs, and each result slot has one writer.
 final class ParallelBatchEncoding: @unchecked Sendable {
     private let jobs: [(shard: Int, range: Range<Int>)]
     private let pending: [[PendingSample]]
-    private let strings: StringInterner
+    private let tables: EncodingTables
     private let encoders: [BatchEncoder]
     private let protocolVersion: RemoteWriteProtocol
     private let results: UnsafeMutableBufferPointer<Result<[UInt8], RemoteWriteError>>
 
     init(
-        jobs: [(shard: Int, range: Range<Int>)], pending: [[PendingSample]], strings: StringInterner,
+        jobs: [(shard: Int, range: Range<Int>)], pending: [[PendingSample]], tables: EncodingTables,
         encoders: [BatchEncoder], protocolVersion: RemoteWriteProtocol
     ) {
         self.jobs = jobs
         self.pending = pending
-        self.strings = strings
+        self.tables = tables
         self.encoders = Array(encoders.prefix(max(1, min(encoders.count, jobs.count))))
         self.protocolVersion = protocolVersion
         results = .allocate(capacity: jobs.count)
@@ -45,7 +45,7 @@ final class ParallelBatchEncoding: @unchecked Sendable {
         while job < jobs.count {
             let (shard, range) = jobs[job]
             results[job] = Result { () throws(RemoteWriteError) -> [UInt8] in
-                try encoder.encode(pending[shard][range], protocolVersion: protocolVersion, strings: strings)
+                try encoder.encode(pending[shard][range], protocolVersion: protocolVersion, tables: tables)
             }
             job += encoders.count
         }

@@ -24,10 +24,14 @@ final class WriteRequestV2Encoder {
     /// Packs `batch` and calls `body` with the uncompressed bytes, valid only during
     /// the call.
     func encode<R>(
-        _ batch: ArraySlice<PendingSample>, strings: StringInterner, _ body: (UnsafeRawBufferPointer) throws -> R
+        _ batch: ArraySlice<PendingSample>, tables: EncodingTables, _ body: (UnsafeRawBufferPointer) throws -> R
     ) rethrows -> R {
+        let strings = tables.strings
+        let series = tables.series
+        let sets = tables.labelSets
+        let nameLabelID = tables.nameLabelID
         var refTotal = 0
-        for pending in batch { refTotal += pending.series.labelIDs.count + 2 }
+        for pending in batch { refTotal += sets.seriesIDCount(series.labelSet[pending.series]) + 2 }
         refs.reserve(refTotal)
         seriesSizes.reserve(batch.count)
         // At most every label string plus help and unit per series, plus "".
@@ -62,17 +66,16 @@ final class WriteRequestV2Encoder {
                     var refIndex = 0
                     var index = 0
                     for pending in batch {
-                        let entry = pending.series
+                        let row = pending.series
                         var refsSize = 0
-                        entry.labelIDs.withUnsafeBufferPointer { ids in
-                            for id in ids {
-                                let assigned = table.ref(id, count: &symbolCount)
-                                refs[refIndex] = assigned
-                                refIndex += 1
-                                refsSize += WireCursor.varintSize(UInt64(assigned))
-                            }
+                        sets.forEachID(series.labelSet[row], nameLabelID: nameLabelID, nameID: series.nameID[row]) {
+                            id in
+                            let assigned = table.ref(id, count: &symbolCount)
+                            refs[refIndex] = assigned
+                            refIndex += 1
+                            refsSize += WireCursor.varintSize(UInt64(assigned))
                         }
-                        let metadata = entry.metadata
+                        let metadata = series.metadata[row]
                         let help = table.ref(metadata.helpID, count: &symbolCount)
                         let unit = table.ref(metadata.unitID, count: &symbolCount)
                         refs[refIndex] = help
@@ -80,7 +83,7 @@ final class WriteRequestV2Encoder {
                         refIndex += 2
                         let sample = WireCursor.sampleBodySize(value: pending.value, timestamp: pending.timestamp)
                         let metadataSize = Self.metadataSize(
-                            type: UInt64(MetricTypeCodes.code(metadata.type)), help: help, unit: unit)
+                            type: UInt64(metadata.typeCode), help: help, unit: unit)
                         let series =
                             (refsSize > 0 ? 1 + WireCursor.varintSize(refsSize) + refsSize : 0)
                             + 1 + WireCursor.varintSize(sample) + sample
@@ -108,8 +111,8 @@ final class WriteRequestV2Encoder {
                     refIndex = 0
                     index = 0
                     for pending in batch {
-                        let entry = pending.series
-                        let labelRefCount = entry.labelIDs.count
+                        let row = pending.series
+                        let labelRefCount = sets.seriesIDCount(series.labelSet[row])
                         let sizes = seriesSizes[index]
                         let refsSize = sizes & 0xFFFF_FFFF
                         cursor.byte(WireCursor.tag(5, 2))  // Request.timeseries
@@ -126,7 +129,7 @@ final class WriteRequestV2Encoder {
                         cursor.byte(WireCursor.tag(2, 2))  // TimeSeries.samples
                         cursor.varint(sample)
                         cursor.sampleBody(value: pending.value, timestamp: pending.timestamp)
-                        let type = UInt64(MetricTypeCodes.code(entry.metadata.type))
+                        let type = UInt64(series.metadata[row].typeCode)
                         cursor.byte(WireCursor.tag(5, 2))  // TimeSeries.metadata
                         cursor.varint(Self.metadataSize(type: type, help: help, unit: unit))
                         if type != 0 {

@@ -1,0 +1,159 @@
+/// The label sets series are sent with, each kept once and shared by its series: for an
+/// IPVS service or real server, the 15 to 20 families of the object send one set with
+/// their own `__name__` pair put in its sorted place.
+///
+/// A set is kept twice, flat in two pools: as interned (name, value) id pairs, which
+/// 2.0's symbol refs are made from, and as 1.0's `TimeSeries.labels` fields, which the
+/// 1.0 encoder copies around the series' `__name__` field instead of encoding every
+/// label of every sample again. A set made by write relabel rules holds its own
+/// `__name__` and gets nothing put in (``nameSlot`` -1).
+///
+/// Sets are only added; ``CollectionEncoder`` rebuilds the store with the sets of the
+/// live series when many series have gone (``copy(_:from:remap:)``).
+final class LabelSetStore {
+    /// Per set: where its ids start in ``ids``, and how many (two per pair).
+    @exclusivity(unchecked) private(set) var idStart = RawColumn<Int>()
+    @exclusivity(unchecked) private(set) var idCount = RawColumn<Int32>()
+    /// Per set: the id index where a series' (`__name__`, name) pair goes; -1 when the
+    /// set has its own `__name__`.
+    @exclusivity(unchecked) private(set) var nameSlot = RawColumn<Int32>()
+    /// Per set: where its 1.0 label fields start in ``bytes``, how many bytes, and the
+    /// offset in them where the `__name__` field goes.
+    @exclusivity(unchecked) private(set) var byteStart = RawColumn<Int>()
+    @exclusivity(unchecked) private(set) var byteCount = RawColumn<Int32>()
+    @exclusivity(unchecked) private(set) var nameByteOffset = RawColumn<Int32>()
+    /// The id pool and the byte pool.
+    @exclusivity(unchecked) private(set) var ids = RawColumn<UInt32>(capacity: 1024)
+    @exclusivity(unchecked) private(set) var bytes = RawColumn<UInt8>(capacity: 16 * 1024)
+    private(set) var count = 0
+    private var idTotal = 0
+    private var byteTotal = 0
+
+    deinit {
+        for column in [idStart, byteStart] { column.deallocate() }
+        for column in [idCount, nameSlot, byteCount, nameByteOffset] { column.deallocate() }
+        ids.deallocate()
+        bytes.deallocate()
+    }
+
+    /// Adds a set of `pairs` (complete and sorted bytewise by name, empty names and
+    /// values left out) and returns its number. `nameIndex`: the pair index where a
+    /// series' `__name__` pair goes (the set has none), or nil when `pairs` has it.
+    func add(_ pairs: [(name: String, value: String)], nameIndex: Int?, strings: StringInterner) -> UInt32 {
+        let set = beginSet()
+        ids.reserve(idTotal + 2 * pairs.count, keeping: idTotal)
+        idStart[set] = idTotal
+        idCount[set] = Int32(2 * pairs.count)
+        nameSlot[set] = nameIndex.map { Int32(2 * $0) } ?? -1
+        for pair in pairs {
+            ids[idTotal] = strings.intern(pair.name)
+            ids[idTotal + 1] = strings.intern(pair.value)
+            idTotal += 2
+        }
+        var fields: [UInt8] = []
+        var nameOffset = -1
+        for (index, pair) in pairs.enumerated() {
+            if index == nameIndex { nameOffset = fields.count }
+            Self.appendLabelField(name: pair.name, value: pair.value, to: &fields)
+        }
+        if nameOffset < 0 { nameOffset = fields.count }
+        nameByteOffset[set] = Int32(nameOffset)
+        appendBytes(fields, to: set)
+        return set
+    }
+
+    /// Copies set `set` of `other` into this store, its ids mapped through `remap` (when
+    /// the interner is rebuilt), and returns its number here.
+    func copy(_ set: UInt32, from other: LabelSetStore, remap: (UInt32) -> UInt32) -> UInt32 {
+        let copied = beginSet()
+        let pairIDs = Int(other.idCount[set])
+        ids.reserve(idTotal + pairIDs, keeping: idTotal)
+        idStart[copied] = idTotal
+        idCount[copied] = Int32(pairIDs)
+        nameSlot[copied] = other.nameSlot[set]
+        let start = other.idStart[set]
+        for offset in 0..<pairIDs { ids[idTotal + offset] = remap(other.ids[start + offset]) }
+        idTotal += pairIDs
+        nameByteOffset[copied] = other.nameByteOffset[set]
+        let fields = UnsafeBufferPointer(
+            start: other.bytes.base + other.byteStart[set], count: Int(other.byteCount[set]))
+        appendBytes(fields, to: copied)
+        return copied
+    }
+
+    /// How many ids a series of `set` is sent with, its `__name__` pair included.
+    @inline(__always)
+    func seriesIDCount(_ set: UInt32) -> Int {
+        Int(idCount[set]) + (nameSlot[set] >= 0 ? 2 : 0)
+    }
+
+    /// Calls `body` with every id a series of `set` named by `nameID` is sent with, in
+    /// order: the set's ids with (`nameLabelID`, `nameID`) in their place.
+    @inline(__always)
+    func forEachID(_ set: UInt32, nameLabelID: UInt32, nameID: UInt32, _ body: (UInt32) -> Void) {
+        let start = ids.base + idStart[set]
+        let count = Int(idCount[set])
+        let slot = Int(nameSlot[set])
+        if slot < 0 {
+            for index in 0..<count { body(start[index]) }
+            return
+        }
+        for index in 0..<slot { body(start[index]) }
+        body(nameLabelID)
+        body(nameID)
+        for index in slot..<count { body(start[index]) }
+    }
+
+    private func beginSet() -> UInt32 {
+        let set = count
+        if set >= idStart.capacity {
+            let needed = set + 1
+            idStart.reserve(needed, keeping: count)
+            idCount.reserve(needed, keeping: count)
+            nameSlot.reserve(needed, keeping: count)
+            byteStart.reserve(needed, keeping: count)
+            byteCount.reserve(needed, keeping: count)
+            nameByteOffset.reserve(needed, keeping: count)
+        }
+        count += 1
+        return UInt32(set)
+    }
+
+    private func appendBytes(_ fields: some Collection<UInt8>, to set: UInt32) {
+        bytes.reserve(byteTotal + fields.count, keeping: byteTotal)
+        byteStart[set] = byteTotal
+        byteCount[set] = Int32(fields.count)
+        var position = byteTotal
+        for byte in fields {
+            bytes[position] = byte
+            position += 1
+        }
+        byteTotal = position
+    }
+
+    /// One 1.0 `TimeSeries.labels` field (a `Label` message).
+    static func appendLabelField(name: String, value: String, to bytes: inout [UInt8]) {
+        let label = WireCursor.stringFieldSize(name.utf8.count) + WireCursor.stringFieldSize(value.utf8.count)
+        bytes.append(WireCursor.tag(1, 2))  // TimeSeries.labels
+        appendVarint(UInt64(label), to: &bytes)
+        appendString(1, name, to: &bytes)  // Label.name
+        appendString(2, value, to: &bytes)  // Label.value
+    }
+
+    private static func appendString(_ field: UInt8, _ text: String, to bytes: inout [UInt8]) {
+        let length = text.utf8.count
+        guard length > 0 else { return }
+        bytes.append(WireCursor.tag(field, 2))
+        appendVarint(UInt64(length), to: &bytes)
+        bytes.append(contentsOf: text.utf8)
+    }
+
+    private static func appendVarint(_ value: UInt64, to bytes: inout [UInt8]) {
+        var value = value
+        while value >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
+            value >>= 7
+        }
+        bytes.append(UInt8(truncatingIfNeeded: value))
+    }
+}
