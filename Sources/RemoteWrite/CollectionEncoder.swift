@@ -57,6 +57,8 @@ final class CollectionEncoder {
     @exclusivity(unchecked) private var nameNumbers: [String: UInt32] = [:]
     /// The store's set of each label set number (see ``templateSet(_:labels:)``).
     private var templateSets: [UInt32: UInt32] = [:]
+    /// The store's set of each label set the write relabel rules made (without `__name__`).
+    private var relabeledSets: [SeriesKey: UInt32] = [:]
     /// Interned ids by sample name number; cleared with the interner.
     private var internedNames: [UInt32: UInt32] = [:]
     /// Per family name, the input row at each sample position in the last collection
@@ -95,7 +97,7 @@ final class CollectionEncoder {
             seriesByKey.reserveCapacity(count)
             inputs.reserveCapacity(count)
         }
-        // Out of the object while the samples are added: no exclusivity checks per append.
+        // Out of the object while the batches are filled: no exclusivity checks per append.
         var pending = self.pending
         self.pending = []
         let cycle = self.cycle
@@ -110,7 +112,7 @@ final class CollectionEncoder {
                 known = Array(known.prefix(sampleCount))
                     + repeatElement(InputTable.noSeries, count: max(0, sampleCount - known.count))
             }
-            labelSets.beginFamily(sampleCount: sampleCount)
+            labelSets.beginFamily(sampleCount: sampleCount, labelCount: family.samples.first?.labels.count ?? 0)
             known.withUnsafeMutableBufferPointer { known in
                 family.samples.withUnsafeBufferPointer { samples in
                     guard let first = samples.baseAddress else { return }
@@ -149,9 +151,7 @@ final class CollectionEncoder {
                             result.dropped[.outOfOrder, default: 0] += 1
                             continue
                         }
-                        rows.lastTimestamp[row] = sampleTimestamp
-                        pending[Int(rows.shard[row])].append(
-                            PendingSample(series: row, value: sample.pointee.value, timestamp: sampleTimestamp))
+                        rows.setPending(row, cycle: cycle, value: sample.pointee.value, timestamp: sampleTimestamp)
                         result.samples += 1
                     }
                 }
@@ -169,10 +169,15 @@ final class CollectionEncoder {
                 guard rows.labelSet[row] != SeriesTable.freeRow, rows.lastSeenCycle[row] != cycle else { continue }
                 vanished.append(row)
                 let markerTimestamp = max(timestamp, rows.lastTimestamp[row] &+ 1)
-                pending[Int(rows.shard[row])].append(
-                    PendingSample(series: row, value: StaleMarker.value, timestamp: markerTimestamp))
+                rows.setPending(row, cycle: cycle, value: StaleMarker.value, timestamp: markerTimestamp)
                 result.staleMarkers += 1
             }
+        }
+        // Into the shards' batches, the series of one label set (one object) side by side.
+        rows.forEachRowBySet(setCount: labelSetStore.count) { row in
+            guard rows.pendingCycle[row] == cycle else { return }
+            pending[Int(rows.shard[row])].append(
+                PendingSample(series: row, value: rows.pendingValue[row], timestamp: rows.lastTimestamp[row]))
         }
         if inputsSeen < inputs.count { inputs.removeUnseen(cycle: cycle) }
         if positions.count > collection.count {
@@ -206,6 +211,11 @@ final class CollectionEncoder {
         for row in vanished { seriesByKey.removeValue(forKey: rows.remove(row)) }
         removedSinceCompaction += vanished.count
         compactIfWorthIt()
+        if rows.wantsRenumbering {
+            let newRows = rows.renumberBySet(setCount: labelSetStore.count)
+            inputs.renumberSeries(newRows)
+            for index in seriesByKey.indices { seriesByKey.values[index] = newRows[Int(seriesByKey.values[index])] }
+        }
         return result
     }
 
@@ -287,10 +297,23 @@ final class CollectionEncoder {
         guard let name = output.first(where: { $0.name == "__name__" })?.value else { return (nil, true) }
         let sentKey = SeriesKey(name: name, labels: Labels(presorted: output.pairs.filter { $0.name != "__name__" }))
         if let existing = seriesByKey[sentKey] { return (existing, false) }
-        let set = labelSetStore.add(
-            output.pairs.map { (name: $0.name, value: $0.value) }, nameIndex: nil, strings: strings)
+        // Series the rules give the same labels (those of one object) share a set, as
+        // without rules.
+        let setKey = SeriesKey(name: "", labels: sentKey.labels)
+        let set: UInt32
+        if let known = relabeledSets[setKey] {
+            set = known
+        } else {
+            var pairs = output.pairs.map { (name: $0.name, value: $0.value) }
+            let nameIndex = pairs.firstIndex { $0.name == "__name__" } ?? 0
+            pairs.remove(at: nameIndex)
+            set = labelSetStore.add(pairs, nameIndex: nameIndex, strings: strings)
+            if relabeledSets.count > rows.count + 1024 { relabeledSets.removeAll() }
+            relabeledSets[setKey] = set
+        }
         let row = rows.add(
-            key: sentKey, labelSet: set, nameID: 0, shard: Int(sentKey.hash % UInt64(shardCount)), metadata: metadata)
+            key: sentKey, labelSet: set, nameID: strings.intern(name), shard: Int(sentKey.hash % UInt64(shardCount)),
+            metadata: metadata)
         seriesByKey[sentKey] = row
         return (row, false)
     }
@@ -343,6 +366,7 @@ final class CollectionEncoder {
                 return setMap[Int(set)]
             }, id: newID)
         templateSets = templateSets.compactMapValues { setMap[Int($0)] == .max ? nil : setMap[Int($0)] }
+        relabeledSets = relabeledSets.compactMapValues { setMap[Int($0)] == .max ? nil : setMap[Int($0)] }
         strings = fresh
         labelSetStore = store
         internedNames.removeAll()

@@ -1,6 +1,6 @@
-/// An open-addressing table from a storage address to a number, for one collection:
-/// cheaper than a `Dictionary` for pointer keys met hundreds of thousands of times.
-/// Address 0 marks an empty slot (no storage lives there).
+/// An open-addressing table from a storage address (or any nonzero word) to a number:
+/// cheaper than a `Dictionary` for keys met hundreds of thousands of times. Address 0
+/// marks an empty slot (no storage lives there).
 final class IdentityTable {
     @exclusivity(unchecked) private var keys: UnsafeMutablePointer<UInt>
     @exclusivity(unchecked) private var values: UnsafeMutablePointer<UInt32>

@@ -80,6 +80,13 @@ final class InputTable {
         }
     }
 
+    /// Points every input at its series' new row (after ``SeriesTable/renumberBySet(setCount:)``).
+    func renumberSeries(_ newRows: [UInt32]) {
+        for row in 0..<rowLimit where flags[row] & Self.inUse != 0 && series[row] != Self.noSeries {
+            series[row] = newRows[Int(series[row])]
+        }
+    }
+
     /// Frees every input.
     func removeAll() {
         for row in 0..<rowLimit { flags[row] = 0 }

@@ -5,8 +5,8 @@
 /// A set is kept twice, flat in two pools: as interned (name, value) id pairs, which
 /// 2.0's symbol refs are made from, and as 1.0's `TimeSeries.labels` fields, which the
 /// 1.0 encoder copies around the series' `__name__` field instead of encoding every
-/// label of every sample again. A set made by write relabel rules holds its own
-/// `__name__` and gets nothing put in (``nameSlot`` -1).
+/// label of every sample again. A set may also hold its own `__name__` and get nothing
+/// put in (``nameSlot`` -1).
 ///
 /// Sets are only added; ``CollectionEncoder`` rebuilds the store with the sets of the
 /// live series when many series have gone (``copy(_:from:remap:)``).

@@ -16,6 +16,16 @@ final class SeriesTable {
     @exclusivity(unchecked) private(set) var lastSeenCycle = RawColumn<UInt64>()
     @exclusivity(unchecked) private(set) var lastTimestamp = RawColumn<Int64>()
     @exclusivity(unchecked) private(set) var metadata = RawColumn<FamilyMetadata>()
+    /// The collection whose sample (or staleness marker) the row holds to be sent, with
+    /// its value; its timestamp is ``lastTimestamp``.
+    @exclusivity(unchecked) private(set) var pendingCycle = RawColumn<UInt64>()
+    @exclusivity(unchecked) private(set) var pendingValue = RawColumn<Double>()
+    /// The used rows ordered by label set (the series of one object together), valid
+    /// while ``orderIsCurrent``.
+    private var order: [UInt32] = []
+    private var orderIsCurrent = false
+    /// Rows added since the rows were last renumbered in set order.
+    private var addedSinceRenumbering = 0
     /// Each row's key in the encoder's table of series by labels (to remove it there).
     private var keys: [SeriesKey?] = []
     private var freeRows: [UInt32] = []
@@ -29,6 +39,8 @@ final class SeriesTable {
         lastSeenCycle.deallocate()
         lastTimestamp.deallocate()
         metadata.deallocate()
+        pendingCycle.deallocate()
+        pendingValue.deallocate()
     }
 
     /// Rows ever made (used or free): every row number is below it.
@@ -53,6 +65,8 @@ final class SeriesTable {
                 lastSeenCycle.reserve(needed, keeping: kept)
                 lastTimestamp.reserve(needed, keeping: kept)
                 metadata.reserve(needed, keeping: kept)
+                pendingCycle.reserve(needed, keeping: kept)
+                pendingValue.reserve(needed, keeping: kept)
             }
             keys.append(key)
         }
@@ -62,7 +76,10 @@ final class SeriesTable {
         lastSeenCycle[row] = 0
         lastTimestamp[row] = .min
         metadata[row] = family
+        pendingCycle[row] = 0
         count += 1
+        orderIsCurrent = false
+        addedSinceRenumbering += 1
         return row
     }
 
@@ -73,7 +90,77 @@ final class SeriesTable {
         labelSet[row] = Self.freeRow
         freeRows.append(row)
         count -= 1
+        orderIsCurrent = false
         return key
+    }
+
+    /// Marks `row` to be sent in collection `cycle` with `value` at `timestamp`.
+    @inline(__always)
+    func setPending(_ row: UInt32, cycle: UInt64, value: Double, timestamp: Int64) {
+        pendingCycle[row] = cycle
+        pendingValue[row] = value
+        lastTimestamp[row] = timestamp
+    }
+
+    /// Calls `body` with every used row, the rows of one label set after each other, in
+    /// the order of the sets. Requests then hold the series of an object side by side:
+    /// 2.0 encodes the set's label refs once for them, and compression finds the repeated
+    /// labels at hand. The order is a counting sort by set, redone only after rows were
+    /// added or removed.
+    func forEachRowBySet(setCount: Int, _ body: (UInt32) -> Void) {
+        if !orderIsCurrent {
+            var starts = [Int](repeating: 0, count: setCount + 1)
+            for row in 0..<rowLimit where labelSet[row] != Self.freeRow { starts[Int(labelSet[row]) + 1] += 1 }
+            for set in 0..<setCount { starts[set + 1] += starts[set] }
+            order = [UInt32](repeating: 0, count: count)
+            for row in 0..<rowLimit where labelSet[row] != Self.freeRow {
+                let set = Int(labelSet[row])
+                order[starts[set]] = UInt32(row)
+                starts[set] += 1
+            }
+            orderIsCurrent = true
+        }
+        order.withUnsafeBufferPointer { order in
+            for row in order { body(row) }
+        }
+    }
+
+    /// Whether enough rows were added (an eighth of them, as in the first collection) to
+    /// renumber the rows in set order (``renumberBySet(setCount:)``).
+    var wantsRenumbering: Bool { addedSinceRenumbering > 0 && addedSinceRenumbering * 8 >= count }
+
+    /// Renumbers the used rows in set order, without holes, so that going through the
+    /// rows by set (every collection) reads every column front to back. Returns each old
+    /// row's new number (``freeRow`` for a free one): the caller renumbers its references.
+    func renumberBySet(setCount: Int) -> [UInt32] {
+        var newRows = [UInt32](repeating: Self.freeRow, count: rowLimit)
+        var next: UInt32 = 0
+        forEachRowBySet(setCount: setCount) { row in
+            newRows[Int(row)] = next
+            next += 1
+        }
+        func permute<Element>(_ column: RawColumn<Element>) {
+            let copy = UnsafeMutablePointer<Element>.allocate(capacity: count)
+            for (old, new) in newRows.enumerated() where new != Self.freeRow { copy[Int(new)] = column[old] }
+            column.base.update(from: copy, count: count)
+            copy.deallocate()
+        }
+        permute(labelSet)
+        permute(nameID)
+        permute(shard)
+        permute(lastSeenCycle)
+        permute(lastTimestamp)
+        permute(metadata)
+        permute(pendingCycle)
+        permute(pendingValue)
+        var newKeys = [SeriesKey?](repeating: nil, count: count)
+        for (old, new) in newRows.enumerated() where new != Self.freeRow { newKeys[Int(new)] = keys[old] }
+        keys = newKeys
+        freeRows = []
+        order = Array(0..<UInt32(count))
+        orderIsCurrent = true
+        addedSinceRenumbering = 0
+        return newRows
     }
 
     /// Points every used row at new label sets and interned ids (after the encoder
@@ -88,5 +175,6 @@ final class SeriesTable {
             family.unitID = newID(family.unitID)
             metadata[row] = family
         }
+        orderIsCurrent = false
     }
 }

@@ -20,6 +20,9 @@ let destinations = Int(ProcessInfo.processInfo.environment["BENCH_DESTS"] ?? "")
 // Lazily built globals: each benchmark process builds only what it uses, in its setup hook.
 let dataSet = DataSet(services: services, destinations: destinations)
 let families = dataSet.families()
+/// A second build of the same collection: the remote-write benchmarks take the two in turn,
+/// as the agent's collections each have label sets of their own with the last one's contents.
+let familiesAgain = dataSet.families()
 let textBytes = ExpositionRenderer.render(families, format: .prometheus)
 let workload: Workload = {
     do {
@@ -43,7 +46,8 @@ final class SteadyEncoder: @unchecked Sendable {
     func encode() -> Int {
         timestamp += 15_000
         do {
-            return try encoder.encode(families, timestampMilliseconds: timestamp).reduce(0) { $0 + $1.count }
+            let collection = (timestamp / 15_000) % 2 == 0 ? families : familiesAgain
+            return try encoder.encode(collection, timestampMilliseconds: timestamp).reduce(0) { $0 + $1.count }
         } catch {
             fatalError("remote-write encoding failed: \(error)")
         }

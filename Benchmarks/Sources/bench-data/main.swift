@@ -111,9 +111,13 @@ case "profile":
     case "encode-1.0", "encode-2.0":
         let encoder = RemoteWriteEncoder(protocolVersion: work == "encode-1.0" ? .v1 : .v2)
         var timestamp = Workload.firstTimestamp
+        // Two builds of the same collection, taken in turn: like the agent's collections, each
+        // has label sets of its own with the contents of the last one.
+        let builds = [families, dataSet.families()]
         func encode() -> Int {
             timestamp += 15_000
-            do { return try encoder.encode(families, timestampMilliseconds: timestamp).count } catch {
+            let collection = builds[Int(timestamp / 15_000) % 2]
+            do { return try encoder.encode(collection, timestampMilliseconds: timestamp).count } catch {
                 fail("encoding failed: \(error)")
             }
         }
