@@ -39,7 +39,10 @@ final class CollectionEncoder {
     /// labels), for series met for the first time.
     private var seriesByKey: [SeriesKey: UInt32] = [:]
     private let inputs = InputTable()
-    private var families: [String: (family: MetricFamily, metadata: FamilyMetadata)] = [:]
+    /// Each family's metadata as last interned, and its number in the series table.
+    private var families: [String: (family: MetricFamily, number: UInt32)] = [:]
+    /// Family numbers by name (kept when `families` is cleared, so rows keep theirs).
+    private var familyNumbers: [String: UInt32] = [:]
     // The fields the per-sample loop touches skip dynamic exclusivity checks: the encoder
     // is not thread-safe by design (the sender calls it under a lock).
     @exclusivity(unchecked) private var cycle: UInt64 = 0
@@ -104,7 +107,7 @@ final class CollectionEncoder {
         let rows = self.rows
         let inputs = self.inputs
         for family in collection {
-            let metadata = metadata(for: family)
+            let familyNumber = familyNumber(for: family)
             let familyNameNumber = nameNumber(family.name)
             let sampleCount = family.samples.count
             var known = positions.removeValue(forKey: family.name)?.inputs ?? []
@@ -127,7 +130,7 @@ final class CollectionEncoder {
                         let key = UInt64(name) << 32 | UInt64(labelSets.id(of: sample, at: position))
                         var input = known[position]
                         if !inputs.holds(input, key: key) {
-                            input = inputs.find(key) ?? resolve(sample.pointee, key: key, metadata: metadata)
+                            input = inputs.find(key) ?? resolve(sample.pointee, key: key, family: familyNumber)
                             known[position] = input
                         }
                         if inputs.lastSeenCycle[input] != cycle {
@@ -139,19 +142,20 @@ final class CollectionEncoder {
                             if inputs.isNameless(input) { result.dropped[.invalidSeries, default: 0] += 1 }
                             continue
                         }
-                        if rows.lastSeenCycle[row] == cycle {
+                        let state = rows.state.base + Int(row)
+                        if state.pointee.lastSeenCycle == cycle {
                             result.dropped[.duplicateSeries, default: 0] += 1
                             continue
                         }
-                        rows.lastSeenCycle[row] = cycle
+                        state.pointee.lastSeenCycle = cycle
                         seriesSeen += 1
-                        rows.metadata[row] = metadata
+                        state.pointee.family = familyNumber
                         let sampleTimestamp = sample.pointee.timestampMilliseconds ?? timestamp
-                        guard sampleTimestamp > rows.lastTimestamp[row] else {
+                        guard sampleTimestamp > state.pointee.lastTimestamp else {
                             result.dropped[.outOfOrder, default: 0] += 1
                             continue
                         }
-                        rows.setPending(row, cycle: cycle, value: sample.pointee.value, timestamp: sampleTimestamp)
+                        state.pointee.setPending(cycle: cycle, value: sample.pointee.value, timestamp: sampleTimestamp)
                         result.samples += 1
                     }
                 }
@@ -166,18 +170,20 @@ final class CollectionEncoder {
         if seriesSeen < rows.count {
             for index in 0..<rows.rowLimit {
                 let row = UInt32(index)
-                guard rows.labelSet[row] != SeriesTable.freeRow, rows.lastSeenCycle[row] != cycle else { continue }
+                let state = rows.state.base + index
+                guard rows.labelSet[row] != SeriesTable.freeRow, state.pointee.lastSeenCycle != cycle else { continue }
                 vanished.append(row)
-                let markerTimestamp = max(timestamp, rows.lastTimestamp[row] &+ 1)
-                rows.setPending(row, cycle: cycle, value: StaleMarker.value, timestamp: markerTimestamp)
+                let markerTimestamp = max(timestamp, state.pointee.lastTimestamp &+ 1)
+                state.pointee.setPending(cycle: cycle, value: StaleMarker.value, timestamp: markerTimestamp)
                 result.staleMarkers += 1
             }
         }
         // Into the shards' batches, the series of one label set (one object) side by side.
         rows.forEachRowBySet(setCount: labelSetStore.count) { row in
-            guard rows.pendingCycle[row] == cycle else { return }
+            let state = rows.state[row]
+            guard state.isPending(in: cycle) else { return }
             pending[Int(rows.shard[row])].append(
-                PendingSample(series: row, value: rows.pendingValue[row], timestamp: rows.lastTimestamp[row]))
+                PendingSample(series: row, value: state.pendingValue, timestamp: state.lastTimestamp))
         }
         if inputsSeen < inputs.count { inputs.removeUnseen(cycle: cycle) }
         if positions.count > collection.count {
@@ -219,19 +225,25 @@ final class CollectionEncoder {
         return result
     }
 
-    private func metadata(for family: MetricFamily) -> FamilyMetadata {
+    /// The number of `family` in the series table, its metadata (re)set there when it is
+    /// new or changed.
+    private func familyNumber(for family: MetricFamily) -> UInt32 {
         if let cached = families[family.name], cached.family.type == family.type, cached.family.help == family.help,
             cached.family.unit == family.unit
         {
-            return cached.metadata
+            return cached.number
         }
-        let metadata = FamilyMetadata(
-            type: family.type, nameID: strings.intern(family.name), helpID: strings.intern(family.help),
-            unitID: strings.intern(family.unit ?? ""))
+        let number = familyNumbers[family.name] ?? UInt32(familyNumbers.count)
+        familyNumbers[family.name] = number
+        rows.setFamily(
+            number,
+            FamilyMetadata(
+                type: family.type, nameID: strings.intern(family.name), helpID: strings.intern(family.help),
+                unitID: strings.intern(family.unit ?? "")))
         var stored = family
         stored.samples = []
-        families[family.name] = (stored, metadata)
-        return metadata
+        families[family.name] = (stored, number)
+        return number
     }
 
     /// The number of a sample name, for the input keys.
@@ -246,7 +258,7 @@ final class CollectionEncoder {
     /// is sent as: without rules the series of its own name and labels, made now or
     /// found (an input table cleared by ``forgetInputs()`` finds its series again).
     /// Returns the input's row.
-    private func resolve(_ sample: Sample, key: UInt64, metadata: FamilyMetadata) -> UInt32 {
+    private func resolve(_ sample: Sample, key: UInt64, family: UInt32) -> UInt32 {
         let seriesKey = SeriesKey(name: sample.name, labels: sample.labels)
         guard relabeler != nil else {
             if let existing = seriesByKey[seriesKey] {
@@ -257,11 +269,11 @@ final class CollectionEncoder {
             let set = templateSet(UInt32(truncatingIfNeeded: key), labels: sample.labels)
             let row = rows.add(
                 key: seriesKey, labelSet: set, nameID: internedName(sample.name, number: UInt32(key >> 32)),
-                shard: Int(seriesKey.hash % UInt64(shardCount)), metadata: metadata)
+                shard: Int(seriesKey.hash % UInt64(shardCount)), family: family)
             seriesByKey[seriesKey] = row
             return inputs.add(key: key, series: row, nameless: false)
         }
-        let outcome = relabeledOutcome(seriesKey, metadata: metadata)
+        let outcome = relabeledOutcome(seriesKey, family: family)
         return inputs.add(key: key, series: outcome.row ?? InputTable.noSeries, nameless: outcome.nameless)
     }
 
@@ -289,7 +301,7 @@ final class CollectionEncoder {
     /// What the write relabel rules make of a series. They run only for a series not
     /// seen in the last collection; their outcome is kept (in `inputs`) while the series
     /// stays.
-    private func relabeledOutcome(_ key: SeriesKey, metadata: FamilyMetadata) -> (row: UInt32?, nameless: Bool) {
+    private func relabeledOutcome(_ key: SeriesKey, family: UInt32) -> (row: UInt32?, nameless: Bool) {
         let full = Self.fullLabelSet(name: key.name, labels: key.labels, external: externalLabels)
         guard let output = relabeler?.process(Labels(presorted: full.map { Label($0.name, $0.value) })) else {
             return (nil, false)
@@ -313,7 +325,7 @@ final class CollectionEncoder {
         }
         let row = rows.add(
             key: sentKey, labelSet: set, nameID: strings.intern(name), shard: Int(sentKey.hash % UInt64(shardCount)),
-            metadata: metadata)
+            family: family)
         seriesByKey[sentKey] = row
         return (row, false)
     }

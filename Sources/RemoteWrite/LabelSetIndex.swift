@@ -97,7 +97,7 @@ final class LabelSetIndex {
             return slots[position].id
         }
         let id: UInt32
-        if let previous = slots[position].labels, previous == sample.pointee.labels {
+        if let previous = slots[position].labels, Self.same(previous, sample.pointee.labels) {
             // A new storage with what the position held last time: the usual case.
             id = slots[position].id
             metThisCycle += 1
@@ -110,6 +110,22 @@ final class LabelSetIndex {
         }
         slots[position] = Slot(identity: identity, id: id, cycle: cycle, labels: sample.pointee.labels)
         return id
+    }
+
+    /// Whether two label sets hold the same pairs, comparing the strings in place (no
+    /// copies of the pairs, no reference counting per pair).
+    private static func same(_ first: Labels, _ second: Labels) -> Bool {
+        first.pairs.withUnsafeBufferPointer { first in
+            second.pairs.withUnsafeBufferPointer { second in
+                guard first.count == second.count else { return false }
+                if first.baseAddress == second.baseAddress { return true }
+                for index in first.indices
+                where first[index].name != second[index].name || first[index].value != second[index].value {
+                    return false
+                }
+                return true
+            }
+        }
     }
 
     private func resolve(_ labels: Labels) -> UInt32 {

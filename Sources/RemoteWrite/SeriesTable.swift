@@ -1,7 +1,8 @@
 /// What the encoder remembers about every series between collections, one row per
 /// series in columns of plain values (see ``RawColumn``): its label set and name (how
-/// it is sent), its shard, its family's metadata, and when it was last seen and with
-/// which timestamp (for de-duplication, ordering and staleness markers).
+/// it is sent), its shard, and its ``RowState`` (when it was last seen and with which
+/// timestamp, for de-duplication, ordering and staleness markers; the sample it sends in
+/// this collection; its family, whose metadata is kept once per family).
 ///
 /// Rows are numbered; a removed row's number is reused by a later series. The batch
 /// workers read the columns while a collection's batches are encoded; rows are only
@@ -13,13 +14,11 @@ final class SeriesTable {
     /// `__name__` of its own.
     @exclusivity(unchecked) private(set) var nameID = RawColumn<UInt32>()
     @exclusivity(unchecked) private(set) var shard = RawColumn<UInt32>()
-    @exclusivity(unchecked) private(set) var lastSeenCycle = RawColumn<UInt64>()
-    @exclusivity(unchecked) private(set) var lastTimestamp = RawColumn<Int64>()
-    @exclusivity(unchecked) private(set) var metadata = RawColumn<FamilyMetadata>()
-    /// The collection whose sample (or staleness marker) the row holds to be sent, with
-    /// its value; its timestamp is ``lastTimestamp``.
-    @exclusivity(unchecked) private(set) var pendingCycle = RawColumn<UInt64>()
-    @exclusivity(unchecked) private(set) var pendingValue = RawColumn<Double>()
+    /// What a collection reads and writes per sample, together in one cache line half.
+    @exclusivity(unchecked) private(set) var state = RawColumn<RowState>()
+    /// The metadata of each family, by the family number in ``RowState/family``.
+    @exclusivity(unchecked) private(set) var families = RawColumn<FamilyMetadata>()
+    private var familyCount = 0
     /// The used rows ordered by label set (the series of one object together), valid
     /// while ``orderIsCurrent``.
     private var order: [UInt32] = []
@@ -36,20 +35,15 @@ final class SeriesTable {
 
     deinit {
         for column in [labelSet, nameID, shard] { column.deallocate() }
-        lastSeenCycle.deallocate()
-        lastTimestamp.deallocate()
-        metadata.deallocate()
-        pendingCycle.deallocate()
-        pendingValue.deallocate()
+        state.deallocate()
+        families.deallocate()
     }
 
     /// Rows ever made (used or free): every row number is below it.
     var rowLimit: Int { keys.count }
 
     /// Adds a series, never seen, and returns its row.
-    func add(key: SeriesKey, labelSet set: UInt32, nameID name: UInt32, shard: Int, metadata family: FamilyMetadata)
-        -> UInt32
-    {
+    func add(key: SeriesKey, labelSet set: UInt32, nameID name: UInt32, shard: Int, family: UInt32) -> UInt32 {
         let row: UInt32
         if let reused = freeRows.popLast() {
             row = reused
@@ -62,21 +56,14 @@ final class SeriesTable {
                 labelSet.reserve(needed, keeping: kept)
                 nameID.reserve(needed, keeping: kept)
                 self.shard.reserve(needed, keeping: kept)
-                lastSeenCycle.reserve(needed, keeping: kept)
-                lastTimestamp.reserve(needed, keeping: kept)
-                metadata.reserve(needed, keeping: kept)
-                pendingCycle.reserve(needed, keeping: kept)
-                pendingValue.reserve(needed, keeping: kept)
+                state.reserve(needed, keeping: kept)
             }
             keys.append(key)
         }
         labelSet[row] = set
         nameID[row] = name
         self.shard[row] = UInt32(shard)
-        lastSeenCycle[row] = 0
-        lastTimestamp[row] = .min
-        metadata[row] = family
-        pendingCycle[row] = 0
+        state[row] = RowState(family: family)
         count += 1
         orderIsCurrent = false
         addedSinceRenumbering += 1
@@ -94,12 +81,17 @@ final class SeriesTable {
         return key
     }
 
-    /// Marks `row` to be sent in collection `cycle` with `value` at `timestamp`.
+    /// The metadata of the family of `row`.
     @inline(__always)
-    func setPending(_ row: UInt32, cycle: UInt64, value: Double, timestamp: Int64) {
-        pendingCycle[row] = cycle
-        pendingValue[row] = value
-        lastTimestamp[row] = timestamp
+    func metadata(of row: UInt32) -> FamilyMetadata { families[state[row].family] }
+
+    /// Sets the metadata of family number `family` (made by the encoder, from 0 up).
+    func setFamily(_ family: UInt32, _ metadata: FamilyMetadata) {
+        if Int(family) >= familyCount {
+            families.reserve(Int(family) + 1, keeping: familyCount)
+            familyCount = Int(family) + 1
+        }
+        families[family] = metadata
     }
 
     /// Calls `body` with every used row, the rows of one label set after each other, in
@@ -148,11 +140,7 @@ final class SeriesTable {
         permute(labelSet)
         permute(nameID)
         permute(shard)
-        permute(lastSeenCycle)
-        permute(lastTimestamp)
-        permute(metadata)
-        permute(pendingCycle)
-        permute(pendingValue)
+        permute(state)
         var newKeys = [SeriesKey?](repeating: nil, count: count)
         for (old, new) in newRows.enumerated() where new != Self.freeRow { newKeys[Int(new)] = keys[old] }
         keys = newKeys
@@ -163,18 +151,50 @@ final class SeriesTable {
         return newRows
     }
 
-    /// Points every used row at new label sets and interned ids (after the encoder
-    /// rebuilt its store and interner).
+    /// Points every used row at new label sets and interned ids, and the families at new
+    /// ids (after the encoder rebuilt its store and interner).
     func remap(labelSet newSet: (UInt32) -> UInt32, id newID: (UInt32) -> UInt32) {
         for row in 0..<rowLimit where labelSet[row] != Self.freeRow {
             labelSet[row] = newSet(labelSet[row])
             nameID[row] = newID(nameID[row])
-            var family = metadata[row]
-            family.nameID = newID(family.nameID)
-            family.helpID = newID(family.helpID)
-            family.unitID = newID(family.unitID)
-            metadata[row] = family
+        }
+        for family in 0..<familyCount {
+            var metadata = families[family]
+            metadata.nameID = newID(metadata.nameID)
+            metadata.helpID = newID(metadata.helpID)
+            metadata.unitID = newID(metadata.unitID)
+            families[family] = metadata
         }
         orderIsCurrent = false
     }
+}
+
+/// What a collection reads and writes per sample of a series (32 bytes).
+struct RowState: BitwiseCopyable {
+    /// The collection that last met the series.
+    var lastSeenCycle: UInt64 = 0
+    /// The timestamp of the last sample sent (or of this collection's, once accepted).
+    var lastTimestamp: Int64 = .min
+    /// The value to send in collection ``pendingCycle`` (a sample or a staleness marker),
+    /// at ``lastTimestamp``.
+    var pendingValue: Double = 0
+    /// The low 32 bits of the collection whose value is pending (0: none yet).
+    var pendingCycle: UInt32 = 0
+    /// The series' family number (``SeriesTable/families``).
+    var family: UInt32
+
+    init(family: UInt32) {
+        self.family = family
+    }
+
+    /// Marks the series to be sent in collection `cycle` with `value` at `timestamp`.
+    @inline(__always)
+    mutating func setPending(cycle: UInt64, value: Double, timestamp: Int64) {
+        pendingCycle = UInt32(truncatingIfNeeded: cycle)
+        pendingValue = value
+        lastTimestamp = timestamp
+    }
+
+    @inline(__always)
+    func isPending(in cycle: UInt64) -> Bool { pendingCycle == UInt32(truncatingIfNeeded: cycle) }
 }

@@ -75,7 +75,7 @@ final class WriteRequestV1Encoder {
                         cursor.varint(sample)
                         cursor.sampleBody(value: value, timestamp: timestamp)
                         packed.advance(to: cursor)
-                        let family = series.metadata[row]
+                        let family = series.metadata(of: row)
                         let nameID = Int(family.nameID)
                         if metadataStamps[nameID] != currentStamp {
                             metadataStamps[nameID] = currentStamp
