@@ -88,7 +88,6 @@ final class CollectionEncoder {
         throws(RemoteWriteError) -> EncodedCollection
     {
         cycle += 1
-        for shard in pending.indices { pending[shard].removeAll(keepingCapacity: true) }
         var result = EncodedCollection()
 
         inputsSeen = 0
@@ -101,10 +100,18 @@ final class CollectionEncoder {
             inputs.reserveCapacity(count)
         }
         // Out of the object while the batches are filled: no exclusivity checks per append.
+        // Emptied while this is the only reference, so that their storage is kept for the
+        // next collection (emptying a shared array would allocate anew).
         var pending = self.pending
         self.pending = []
+        defer {
+            for shard in pending.indices { pending[shard].removeAll(keepingCapacity: true) }
+            self.pending = pending
+        }
         let cycle = self.cycle
         let rows = self.rows
+        // 2.0 batches are ordered by label set, 1.0 batches keep the collection's order.
+        let bySet = protocolVersion == .v2
         let inputs = self.inputs
         for family in collection {
             let familyNumber = familyNumber(for: family)
@@ -156,6 +163,10 @@ final class CollectionEncoder {
                             continue
                         }
                         state.pointee.setPending(cycle: cycle, value: sample.pointee.value, timestamp: sampleTimestamp)
+                        if bySet == false {
+                            pending[Int(rows.shard[row])].append(
+                                PendingSample(series: row, value: sample.pointee.value, timestamp: sampleTimestamp))
+                        }
                         result.samples += 1
                     }
                 }
@@ -175,21 +186,26 @@ final class CollectionEncoder {
                 vanished.append(row)
                 let markerTimestamp = max(timestamp, state.pointee.lastTimestamp &+ 1)
                 state.pointee.setPending(cycle: cycle, value: StaleMarker.value, timestamp: markerTimestamp)
+                if bySet == false {
+                    pending[Int(rows.shard[row])].append(
+                        PendingSample(series: row, value: StaleMarker.value, timestamp: markerTimestamp))
+                }
                 result.staleMarkers += 1
             }
         }
-        // Into the shards' batches, the series of one label set (one object) side by side.
-        rows.forEachRowBySet(setCount: labelSetStore.count) { row in
+        // 2.0: into the shards' batches by label set, the series of one object side by side
+        // (their refs are encoded once per run); 1.0 batches were filled in collection order
+        // above, a family's series side by side, which compresses to fewer bytes.
+        if bySet { rows.forEachRowBySet(setCount: labelSetStore.count) { row in
             let state = rows.state[row]
             guard state.isPending(in: cycle) else { return }
             pending[Int(rows.shard[row])].append(
                 PendingSample(series: row, value: state.pendingValue, timestamp: state.lastTimestamp))
-        }
+        } }
         if inputsSeen < inputs.count { inputs.removeUnseen(cycle: cycle) }
         if positions.count > collection.count {
             positions = positions.filter { $0.value.cycle == cycle }
         }
-        self.pending = pending
 
         // Batches are independent: encode them on all cores, each worker with its own
         // arenas. The tables are only read meanwhile.
@@ -213,11 +229,10 @@ final class CollectionEncoder {
                     shard: job.shard, protocolVersion: protocolVersion, sampleCount: job.range.count,
                     payload: try payloads[index].get()))
         }
-        for shard in pending.indices { self.pending[shard].removeAll(keepingCapacity: true) }
         for row in vanished { seriesByKey.removeValue(forKey: rows.remove(row)) }
         removedSinceCompaction += vanished.count
         compactIfWorthIt()
-        if rows.wantsRenumbering {
+        if bySet, rows.wantsRenumbering {
             let newRows = rows.renumberBySet(setCount: labelSetStore.count)
             inputs.renumberSeries(newRows)
             for index in seriesByKey.indices { seriesByKey.values[index] = newRows[Int(seriesByKey.values[index])] }
