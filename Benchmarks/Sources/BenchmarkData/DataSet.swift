@@ -7,13 +7,21 @@ import Exposition
 ///
 /// Counters and rates are pseudo-random but fixed by `seed`, with magnitudes like a busy
 /// node's (connections up to 10^7, bytes up to 10^13), so that rendered text and protobuf
-/// sizes are not flattered by zeros.
+/// sizes are not flattered by zeros. The `.idle` profile has every counter, rate and
+/// connection count at 0 (weights stay 1), as the lab's restored table and a node's many
+/// unused services read: what is left to encode is mostly labels.
 public struct DataSet: Sendable {
+    /// How the counters look.
+    public enum Values: String, Sendable {
+        case busy
+        case idle
+    }
+
     public let services: Int
     public let destinations: Int
     public let collections: [NamespaceCollection]
 
-    public init(services: Int, destinations: Int, seed: UInt64 = 0x1F05_2026) {
+    public init(services: Int, destinations: Int, values: Values = .busy, seed: UInt64 = 0x1F05_2026) {
         self.services = services
         self.destinations = destinations
         var random = SplitMix64(seed: seed)
@@ -28,14 +36,16 @@ public struct DataSet: Sendable {
                 servers.append(
                     RealServer(
                         address: Self.address(172, 16, destinationIndex), port: 8080, forwarding: .masquerade, weight: 1,
-                        activeConnections: UInt32(random.next(below: 500)),
-                        inactiveConnections: UInt32(random.next(below: 5000)), stats: Self.stats(&random)))
+                        activeConnections: values == .idle ? 0 : UInt32(random.next(below: 500)),
+                        inactiveConnections: values == .idle ? 0 : UInt32(random.next(below: 5000)),
+                        stats: values == .idle ? IPVSStats() : Self.stats(&random)))
             }
             servers.sort(by: RealServer.isOrderedBefore)
             list.append(
                 VirtualService(
                     family: .inet, transportProtocol: .tcp, protocolNumber: 6, address: Self.address(10, 0, index), port: 80,
-                    scheduler: "rr", flags: [.hashed], netmask: 0xffff_ffff, stats: Self.stats(&random),
+                    scheduler: "rr", flags: [.hashed], netmask: 0xffff_ffff,
+                    stats: values == .idle ? IPVSStats() : Self.stats(&random),
                     destinations: servers))
         }
         list.sort(by: VirtualService.isOrderedBefore)

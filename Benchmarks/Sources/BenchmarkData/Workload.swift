@@ -21,8 +21,8 @@ public final class Workload: @unchecked Sendable {
 
     public static let firstTimestamp: Int64 = 1_700_000_000_000
 
-    public init(services: Int, destinations: Int) throws {
-        dataSet = DataSet(services: services, destinations: destinations)
+    public init(services: Int, destinations: Int, values: DataSet.Values = .busy) throws {
+        dataSet = DataSet(services: services, destinations: destinations, values: values)
         families = dataSet.families()
         sampleCount = DataSet.sampleCount(families)
         text = ExpositionRenderer.render(families, format: .prometheus)

@@ -57,10 +57,19 @@ case "sizes":
         fail("encoding failed: \(error)")
     }
     let sizes = workload.sizes.map { "\"\($0.name)\": \($0.bytes)" }.joined(separator: ", ")
+    // The same data set with idle counters: what the encodings spend on labels alone.
+    let idle: Workload
+    do {
+        idle = try Workload(
+            services: number("services", 10_000), destinations: number("destinations", 3), values: .idle)
+    } catch {
+        fail("encoding failed: \(error)")
+    }
+    let idleSizes = idle.sizes.map { "\"\($0.name)\": \($0.bytes)" }.joined(separator: ", ")
     print(
         "{\"services\": \(workload.dataSet.services), \"destinations_per_service\": \(workload.dataSet.destinations), "
             + "\"samples\": \(workload.sampleCount), \"requests_v1\": \(workload.v1Bodies.count), "
-            + "\"requests_v2\": \(workload.v2Bodies.count), \"bytes\": {\(sizes)}}")
+            + "\"requests_v2\": \(workload.v2Bodies.count), \"bytes\": {\(sizes)}, \"bytes_idle\": {\(idleSizes)}}")
 case "text":
     guard let output = options["output"] else { fail("text needs --output FILE") }
     let destinations = number("destinations", 3)
