@@ -33,12 +33,17 @@ struct WireEncodingTests {
         }
     }
 
-    static func expected(_ families: [MetricFamily], timestamp: Int64) -> [String: DecodedRequest.Point] {
+    static func expected(_ families: [MetricFamily], timestamp: Int64, external: Labels = .empty)
+        -> [String: DecodedRequest.Point]
+    {
         var expected: [String: DecodedRequest.Point] = [:]
         for family in families {
             for sample in family.samples {
                 var labels = sample.labels.pairs.map { DecodedRequest.Pair($0.name, $0.value) }
                 labels.append(.init("__name__", sample.name))
+                for label in external where sample.labels[label.name] == nil {
+                    labels.append(.init(label.name, label.value))
+                }
                 labels.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
                 expected["\(labels)"] = .init(value: sample.value, timestamp: sample.timestampMilliseconds ?? timestamp)
             }
@@ -102,5 +107,44 @@ struct WireEncodingTests {
         let series = third.flatMap(\.series)
         #expect(series.count == 100)
         for item in series { #expect(expected["\(item.labels)"] == item.samples.first, "\(item.labels)") }
+    }
+
+    /// Services come and go over many collections: the label set numbering is forgotten
+    /// (more than twice the sets met are remembered), rows are freed, reused and, for 2.0,
+    /// renumbered, and a service that comes back is a new series again. Every collection
+    /// must still send each present series once with its own labels and value, and a
+    /// staleness marker for each series that went.
+    @Test(arguments: RemoteWriteProtocol.allCases)
+    func servicesComingAndGoingKeepEverySeriesRight(version: RemoteWriteProtocol) throws {
+        let encoder = CollectionEncoder(externalLabels: Labels(["dc": "x"]), shardCount: 2, maxSamplesPerSend: 700)
+        // Collection n has services n*600 ..< n*600+1,200: half of them new, half from the last one.
+        func families(_ round: Int) -> [MetricFamily] {
+            ipvsFamilies(services: 600 * round + 1200, serversPerService: 2, value: { Double($0 * 10 + $1 + round) })
+                .map { family in
+                    var kept = family
+                    kept.samples = family.samples.filter { sample in
+                        let parts = sample.labels["address"]!.split(separator: ".").compactMap { Int($0) }
+                        let service = parts[2] * 250 + parts[3]
+                        return service >= 600 * round
+                    }
+                    return kept
+                }
+        }
+        var previous: Set<String> = []
+        for round in 0..<6 {
+            let timestamp = Int64(1000 * (round + 1))
+            let current = families(round)
+            let series = try Self.decode(
+                encoder.encode(current, timestamp: timestamp, protocolVersion: version).batches, version
+            ).flatMap(\.series)
+            let expected = Self.expected(current, timestamp: timestamp, external: Labels(["dc": "x"]))
+            let live = series.filter { !StaleMarker.isStaleMarker($0.samples[0].value) }
+            let stale = Set(series.filter { StaleMarker.isStaleMarker($0.samples[0].value) }.map { "\($0.labels)" })
+            #expect(live.count == expected.count, "round \(round)")
+            for item in live { #expect(expected["\(item.labels)"] == item.samples.first, "round \(round): \(item.labels)") }
+            #expect(stale == previous.subtracting(expected.keys), "round \(round)")
+            #expect(encoder.seriesCount == expected.count)
+            previous = Set(expected.keys)
+        }
     }
 }
