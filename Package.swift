@@ -38,7 +38,7 @@ let package = Package(
             name: "CNetlink", path: "Sources/CDeps/CNetlink", pkgConfig: "libnl-genl-3.0",
             providers: [.apt(["libnl-genl-3-dev"])]),
         .systemLibrary(
-            name: "CCurl", path: "Sources/CDeps/CCurl", pkgConfig: "libcurl",
+            name: "CCurl", path: "Sources/CDeps/CCurl",
             providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CSnappy", path: "Sources/CDeps/CSnappy", providers: [.apt(["libsnappy-dev"])]),
         .systemLibrary(name: "CNamespace", path: "Sources/CDeps/CNamespace"),

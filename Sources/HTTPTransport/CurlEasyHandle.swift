@@ -18,7 +18,7 @@ final class CurlEasyHandle {
 
     init() throws(HTTPTransportError) {
         try CurlGlobal.ensureInitialized()
-        guard let handle = curl_easy_init() else {
+        guard let handle = CCurl_easy_init(CurlGlobal.api) else {
             throw .configuration("libcurl could not create a handle (out of memory)")
         }
         self.handle = handle
@@ -28,7 +28,7 @@ final class CurlEasyHandle {
     }
 
     deinit {
-        curl_easy_cleanup(handle)
+        CCurl_easy_cleanup(CurlGlobal.api, handle)
         errorBuffer.deallocate()
     }
 
@@ -36,22 +36,22 @@ final class CurlEasyHandle {
     /// every failure comes back as a `.failure` with secrets already scrubbed.
     func perform(_ request: PreparedRequest, cancellation: CancellationFlag) -> Result<HTTPResponse, HTTPTransportError>
     {
-        curl_easy_reset(handle)
+        CCurl_easy_reset(CurlGlobal.api, handle)
         errorBuffer[0] = 0
         var headerList: UnsafeMutablePointer<curl_slist>? = nil
-        defer { curl_slist_free_all(headerList) }
+        defer { CCurl_slist_free_all(CurlGlobal.api, headerList) }
         let accumulator = ResponseAccumulator(bodyLimit: request.maxStoredBodyBytes, cancellation: cancellation)
         let context = Unmanaged.passUnretained(accumulator).toOpaque()
 
         do {
             try configure(request, context: context)
             for line in request.headerLines {
-                guard let extended = curl_slist_append(headerList, line) else {
+                guard let extended = CCurl_slist_append(CurlGlobal.api, headerList, line) else {
                     return .failure(.configuration("libcurl could not store a header (out of memory)"))
                 }
                 headerList = extended
             }
-            try check(CCurl_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList), "HTTPHEADER")
+            try check(CCurl_easy_setopt_slist(CurlGlobal.api, handle, CURLOPT_HTTPHEADER, headerList), "HTTPHEADER")
         } catch {
             return .failure(error)
         }
@@ -64,13 +64,13 @@ final class CurlEasyHandle {
                 } else if let failure = setBodylessMethod(request.method), failure != CURLE_OK {
                     return failure
                 }
-                return curl_easy_perform(handle)
+                return CCurl_easy_perform(CurlGlobal.api, handle)
             }
         }
 
         guard code == CURLE_OK else { return .failure(error(for: code, request: request, cancellation: cancellation)) }
         var status = 0
-        _ = CCurl_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        _ = CCurl_easy_getinfo_long(CurlGlobal.api, handle, CURLINFO_RESPONSE_CODE, &status)
         let response = HTTPResponse(
             status: status, headers: accumulator.headers, body: accumulator.body,
             bodyBytesReceived: accumulator.bodyBytesReceived, timing: timing())
@@ -86,7 +86,7 @@ final class CurlEasyHandle {
         try set(CURLOPT_TIMEOUT_MS, Int(clamping: max(request.timeout.milliseconds, 1)), "TIMEOUT_MS")
         try set(CURLOPT_TCP_KEEPALIVE, 1, "TCP_KEEPALIVE")
         try set(CURLOPT_USERAGENT, request.userAgent, "USERAGENT")
-        try check(CCurl_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer), "ERRORBUFFER")
+        try check(CCurl_easy_setopt_pointer(CurlGlobal.api, handle, CURLOPT_ERRORBUFFER, errorBuffer), "ERRORBUFFER")
 
         if let caFile = request.tls.caFile { try set(CURLOPT_CAINFO, caFile, "CAINFO") }
         if let certificate = request.tls.certificateFile { try set(CURLOPT_SSLCERT, certificate, "SSLCERT") }
@@ -107,12 +107,12 @@ final class CurlEasyHandle {
         if let proxy = request.proxyURL { try set(CURLOPT_PROXY, proxy, "PROXY") }
         if let noProxy = request.noProxy { try set(CURLOPT_NOPROXY, noProxy, "NOPROXY") }
 
-        try check(CCurl_easy_setopt_write_function(handle, Self.writeCallback), "WRITEFUNCTION")
-        try check(CCurl_easy_setopt_pointer(handle, CURLOPT_WRITEDATA, context), "WRITEDATA")
-        try check(CCurl_easy_setopt_header_function(handle, Self.headerCallback), "HEADERFUNCTION")
-        try check(CCurl_easy_setopt_pointer(handle, CURLOPT_HEADERDATA, context), "HEADERDATA")
-        try check(CCurl_easy_setopt_xferinfo_function(handle, Self.progressCallback), "XFERINFOFUNCTION")
-        try check(CCurl_easy_setopt_pointer(handle, CURLOPT_XFERINFODATA, context), "XFERINFODATA")
+        try check(CCurl_easy_setopt_write_function(CurlGlobal.api, handle, Self.writeCallback), "WRITEFUNCTION")
+        try check(CCurl_easy_setopt_pointer(CurlGlobal.api, handle, CURLOPT_WRITEDATA, context), "WRITEDATA")
+        try check(CCurl_easy_setopt_header_function(CurlGlobal.api, handle, Self.headerCallback), "HEADERFUNCTION")
+        try check(CCurl_easy_setopt_pointer(CurlGlobal.api, handle, CURLOPT_HEADERDATA, context), "HEADERDATA")
+        try check(CCurl_easy_setopt_xferinfo_function(CurlGlobal.api, handle, Self.progressCallback), "XFERINFOFUNCTION")
+        try check(CCurl_easy_setopt_pointer(CurlGlobal.api, handle, CURLOPT_XFERINFODATA, context), "XFERINFODATA")
         try set(CURLOPT_NOPROGRESS, 0, "NOPROGRESS")
     }
 
@@ -130,23 +130,23 @@ final class CurlEasyHandle {
     }
 
     private func setBody(_ body: UnsafeRawBufferPointer, method: HTTPMethod) -> CURLcode {
-        var code = CCurl_easy_setopt_long(handle, CURLOPT_POST, 1)
+        var code = CCurl_easy_setopt_long(CurlGlobal.api, handle, CURLOPT_POST, 1)
         guard code == CURLE_OK else { return code }
-        code = CCurl_easy_setopt_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
+        code = CCurl_easy_setopt_off_t(CurlGlobal.api, handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
         guard code == CURLE_OK else { return code }
         // Never NULL (libcurl would then read the body from stdin): `withBody` gives an
         // empty body a real address.
         guard let base = body.baseAddress else { return CURLE_BAD_FUNCTION_ARGUMENT }
-        code = CCurl_easy_setopt_pointer(handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: base))
+        code = CCurl_easy_setopt_pointer(CurlGlobal.api, handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: base))
         guard code == CURLE_OK, method != .post else { return code }
-        return CCurl_easy_setopt_string(handle, CURLOPT_CUSTOMREQUEST, method.rawValue)
+        return CCurl_easy_setopt_string(CurlGlobal.api, handle, CURLOPT_CUSTOMREQUEST, method.rawValue)
     }
 
     private func setBodylessMethod(_ method: HTTPMethod) -> CURLcode? {
         switch method {
-        case .get: CCurl_easy_setopt_long(handle, CURLOPT_HTTPGET, 1)
-        case .head: CCurl_easy_setopt_long(handle, CURLOPT_NOBODY, 1)
-        case .delete, .post, .put: CCurl_easy_setopt_string(handle, CURLOPT_CUSTOMREQUEST, method.rawValue)
+        case .get: CCurl_easy_setopt_long(CurlGlobal.api, handle, CURLOPT_HTTPGET, 1)
+        case .head: CCurl_easy_setopt_long(CurlGlobal.api, handle, CURLOPT_NOBODY, 1)
+        case .delete, .post, .put: CCurl_easy_setopt_string(CurlGlobal.api, handle, CURLOPT_CUSTOMREQUEST, method.rawValue)
         }
     }
 
@@ -160,7 +160,7 @@ final class CurlEasyHandle {
         if number == CurlCodes.operationTimedOut {
             return .timeout(url: request.redactedURL, limit: request.timeout)
         }
-        var message = errorBuffer[0] != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(code))
+        var message = errorBuffer[0] != 0 ? String(cString: errorBuffer) : String(cString: CCurl_easy_strerror(CurlGlobal.api, code))
         message = request.redactor.scrub(message)
         return .network(curlCode: number, message: message, url: request.redactedURL)
     }
@@ -168,7 +168,7 @@ final class CurlEasyHandle {
     private func timing() -> HTTPTiming {
         func microseconds(_ info: CURLINFO) -> Duration {
             var value: curl_off_t = 0
-            _ = CCurl_easy_getinfo_off_t(handle, info, &value)
+            _ = CCurl_easy_getinfo_off_t(CurlGlobal.api, handle, info, &value)
             return .microseconds(value)
         }
         return HTTPTiming(
@@ -178,16 +178,16 @@ final class CurlEasyHandle {
     }
 
     private func set(_ option: CURLoption, _ value: Int, _ name: String) throws(HTTPTransportError) {
-        try check(CCurl_easy_setopt_long(handle, option, value), name)
+        try check(CCurl_easy_setopt_long(CurlGlobal.api, handle, option, value), name)
     }
 
     private func set(_ option: CURLoption, _ value: String, _ name: String) throws(HTTPTransportError) {
-        try check(CCurl_easy_setopt_string(handle, option, value), name)
+        try check(CCurl_easy_setopt_string(CurlGlobal.api, handle, option, value), name)
     }
 
     private func check(_ code: CURLcode, _ option: String) throws(HTTPTransportError) {
         guard code != CURLE_OK else { return }
-        let reason = String(cString: curl_easy_strerror(code))
+        let reason = String(cString: CCurl_easy_strerror(CurlGlobal.api, code))
         throw .configuration("libcurl refused the option CURLOPT_\(option): \(reason) (curl error \(code.rawValue))")
     }
 

@@ -47,13 +47,11 @@ final class CLIRun: @unchecked Sendable {
         }
         process.executableURL = URL(fileURLWithPath: try ProductBinary.path())
         process.arguments = arguments
-        var merged = ProcessInfo.processInfo.environment
+        // Without the tests' own IPVS_PUSH_* variables; a test passes its own.
+        var merged = ProductBinary.childEnvironment
         for name in ["http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"] {
             merged[name] = nil
         }
-        // The tests' own IPVS_PUSH_* variables (IPVS_PUSH_BINARY, ...) would be settings
-        // to the agent, which refuses names it does not know; a test passes its own.
-        for name in merged.keys where name.hasPrefix("IPVS_PUSH_") { merged[name] = nil }
         merged.merge(environment) { $1 }
         process.environment = merged
         process.standardInput = try FileHandle(forReadingFrom: input)

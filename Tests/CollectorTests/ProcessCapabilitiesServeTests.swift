@@ -26,6 +26,7 @@ import Testing
         process.arguments = [
             "serve", "--listen-address", "127.0.0.1:\(port)", "--namespace-path", path, "--log-level", "debug",
         ]
+        process.environment = ProductBinary.childEnvironment
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = handle
         process.standardError = handle

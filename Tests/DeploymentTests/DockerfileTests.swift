@@ -60,6 +60,12 @@ struct DockerfileTests {
             let package = try Self.owningPackage(library)
             #expect(closure.contains(package), "\(library) is in \(package), which the runtime stage does not install")
         }
+        // Loaded on demand (dlopen) by the first request: not in ldd's list, needed all the same.
+        let curl = try ShellCommand.check(["ldconfig", "-p"]).split(separator: "\n")
+            .first { $0.contains("libcurl.so.4 ") }?.components(separatedBy: "=> ").last
+        let onDemand = try #require(curl, "libcurl.so.4 is not installed here").trimmingCharacters(in: .whitespaces)
+        let package = try Self.owningPackage(URL(fileURLWithPath: onDemand).resolvingSymlinksInPath().path)
+        #expect(closure.contains(package), "\(onDemand) is in \(package), which the runtime stage does not install")
     }
 
     @Test func theBuildCopiesEverythingThePackageBuilds() throws {
@@ -124,6 +130,7 @@ struct DockerfileTests {
             binary, "serve", "--listen-address", "127.0.0.1:\(port)", "--namespace-path", "/run/netns/\(namespace)",
             "--log-level", "debug",
         ]
+        process.environment = ProductBinary.childEnvironment
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = handle
         process.standardError = handle

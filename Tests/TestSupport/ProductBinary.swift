@@ -31,4 +31,11 @@ public enum ProductBinary {
         }
         return found
     }
+
+    /// The environment for an `ipvs-push` the tests start: theirs without the `IPVS_PUSH_*`
+    /// variables (`IPVS_PUSH_BINARY`, ...), which the agent would read as settings and
+    /// refuse as unknown.
+    public static var childEnvironment: [String: String] {
+        ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("IPVS_PUSH_") }
+    }
 }
