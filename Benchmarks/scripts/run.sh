@@ -79,6 +79,15 @@ if [[ "$parts" == *" encoding "* ]]; then
     (cd Benchmarks && BENCH_SERVICES=$services BENCH_DESTS=$dests "$swift" package \
         --allow-writing-to-directory "$out/encoding" benchmark --no-progress --format jmh --path "$out/encoding") ||
         fail "the encoding benchmarks failed"
+    # CPU time to the nanosecond (ordo-one counts it in 10 ms ticks), per steady-state round of
+    # encode+snappy and of snappy alone, interleaved: work, rounds, CPU s/round, wall s/round.
+    printf 'work\trounds\tcpu\twall\n' >"$out/encoding/cpu.tsv"
+    for repeat in 1 2 3; do
+        for work in encode-1.0 snappy-1.0 encode-2.0 snappy-2.0; do
+            "$bench_data" profile "$work" --rounds 20 --services "$services" --destinations "$dests" \
+                2>>"$out/encoding/cpu.tsv" >/dev/null || fail "bench-data profile $work failed"
+        done
+    done
 fi
 
 if [[ "$parts" == *" e2e "* ]]; then

@@ -382,23 +382,39 @@ def encoding_part(report, directory):
         f"1 shard, 2,000 samples per request ({sizes['requests_v1']} requests). \"snappy alone\" compresses the "
         "same uncompressed request bodies with libsnappy and nothing else.",
     )
+    # CPU time to the nanosecond per steady-state round (bench-data profile, 3 interleaved runs
+    # of 20 rounds each; the median run), when run.sh measured it; else ordo-one's 10 ms ticks.
+    precise = {}
+    for row in read_tsv(os.path.join(directory, "cpu.tsv")):
+        precise.setdefault(row["work"], []).append(float(row["cpu"]))
     rows = []
     for version in ["1.0", "2.0"]:
         enc = wall.get(f"remote-write {version}: encode+snappy")
         floor = wall.get(f"snappy alone: {version} bodies")
         enc_cpu = cpu_seconds.get(f"remote-write {version}: encode+snappy")
         floor_cpu = cpu_seconds.get(f"snappy alone: {version} bodies")
+        cpu_source = "10 ms ticks"
+        if precise.get(f"encode-{version}") and precise.get(f"snappy-{version}"):
+            enc_cpu, floor_cpu = median(precise[f"encode-{version}"]), median(precise[f"snappy-{version}"])
+            cpu_source = "process CPU clock"
         if enc and floor:
             cpu_ratio = enc_cpu / floor_cpu if enc_cpu and floor_cpu else float("nan")
             rows.append([f"remote-write {version}", fmt_s(enc), fmt_s(floor), fmt_ratio(enc / floor),
-                         fmt_ratio(cpu_ratio)])
+                         f"{fmt_s(enc_cpu)} vs {fmt_s(floor_cpu)} = {fmt_ratio(cpu_ratio)}"])
+            # The encoder packs and compresses a collection's batches on every core, snappy alone
+            # runs on one: wall time is what a collection waits for, CPU time what it costs.
+            on_wall, on_cpu = enc <= 2 * floor, cpu_ratio <= 2
             report.targets.append((
                 f"remote-write {version} encode+compress within 2x of snappy alone",
-                f"{fmt_s(enc)} vs {fmt_s(floor)} = {fmt_ratio(enc / floor)} (CPU time: {fmt_ratio(cpu_ratio)})",
-                verdict(enc <= 2 * floor)))
+                f"{fmt_s(enc)} vs {fmt_s(floor)} = {fmt_ratio(enc / floor)} wall (batches on every core, snappy alone "
+                f"on one); CPU time {fmt_s(enc_cpu)} vs {fmt_s(floor_cpu)} = {fmt_ratio(cpu_ratio)} ({cpu_source})",
+                verdict(on_wall and on_cpu) if on_wall == on_cpu
+                else ("met on wall time, missed on CPU time" if on_wall else "met on CPU time, missed on wall time")))
     report.table("Encode+compress vs snappy alone on the same output bytes",
-                 ["", "encode+snappy", "snappy alone", "ratio (wall)", "ratio (CPU)"], rows,
-                 "CPU time is counted in 10 ms ticks: the snappy rows are only a few ticks.")
+                 ["", "encode+snappy (wall)", "snappy alone (wall)", "ratio (wall)", "CPU time, ratio"], rows,
+                 "Wall times are ordo-one's medians: the encoder packs and compresses a collection's batches on "
+                 "every core, snappy alone runs on one. CPU time is the process CPU clock (every thread) per "
+                 "steady-state round, median of 3 runs of 20 rounds (bench-data profile).")
 
     b = sizes["bytes"]
     idle = sizes.get("bytes_idle", {})
