@@ -22,10 +22,6 @@ import Exposition
 /// ``endCollection()``), a set met again gets a new number, so keys built from numbers
 /// cannot mix up two sets.
 final class LabelSetIndex {
-    private struct Record {
-        var id: UInt32
-    }
-
     private struct Slot {
         var identity: UnsafeRawPointer?
         var id: UInt32 = 0
@@ -35,7 +31,8 @@ final class LabelSetIndex {
         var labels: Labels?
     }
 
-    private var records: [SeriesKey: Record] = [:]
+    /// The number of each set met, by content.
+    private var records: [SeriesKey: UInt32] = [:]
     private let identities = IdentityTable()
     private var slotsByShape: [Int: [Slot]] = [:]
     /// Read and written once per sample: no dynamic exclusivity checks (the index has one
@@ -130,10 +127,10 @@ final class LabelSetIndex {
 
     private func resolve(_ labels: Labels) -> UInt32 {
         let key = SeriesKey(name: "", labels: labels)
-        if let index = records.index(forKey: key) { return records.values[index].id }
+        if let known = records[key] { return known }
         let id = nextID
         nextID += 1
-        records[key] = Record(id: id)
+        records[key] = id
         return id
     }
 

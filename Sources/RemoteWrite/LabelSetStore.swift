@@ -81,29 +81,6 @@ final class LabelSetStore {
         return copied
     }
 
-    /// How many ids a series of `set` is sent with, its `__name__` pair included.
-    @inline(__always)
-    func seriesIDCount(_ set: UInt32) -> Int {
-        Int(idCount[set]) + (nameSlot[set] >= 0 ? 2 : 0)
-    }
-
-    /// Calls `body` with every id a series of `set` named by `nameID` is sent with, in
-    /// order: the set's ids with (`nameLabelID`, `nameID`) in their place.
-    @inline(__always)
-    func forEachID(_ set: UInt32, nameLabelID: UInt32, nameID: UInt32, _ body: (UInt32) -> Void) {
-        let start = ids.base + idStart[set]
-        let count = Int(idCount[set])
-        let slot = Int(nameSlot[set])
-        if slot < 0 {
-            for index in 0..<count { body(start[index]) }
-            return
-        }
-        for index in 0..<slot { body(start[index]) }
-        body(nameLabelID)
-        body(nameID)
-        for index in slot..<count { body(start[index]) }
-    }
-
     private func beginSet() -> UInt32 {
         let set = count
         if set >= idStart.capacity {
