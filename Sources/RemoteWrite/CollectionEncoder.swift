@@ -196,12 +196,14 @@ final class CollectionEncoder {
         // 2.0: into the shards' batches by label set, the series of one object side by side
         // (their refs are encoded once per run); 1.0 batches were filled in collection order
         // above, a family's series side by side, which compresses to fewer bytes.
-        if bySet { rows.forEachRowBySet(setCount: labelSetStore.count) { row in
-            let state = rows.state[row]
-            guard state.isPending(in: cycle) else { return }
-            pending[Int(rows.shard[row])].append(
-                PendingSample(series: row, value: state.pendingValue, timestamp: state.lastTimestamp))
-        } }
+        if bySet {
+            rows.forEachRowBySet(setCount: labelSetStore.count) { row in
+                let state = rows.state[row]
+                guard state.isPending(in: cycle) else { return }
+                pending[Int(rows.shard[row])].append(
+                    PendingSample(series: row, value: state.pendingValue, timestamp: state.lastTimestamp))
+            }
+        }
         if inputsSeen < inputs.count { inputs.removeUnseen(cycle: cycle) }
         if positions.count > collection.count {
             positions = positions.filter { $0.value.cycle == cycle }
