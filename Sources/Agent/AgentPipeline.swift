@@ -110,8 +110,10 @@ public actor AgentPipeline {
                 draining.append(destination)
             }
         }
-        // The replacements open the same queue directories: the old senders let go first.
-        for destination in reopened { await Self.close(destination) }
+        // The replacements open the same queue directories: the old senders let go first,
+        // each once its requests in flight are answered (within the remote timeout), so
+        // that no batch the receiver stored is sent again by the replacement.
+        for destination in reopened { await Self.close(destination, afterRequestsInFlight: true) }
         var started: [Destination] = []
         do {
             for configuration in newPlan.remoteWrite
@@ -275,10 +277,25 @@ public actor AgentPipeline {
     }
 
     /// Stops the destination's sending task and closes its queue (on disk, what it holds
-    /// stays there).
-    private static func close(_ destination: Destination) async {
-        destination.task.cancel()
-        await destination.task.value
+    /// stays there). With `afterRequestsInFlight`, a request being sent is answered first,
+    /// unless that takes longer than the remote timeout.
+    private static func close(_ destination: Destination, afterRequestsInFlight: Bool = false) async {
+        let task = destination.task
+        if afterRequestsInFlight {
+            destination.sender.stopAfterRequestsInFlight()
+            let bound = destination.configuration.transport.timeout + .seconds(1)
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await task.value }
+                group.addTask {
+                    try? await Task.sleep(for: bound)
+                    task.cancel()
+                }
+                await group.next()
+                group.cancelAll()
+            }
+        }
+        task.cancel()
+        await task.value
         await destination.sender.close()
     }
 

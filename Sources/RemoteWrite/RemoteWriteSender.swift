@@ -164,6 +164,15 @@ public final class RemoteWriteSender: Sendable {
         return queue.snapshot.isEmpty
     }
 
+    /// Makes `run()` return once the requests in flight are answered, without starting
+    /// another: for handing the queue to another sender (a reload that reopens it). A
+    /// request cancelled halfway may have been stored by the receiver without the answer
+    /// reaching the queue, and would then be sent again, twice in the receiver.
+    public func stopAfterRequestsInFlight() {
+        state.requestStop()
+        for signal in signals { signal.signal() }
+    }
+
     /// Closes the queue's files (syncing the acknowledgement cursor). Call after `run()`
     /// and `flush` have returned; the sender cannot be used afterwards.
     public func close() async {
@@ -179,7 +188,7 @@ public final class RemoteWriteSender: Sendable {
     }
 
     private func drain(shard: Int, untilEmpty: Bool) async {
-        while !Task.isCancelled {
+        while !Task.isCancelled && !state.isStopping {
             let batch: QueuedBatch?
             do {
                 batch = try await queue.head(shard: shard)
@@ -220,6 +229,7 @@ public final class RemoteWriteSender: Sendable {
             return await remove(batch)
         }
         while !Task.isCancelled {
+            guard !state.isStopping else { return false }
             guard queue.contains(shard: batch.shard, sequence: batch.sequence) else { return true }
             let request = HTTPRequest(
                 method: .post, url: configuration.url,

@@ -1,11 +1,12 @@
 import Foundation
 
-/// The sender's mutable flags: the protocol in use (2.0 until a fallback) and whether
-/// something (`run` or `flush`) is draining the queue.
+/// The sender's mutable flags: the protocol in use (2.0 until a fallback), whether
+/// something (`run` or `flush`) is draining the queue, and whether it is to stop.
 final class SenderState: @unchecked Sendable {
     private let lock = NSLock()
     private var currentProtocol: RemoteWriteProtocol
     private var draining = false
+    private var stopping = false
 
     init(protocolVersion: RemoteWriteProtocol) {
         currentProtocol = protocolVersion
@@ -35,5 +36,12 @@ final class SenderState: @unchecked Sendable {
 
     func endDraining() {
         lock.withLock { draining = false }
+    }
+
+    /// Whether the sender was asked to stop once its requests in flight are answered.
+    var isStopping: Bool { lock.withLock { stopping } }
+
+    func requestStop() {
+        lock.withLock { stopping = true }
     }
 }
