@@ -256,4 +256,34 @@ struct SenderFaultTests {
         let dropped = sender.metric("ipvs_push_remote_write_samples_dropped_total", ["reason": "out_of_order"]) ?? -1
         #expect(Double(delivered) + dropped == Double(12 * seriesCount))
     }
+
+    /// A sender handing its on-disk queue to a replacement (a reload that reopens it) lets
+    /// the request in flight be answered first: cancelled halfway, the receiver would have
+    /// stored the batch while the queue still held it, and the replacement would send it
+    /// again.
+    @Test func aStoppingSenderLetsTheRequestInFlightBeAnswered() async throws {
+        let receiver = try FaultReceiver { _, _ in .respondAfter(seconds: 1, status: 204) }
+        defer { receiver.stop() }
+        let directory = try temporaryDirectory("handover")
+        defer { removeDirectory(directory) }
+        let configuration = testConfiguration(url: receiver.url, queueDirectory: directory)
+        let first = try RemoteWriteSender(configuration: configuration, logger: LogCapture().logger("test.handover.first", level: .debug))
+        let running = Task { await first.run() }
+        try await first.enqueue(families: gauge(value: 1), timestampMilliseconds: 1_000)
+        try await waitUntil("the request is in flight") { receiver.requests.count == 1 }
+        first.stopAfterRequestsInFlight()
+        await running.value
+        await first.close()
+
+        let second = try RemoteWriteSender(configuration: configuration, logger: LogCapture().logger("test.handover.second", level: .debug))
+        try await whileRunning(second) {
+            try await second.enqueue(families: gauge(value: 2), timestampMilliseconds: 2_000)
+            try await waitUntil("the second collection delivered") { second.queuedBatches == 0 }
+        }
+        await second.close()
+        let timestamps = try receiver.requests.map {
+            try DecodedRequest.v1(compressed: $0.body).series.flatMap(\.samples).map(\.timestamp)
+        }
+        #expect(timestamps == [[1_000], [2_000]], "each batch once")
+    }
 }
