@@ -50,15 +50,34 @@ final class LabelSetStore {
             ids[idTotal + 1] = strings.intern(pair.value)
             idTotal += 2
         }
-        var fields: [UInt8] = []
-        var nameOffset = -1
-        for (index, pair) in pairs.enumerated() {
-            if index == nameIndex { nameOffset = fields.count }
-            Self.appendLabelField(name: pair.name, value: pair.value, to: &fields)
+        // The 1.0 `Label` fields, written from the strings just interned, as the encoders
+        // write a series' own `__name__` field.
+        let setIDs = UnsafeBufferPointer(start: ids.base + idStart[set], count: 2 * pairs.count)
+        strings.withStrings { pointers, lengths in
+            func labelSize(_ pair: Int) -> Int {
+                WireCursor.stringFieldSize(lengths[Int(setIDs[pair])])
+                    + WireCursor.stringFieldSize(lengths[Int(setIDs[pair + 1])])
+            }
+            var size = 0
+            for pair in stride(from: 0, to: setIDs.count, by: 2) {
+                size += 1 + WireCursor.varintSize(labelSize(pair)) + labelSize(pair)
+            }
+            bytes.reserve(byteTotal + size, keeping: byteTotal)
+            let start = bytes.base + byteTotal
+            var cursor = WireCursor(start)
+            var nameOffset = size
+            for pair in stride(from: 0, to: setIDs.count, by: 2) {
+                if pair == 2 * (nameIndex ?? -1) { nameOffset = cursor.position - start }
+                cursor.byte(WireCursor.tag(1, 2))  // TimeSeries.labels
+                cursor.varint(labelSize(pair))
+                cursor.stringField(1, setIDs[pair], pointers: pointers, lengths: lengths)  // Label.name
+                cursor.stringField(2, setIDs[pair + 1], pointers: pointers, lengths: lengths)  // Label.value
+            }
+            byteStart[set] = byteTotal
+            byteCount[set] = Int32(size)
+            nameByteOffset[set] = Int32(nameOffset)
+            byteTotal += size
         }
-        if nameOffset < 0 { nameOffset = fields.count }
-        nameByteOffset[set] = Int32(nameOffset)
-        appendBytes(fields, to: set)
         return set
     }
 
@@ -96,41 +115,11 @@ final class LabelSetStore {
         return UInt32(set)
     }
 
-    private func appendBytes(_ fields: some Collection<UInt8>, to set: UInt32) {
+    private func appendBytes(_ fields: UnsafeBufferPointer<UInt8>, to set: UInt32) {
         bytes.reserve(byteTotal + fields.count, keeping: byteTotal)
         byteStart[set] = byteTotal
         byteCount[set] = Int32(fields.count)
-        var position = byteTotal
-        for byte in fields {
-            bytes[position] = byte
-            position += 1
-        }
-        byteTotal = position
-    }
-
-    /// One 1.0 `TimeSeries.labels` field (a `Label` message).
-    static func appendLabelField(name: String, value: String, to bytes: inout [UInt8]) {
-        let label = WireCursor.stringFieldSize(name.utf8.count) + WireCursor.stringFieldSize(value.utf8.count)
-        bytes.append(WireCursor.tag(1, 2))  // TimeSeries.labels
-        appendVarint(UInt64(label), to: &bytes)
-        appendString(1, name, to: &bytes)  // Label.name
-        appendString(2, value, to: &bytes)  // Label.value
-    }
-
-    private static func appendString(_ field: UInt8, _ text: String, to bytes: inout [UInt8]) {
-        let length = text.utf8.count
-        guard length > 0 else { return }
-        bytes.append(WireCursor.tag(field, 2))
-        appendVarint(UInt64(length), to: &bytes)
-        bytes.append(contentsOf: text.utf8)
-    }
-
-    private static func appendVarint(_ value: UInt64, to bytes: inout [UInt8]) {
-        var value = value
-        while value >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
-            value >>= 7
-        }
-        bytes.append(UInt8(truncatingIfNeeded: value))
+        if let source = fields.baseAddress { (bytes.base + byteTotal).update(from: source, count: fields.count) }
+        byteTotal += fields.count
     }
 }
