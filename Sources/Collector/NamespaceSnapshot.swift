@@ -7,18 +7,22 @@ public struct NamespaceSnapshot: Sendable {
     public var services: [VirtualService]
     /// Firewall mark → the published ports found in the namespace's mangle MARK rules.
     public var markPorts: [UInt32: [UInt16]]
+    /// Firewall mark → the IPv4 destination addresses (`-d ADDRESS/32`) of the mangle MARK
+    /// rules that set it, sorted and unique: a Docker service's virtual IP in its network.
+    public var markAddresses: [UInt32: [String]]
     /// Messages skipped because they were malformed or truncated, in this collection.
     public var malformedMessages: Int
     public var durationSeconds: Double
 
     public init(
         namespace: String, info: IPVSInfo, services: [VirtualService], markPorts: [UInt32: [UInt16]] = [:],
-        malformedMessages: Int = 0, durationSeconds: Double = 0
+        markAddresses: [UInt32: [String]] = [:], malformedMessages: Int = 0, durationSeconds: Double = 0
     ) {
         self.namespace = namespace
         self.info = info
         self.services = services
         self.markPorts = markPorts
+        self.markAddresses = markAddresses
         self.malformedMessages = malformedMessages
         self.durationSeconds = durationSeconds
     }

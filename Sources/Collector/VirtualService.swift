@@ -22,12 +22,14 @@ public struct VirtualService: Sendable, Hashable {
     public var persistenceEngine: String
     public var stats: IPVSStats
     public var destinations: [RealServer]
+    /// The service's name, when a names source knows it (never read from the kernel).
+    public var name: ServiceName?
 
     public init(
         family: IPAddressFamily, transportProtocol: TransportProtocol? = nil, protocolNumber: UInt16 = 0,
         address: IPAddress? = nil, port: UInt16? = nil, firewallMark: UInt32? = nil, scheduler: String = "",
         flags: ServiceFlags = [], timeout: UInt32 = 0, netmask: UInt32 = 0, persistenceEngine: String = "",
-        stats: IPVSStats = IPVSStats(), destinations: [RealServer] = []
+        stats: IPVSStats = IPVSStats(), destinations: [RealServer] = [], name: ServiceName? = nil
     ) {
         self.family = family
         self.transportProtocol = transportProtocol
@@ -42,6 +44,7 @@ public struct VirtualService: Sendable, Hashable {
         self.persistenceEngine = persistenceEngine
         self.stats = stats
         self.destinations = destinations
+        self.name = name
     }
 
     /// The netmask label value: dotted quad for IPv4, prefix length for IPv6.
