@@ -15,10 +15,20 @@ import Logging
 /// CAP_SYS_ADMIN dropped (logged). A namespace file that is re-created later (a Docker
 /// restart) cannot be entered again once CAP_SYS_ADMIN is gone: the collection reports
 /// it failed (`ipvs_up 0`) with a message that says to restart ipvs-push.
+///
+/// Namespace patterns (`--namespace-glob`) are matched again at every collection: a
+/// namespace is entered when its file first matches and let go when the file is gone, so
+/// CAP_SYS_ADMIN is kept for as long as ipvs-push runs. A namespace that two paths reach
+/// (the same nsfs inode), or that is also given by path, is read once.
 public final class IPVSCollector: @unchecked Sendable {
     /// The namespaces, in the order given; the empty string is the agent's own.
     public let namespaces: [String]
+    /// The namespace patterns, matched at every collection.
+    public let namespaceGlobs: [String]
     private var readers: [NamespaceReader]
+    /// The readers of the namespaces the patterns matched, by path.
+    private var globReaders: [String: NamespaceReader] = [:]
+    private let naming: (any ServiceNaming)?
     private let queue = DispatchQueue(label: "ipvs-push.collector")
     private let logger: Logger
     /// The last error of each namespace, so a lasting failure is logged once, not per collection.
@@ -32,10 +42,15 @@ public final class IPVSCollector: @unchecked Sendable {
     /// What ``restrictCapabilities(alsoKeeping:)`` keeps for good.
     private var permanentlyKept: CapabilitySet = [.netAdmin]
 
-    public init(namespaces: [String], logger: Logger) {
+    public init(
+        namespaces: [String], namespaceGlobs: [String] = [], naming: (any ServiceNaming)? = nil, logger: Logger
+    ) {
         self.namespaces = namespaces
+        self.namespaceGlobs = namespaceGlobs
         self.readers = namespaces.map(NamespaceReader.init(namespace:))
+        self.naming = naming
         self.logger = logger
+        if !namespaceGlobs.isEmpty { permanentlyKept = [.netAdmin, .sysAdmin] }
     }
 
     /// Opens every namespace's socket now (entering each other namespace on its own
@@ -71,6 +86,7 @@ public final class IPVSCollector: @unchecked Sendable {
         let outcome = queue.sync { () -> Result<CapabilityRestriction, CapabilityError> in
             let pending = pendingNamespaces()
             var keep = CapabilitySet([.netAdmin]).union(extra)
+            if !namespaceGlobs.isEmpty { keep = keep.union([.sysAdmin]) }
             permanentlyKept = keep
             // CAP_SETPCAP stays with CAP_SYS_ADMIN, so that the later drop can still shrink the
             // bounding set.
@@ -80,6 +96,11 @@ public final class IPVSCollector: @unchecked Sendable {
             }
             if case .success(let restriction) = result {
                 log(restriction, kept: keep)
+                if case .restricted = restriction, !namespaceGlobs.isEmpty {
+                    logger.info(
+                        "keeping CAP_SYS_ADMIN for as long as ipvs-push runs: --namespace-glob enters network namespaces as they appear",
+                        metadata: ["patterns": "\(namespaceGlobs)"])
+                }
                 if case .restricted = restriction, !pending.isEmpty {
                     keepingNamespaceEntry = true
                     logger.info(
@@ -93,47 +114,112 @@ public final class IPVSCollector: @unchecked Sendable {
     }
 
     /// Reads every namespace once.
-    public func collect() async -> [NamespaceCollection] {
+    public func collect() async -> IPVSCollection {
         await withCheckedContinuation { continuation in
             queue.async { continuation.resume(returning: self.collectNow()) }
         }
     }
 
     /// Reads every namespace once, blocking the caller.
-    public func collectBlocking() -> [NamespaceCollection] {
+    public func collectBlocking() -> IPVSCollection {
         queue.sync { collectNow() }
     }
 
-    private func collectNow() -> [NamespaceCollection] {
+    private func collectNow() -> IPVSCollection {
         makeCapabilitiesEffective()
-        let collections = readers.indices.map { index in
-            let start = ContinuousClock.now
-            let namespace = readers[index].namespace
-            let result = Result { () throws(CollectorError) in
+        var collections = readers.indices.map { index in
+            timedRead(readers[index].namespace) { () throws(CollectorError) in
                 try checkNamespaceFile(of: index)
                 return try readers[index].read()
             }
-            noteEntered(namespace)
-            let elapsed = ContinuousClock.now - start
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            switch result {
-            case .success(let snapshot):
-                if lastErrors.removeValue(forKey: namespace) != nil {
-                    logger.info("namespace readable again", metadata: ["namespace": "\(namespace)"])
-                }
-                logger.debug(
-                    "collected", metadata: ["namespace": "\(namespace)", "services": "\(snapshot.services.count)"])
-            case .failure(let error):
-                if lastErrors[namespace] != error {
-                    logger.warning("collection failed", metadata: ["namespace": "\(namespace)", "error": "\(error)"])
-                } else {
-                    logger.debug("collection still failing", metadata: ["namespace": "\(namespace)"])
-                }
-                lastErrors[namespace] = error
-            }
-            return NamespaceCollection(namespace: namespace, result: result, durationSeconds: seconds)
         }
+        for collection in collections { note(collection.result, of: collection.namespace) }
         dropNamespaceEntryIfDone()
+        var discovery: NamespaceDiscovery?
+        if !namespaceGlobs.isEmpty {
+            var found = NamespaceDiscovery()
+            collections += collectMatchedNamespaces(into: &found)
+            discovery = found
+        }
+        let namesUp = naming?.name(&collections) ?? [:]
+        return IPVSCollection(namespaces: collections, discovery: discovery, namesUp: namesUp)
+    }
+
+    private func timedRead(
+        _ namespace: String, _ read: () throws(CollectorError) -> NamespaceSnapshot
+    ) -> NamespaceCollection {
+        let start = ContinuousClock.now
+        let result = Result(catching: read)
+        noteEntered(namespace)
+        let elapsed = ContinuousClock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return NamespaceCollection(namespace: namespace, result: result, durationSeconds: seconds)
+    }
+
+    /// Logs a namespace's failure once per change, and its recovery.
+    private func note(_ result: Result<NamespaceSnapshot, CollectorError>, of namespace: String) {
+        switch result {
+        case .success(let snapshot):
+            if lastErrors.removeValue(forKey: namespace) != nil {
+                logger.info("namespace readable again", metadata: ["namespace": "\(namespace)"])
+            }
+            logger.debug(
+                "collected", metadata: ["namespace": "\(namespace)", "services": "\(snapshot.services.count)"])
+        case .failure(let error):
+            if lastErrors[namespace] != error {
+                logger.warning("collection failed", metadata: ["namespace": "\(namespace)", "error": "\(error)"])
+            } else {
+                logger.debug("collection still failing", metadata: ["namespace": "\(namespace)"])
+            }
+            lastErrors[namespace] = error
+        }
+    }
+
+    /// Reads every namespace the patterns match now, once each, and lets go of those whose
+    /// file is gone. Returns the collections of those with virtual services.
+    private func collectMatchedNamespaces(into found: inout NamespaceDiscovery) -> [NamespaceCollection] {
+        // The namespaces already read by path, so that a pattern does not read them again.
+        var seen = Set(namespaces.compactMap { namespace in
+            try? NamespaceIdentity(path: namespace.isEmpty ? "/proc/self/ns/net" : namespace)
+        })
+        var matched = Set<String>()
+        var collections: [NamespaceCollection] = []
+        for path in NamespaceGlob.expand(namespaceGlobs) {
+            // A file gone since the match was a namespace that just went (a container stopped).
+            guard let identity = try? NamespaceIdentity(path: path), seen.insert(identity).inserted else { continue }
+            matched.insert(path)
+            if globReaders[path] != nil, let entered = readerNamespaces[path], entered != identity {
+                logger.info(
+                    "network namespace re-created; reading the new one",
+                    metadata: ["namespace": "\(path)", "old": "\(entered)", "new": "\(identity)"])
+                globReaders[path] = nil
+                readerNamespaces[path] = nil
+            }
+            let reader = globReaders[path] ?? {
+                logger.info("network namespace found", metadata: ["namespace": "\(path)"])
+                let reader = NamespaceReader(namespace: path)
+                globReaders[path] = reader
+                return reader
+            }()
+            let collection = timedRead(path) { () throws(CollectorError) in try reader.read() }
+            if case .failure(let error) = collection.result, error.kind == .namespaceNotFound {
+                matched.remove(path)
+                continue
+            }
+            note(collection.result, of: path)
+            switch collection.result {
+            case .success(let snapshot) where snapshot.services.isEmpty: found.empty += 1
+            case .success: found.withServices += 1; collections.append(collection)
+            case .failure: found.failed += 1
+            }
+        }
+        for path in globReaders.keys where !matched.contains(path) {
+            logger.info("network namespace gone", metadata: ["namespace": "\(path)"])
+            globReaders[path] = nil
+            readerNamespaces[path] = nil
+            lastErrors[path] = nil
+            NetworkNamespace.release(path)
+        }
         return collections
     }
 
@@ -159,7 +245,8 @@ public final class IPVSCollector: @unchecked Sendable {
         readerNamespaces[namespace] = NetworkNamespace.enteredIdentity(of: namespace)
     }
 
-    /// The configured other namespaces that have not been entered.
+    /// The configured other namespaces that have not been entered (patterns aside: they keep
+    /// CAP_SYS_ADMIN for good).
     private func pendingNamespaces() -> [String] {
         namespaces.filter { !$0.isEmpty && NetworkNamespace.enteredIdentity(of: $0) == nil }
     }

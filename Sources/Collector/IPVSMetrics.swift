@@ -6,6 +6,39 @@ import Exposition
 /// Label sets are built once per service and per real server and shared by all their
 /// samples, so the cost is a few small allocations per IPVS object, not per sample.
 public enum IPVSMetrics {
+    /// The metric set of one collection: its namespaces' families and what the namespace
+    /// patterns and the names sources found.
+    public static func families(_ collection: IPVSCollection, options: MetricOptions = MetricOptions())
+        -> [MetricFamily]
+    {
+        families(collection.namespaces, options: options) + collectionFamilies(collection)
+    }
+
+    /// `ipvs_namespaces` (with namespace patterns) and `ipvs_names_up` (with names sources).
+    public static func collectionFamilies(_ collection: IPVSCollection) -> [MetricFamily] {
+        var families: [MetricFamily] = []
+        if let discovery = collection.discovery {
+            var family = MetricFamily(
+                name: "ipvs_namespaces", type: .gauge,
+                help: "Network namespaces matched by --namespace-glob, by what reading them found.")
+            for (state, count) in discovery.byState {
+                family.add(Labels(presorted: [Label("state", state)]), Double(count))
+            }
+            families.append(family)
+        }
+        if !collection.namesUp.isEmpty {
+            var family = MetricFamily(
+                name: "ipvs_names_up", type: .gauge,
+                help: "1 when the service names source answered at the last collection, 0 when it did not.")
+            for source in ServiceName.Source.allCases {
+                guard let up = collection.namesUp[source] else { continue }
+                family.add(Labels(presorted: [Label("source", source.rawValue)]), up ? 1 : 0)
+            }
+            families.append(family)
+        }
+        return families
+    }
+
     public static func families(_ collections: [NamespaceCollection], options: MetricOptions = MetricOptions())
         -> [MetricFamily]
     {
@@ -27,9 +60,12 @@ public enum IPVSMetrics {
         return service.port.map(String.init) ?? ""
     }
 
-    /// The labels every service series carries.
-    static func serviceLabels(_ service: VirtualService, namespace: String, markPorts: [UInt32: [UInt16]]) -> [Label] {
-        [
+    /// The labels every service series carries: address, family, fwmark, namespace, port,
+    /// protocol, scheduler and, with `nameLabel` and a name, service_name, in that (sorted) order.
+    static func serviceLabels(
+        _ service: VirtualService, namespace: String, markPorts: [UInt32: [UInt16]], nameLabel: Bool = false
+    ) -> [Label] {
+        var labels = [
             Label("address", service.address?.description ?? ""),
             Label("family", service.family.name),
             Label("fwmark", service.firewallMark.map(String.init) ?? ""),
@@ -38,14 +74,28 @@ public enum IPVSMetrics {
             Label("protocol", service.transportProtocol?.name ?? (service.firewallMark == nil ? String(service.protocolNumber) : "")),
             Label("scheduler", service.scheduler),
         ]
+        if nameLabel, let name = service.name { labels.append(Label("service_name", name.name)) }
+        return labels
     }
 
     /// The labels of `ipvs_service_info`: the service labels (`serviceLabels`, in their
     /// order) with flags, netmask and the persistence engine, written in sorted order.
     static func infoLabels(_ service: VirtualService, base: [Label]) -> Labels {
+        presorted(
+            [
+                base[0], base[1], Label("flags", service.flags.labelValue), base[2], base[3],
+                Label("netmask", service.netmaskLabel), Label("pe", service.persistenceEngine), base[4], base[5],
+                base[6],
+            ] + base[7...])
+    }
+
+    /// The labels of `ipvs_service_name_info`: the labels that identify the service (not its
+    /// scheduler, which can change) with the name and where it came from, in sorted order.
+    static func nameLabels(_ name: ServiceName, base: [Label]) -> Labels {
         presorted([
-            base[0], base[1], Label("flags", service.flags.labelValue), base[2], base[3],
-            Label("netmask", service.netmaskLabel), Label("pe", service.persistenceEngine), base[4], base[5], base[6],
+            base[0], base[1], base[2], Label("name", name.name), base[3], Label("network", name.network), base[4],
+            base[5], Label("source", name.source.rawValue), Label("stack", name.stack),
+            Label("virtual_ip", name.virtualIP),
         ])
     }
 
@@ -58,14 +108,15 @@ public enum IPVSMetrics {
     /// What a family has one sample of, and where the value comes from.
     enum Kind: Equatable {
         case up, services, tableSize, info, duration, malformed
-        case serviceCounter(Int), serviceDestinations, serviceInfo, persistence, serviceRate(Int)
+        case serviceCounter(Int), serviceDestinations, serviceInfo, serviceName, persistence, serviceRate(Int)
         case destinationGauge(Int), destinationCounter(Int), destinationRate(Int)
 
         /// Per namespace, per virtual service, or per real server.
         var scope: Scope {
             switch self {
             case .up, .services, .tableSize, .info, .duration, .malformed: .namespace
-            case .serviceCounter, .serviceDestinations, .serviceInfo, .persistence, .serviceRate: .service
+            case .serviceCounter, .serviceDestinations, .serviceInfo, .serviceName, .persistence, .serviceRate:
+                .service
             case .destinationGauge, .destinationCounter, .destinationRate: .destination
             }
         }
@@ -122,6 +173,11 @@ public enum IPVSMetrics {
                 family: MetricFamily(
                     name: "ipvs_service_info", type: .gauge,
                     help: "Flags, netmask and persistence engine of the virtual service, always 1.")),
+            Definition(
+                kind: .serviceName,
+                family: MetricFamily(
+                    name: "ipvs_service_name_info", type: .gauge,
+                    help: "The name of the virtual service, from Docker's services or the names file, always 1.")),
             Definition(
                 kind: .persistence,
                 family: MetricFamily(
@@ -243,6 +299,7 @@ public enum IPVSMetrics {
         case .serviceRate(let index): rate(service.stats, index)
         case .serviceDestinations: Double(service.destinations.count)
         case .serviceInfo: 1
+        case .serviceName: service.name == nil ? nil : 1
         case .persistence: service.flags.contains(.persistent) ? Double(service.timeout) : nil
         default: nil
         }
@@ -259,6 +316,7 @@ public enum IPVSMetrics {
     }
 
     private struct Builder {
+        let options: MetricOptions
         let definitions: [Definition]
         var families: [MetricFamily]
         let namespaceFamilies: [Int]
@@ -267,6 +325,7 @@ public enum IPVSMetrics {
 
         init(options: MetricOptions) {
             let definitions = IPVSMetrics.definitions(options: options)
+            self.options = options
             self.definitions = definitions
             families = definitions.map(\.family)
             namespaceFamilies = definitions.indices.filter { definitions[$0].kind.scope == .namespace }
@@ -317,14 +376,19 @@ public enum IPVSMetrics {
         }
 
         mutating func add(_ service: VirtualService, namespace: String, markPorts: [UInt32: [UInt16]]) {
-            let base = IPVSMetrics.serviceLabels(service, namespace: namespace, markPorts: markPorts)
+            let base = IPVSMetrics.serviceLabels(
+                service, namespace: namespace, markPorts: markPorts, nameLabel: options.nameLabel)
             let labels = Labels(presorted: base)
             for index in serviceFamilies {
                 let kind = definitions[index].kind
                 guard let value = IPVSMetrics.serviceValue(kind, service) else { continue }
                 // The label names are fixed, so the sorted order is written out rather than sorted
                 // per object (sorting was a fifth of the metric set's cost at 10,000 services).
-                families[index].add(kind == .serviceInfo ? IPVSMetrics.infoLabels(service, base: base) : labels, value)
+                switch kind {
+                case .serviceInfo: families[index].add(IPVSMetrics.infoLabels(service, base: base), value)
+                case .serviceName: families[index].add(IPVSMetrics.nameLabels(service.name!, base: base), value)
+                default: families[index].add(labels, value)
+                }
             }
             guard !destinationFamilies.isEmpty else { return }
             for destination in service.destinations {
@@ -332,7 +396,7 @@ public enum IPVSMetrics {
                     base[0], Label("destination_address", destination.address.description),
                     Label("destination_port", String(destination.port)), base[1],
                     Label("forwarding", destination.forwarding.name), base[2], base[3], base[4], base[5], base[6],
-                ])
+                ] + base[7...])
                 for index in destinationFamilies {
                     families[index].add(
                         destinationLabels, IPVSMetrics.destinationValue(definitions[index].kind, destination))

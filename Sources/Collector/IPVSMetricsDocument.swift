@@ -15,6 +15,15 @@ extension IPVSMetrics {
         }
         return IPVSMetricsDocument(collections, options: options, format: format, extra: extra)
     }
+
+    /// The metric set of one collection as a document (see above), with what the namespace
+    /// patterns and the names sources found.
+    public static func document(
+        _ collection: IPVSCollection, options: MetricOptions = MetricOptions(), format: ExpositionFormat,
+        extra: [MetricFamily] = []
+    ) -> any ExpositionDocument {
+        document(collection.namespaces, options: options, format: format, extra: collectionFamilies(collection) + extra)
+    }
 }
 
 /// Renders the metric set family by family (in name order, as ``ExpositionRenderer``
@@ -54,6 +63,7 @@ struct IPVSMetricsDocument: ExpositionDocument {
     /// The merged-in family being rendered, when it is one.
     private var extraRenderer: ExpositionChunkRenderer?
     private let format: ExpositionFormat
+    private let nameLabel: Bool
     private var labelText: [UInt8] = []
     private let line = LineAssembler()
     /// Per collection, the label text of each service, once rendered.
@@ -71,6 +81,7 @@ struct IPVSMetricsDocument: ExpositionDocument {
     init(_ collections: [NamespaceCollection], options: MetricOptions, format: ExpositionFormat, extra: [MetricFamily]) {
         self.collections = collections
         self.format = format
+        self.nameLabel = options.nameLabel
         snapshots = collections.map { collection in
             if case .success(let snapshot) = collection.result { return snapshot }
             return nil
@@ -80,11 +91,13 @@ struct IPVSMetricsDocument: ExpositionDocument {
         let hasServices = read.contains { !$0.services.isEmpty }
         let hasPersistent = read.contains { $0.services.contains { $0.flags.contains(.persistent) } }
         let hasDestinations = read.contains { $0.services.contains { !$0.destinations.isEmpty } }
+        let hasNames = read.contains { $0.services.contains { $0.name != nil } }
         let metrics = IPVSMetrics.definitions(options: options).filter { definition in
             switch definition.kind {
             case .up, .duration: !collections.isEmpty
             case .services, .tableSize, .info, .malformed: !read.isEmpty
             case .persistence: hasPersistent
+            case .serviceName: hasNames
             default: definition.kind.scope == .service ? hasServices : hasDestinations
             }
         }
@@ -187,6 +200,7 @@ struct IPVSMetricsDocument: ExpositionDocument {
             }
             let texts = serviceTexts(of: namespaceCursor)
             let namespace = collections[namespaceCursor].namespace
+            let nameLabel = self.nameLabel
             let name = sampleName!
             let line = self.line
             var serviceCursor = self.serviceCursor
@@ -199,12 +213,16 @@ struct IPVSMetricsDocument: ExpositionDocument {
                             let value = IPVSMetrics.serviceValue(kind, services[serviceCursor])
                             serviceCursor += 1
                             guard let value else { continue }
-                            if kind == .serviceInfo {
+                            if kind == .serviceInfo || kind == .serviceName {
                                 let service = services[serviceCursor - 1]
                                 let base = IPVSMetrics.serviceLabels(
-                                    service, namespace: namespace, markPorts: snapshot.markPorts)
+                                    service, namespace: namespace, markPorts: snapshot.markPorts, nameLabel: nameLabel)
+                                let labels =
+                                    kind == .serviceInfo
+                                    ? IPVSMetrics.infoLabels(service, base: base)
+                                    : IPVSMetrics.nameLabels(service.name!, base: base)
                                 buffer.append(contentsOf: name)
-                                ExpositionRenderer.appendLabels(IPVSMetrics.infoLabels(service, base: base).pairs, into: &buffer)
+                                ExpositionRenderer.appendLabels(labels.pairs, into: &buffer)
                                 Self.appendValue(value, into: &buffer)
                             } else {
                                 var cursor = line.start(room: name.count + text.end - text.start + 32)
@@ -321,8 +339,9 @@ struct IPVSMetricsDocument: ExpositionDocument {
         var texts: [ServiceText] = []
         texts.reserveCapacity(snapshot.services.count)
         for service in snapshot.services {
-            let labels = IPVSMetrics.serviceLabels(service, namespace: namespace, markPorts: snapshot.markPorts)
-            // address, family, fwmark, namespace, port, protocol, scheduler: exactly what
+            let labels = IPVSMetrics.serviceLabels(
+                service, namespace: namespace, markPorts: snapshot.markPorts, nameLabel: nameLabel)
+            // address, family, fwmark, namespace, port, protocol, scheduler (, service_name): exactly what
             // ExpositionRenderer.appendLabels writes for them, with two split points.
             let start = labelText.count
             labelText.append(UInt8(ascii: "{"))

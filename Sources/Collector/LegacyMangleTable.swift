@@ -12,9 +12,10 @@ import CCapabilities
 /// reads the `mangle` table itself through a UDP socket of the calling thread's namespace,
 /// and never needs CAP_NET_RAW. The rules it understands are those
 /// ``FirewallMarkRules/parse(_:)`` understands in iptables-save's text: a `MARK` target with a
-/// `tcp`/`udp` match of one destination port, or a `multiport` match of destination ports.
+/// `tcp`/`udp` match of one destination port, a `multiport` match of destination ports, or
+/// a single destination address (`-d ADDRESS/32`).
 enum LegacyMangleTable {
-    /// Mark → ports of the calling thread's namespace; empty when the namespace has no legacy
+    /// The marks of the calling thread's namespace; empty when the namespace has no legacy
     /// mangle table, nil when it could not be read (no CAP_NET_ADMIN).
     ///
     /// Asking the kernel for a table the namespace does not have creates it (and may load
@@ -22,11 +23,11 @@ enum LegacyMangleTable {
     /// /proc/thread-self/net/ip_tables_names lists it, and not at all when that file is
     /// missing (no ip_tables in the kernel). The file is readable by root only (mode 0440):
     /// an agent running as another user reads the table whenever ip_tables is there.
-    static func readCurrentNamespace() -> [UInt32: Set<UInt16>]? {
+    static func readCurrentNamespace() -> FirewallMarks? {
         if let names = ProcFile.read("/proc/thread-self/net/ip_tables_names") {
-            guard names.split(separator: "\n").contains("mangle") else { return [:] }
+            guard names.split(separator: "\n").contains("mangle") else { return FirewallMarks() }
         } else if errno != EACCES && errno != EPERM {
-            return [:]
+            return FirewallMarks()
         }
         let socket = Glibc.socket(AF_INET, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard socket >= 0 else { return nil }
@@ -35,7 +36,7 @@ enum LegacyMangleTable {
             var size: UInt32 = 0
             var count: UInt32 = 0
             guard CCapabilities_iptables_info(socket, "mangle", &size, &count) == 0 else {
-                return errno == ENOENT ? [:] : nil
+                return errno == ENOENT ? FirewallMarks() : nil
             }
             let length = CCapabilities_iptables_entries_buffer_size(size)
             let buffer = UnsafeMutableRawPointer.allocate(byteCount: length, alignment: 8)
@@ -50,11 +51,11 @@ enum LegacyMangleTable {
         return nil
     }
 
-    /// Mark → ports from a table's entries (the kernel's `struct ipt_entry` records).
-    static func parse(entries: UnsafeRawBufferPointer) -> [UInt32: Set<UInt16>] {
+    /// The marks of a table's entries (the kernel's `struct ipt_entry` records).
+    static func parse(entries: UnsafeRawBufferPointer) -> FirewallMarks {
         let entrySize = CCapabilities_ipt_entry_size()
         let headerSize = CCapabilities_xt_header_size()
-        var marks: [UInt32: Set<UInt16>] = [:]
+        var marks = FirewallMarksBuilder()
         var offset = 0
         while offset + entrySize <= entries.count {
             let entry = UnsafeRawBufferPointer(rebasing: entries[offset...])
@@ -75,11 +76,20 @@ enum LegacyMangleTable {
                     ports += destinationPorts(UnsafeRawBufferPointer(rebasing: entry[matchOffset..<matchOffset + size]))
                     matchOffset += size
                 }
-                if !ports.isEmpty { marks[mark, default: []].formUnion(ports) }
+                marks.add(mark: mark, ports: ports, address: destinationAddress(entry))
             }
             offset += nextOffset
         }
-        return marks
+        return marks.result
+    }
+
+    /// The rule's destination when it is one IPv4 address (`-d ADDRESS/32`, not negated).
+    private static func destinationAddress(_ entry: UnsafeRawBufferPointer) -> String? {
+        let mask = entry.loadUnaligned(fromByteOffset: CCapabilities_ipt_entry_destination_mask_offset(), as: UInt32.self)
+        let inverted = entry[CCapabilities_ipt_entry_invflags_offset()] & UInt8(CCapabilities_IPT_INV_DSTIP()) != 0
+        guard mask == 0xffff_ffff, !inverted else { return nil }
+        let address = UnsafeRawBufferPointer(rebasing: entry[CCapabilities_ipt_entry_destination_offset()...])
+        return IPAddress(family: .inet, raw: address).description
     }
 
     /// The mark a `MARK` target (revision 2, `struct xt_mark_tginfo2 { mark, mask }`) sets;

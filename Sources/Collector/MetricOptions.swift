@@ -11,10 +11,17 @@ public struct MetricOptions: Sendable, Hashable {
     /// The `_per_second` rate estimates; off cuts cardinality on big nodes.
     public var includeRates: Bool
     public var compatibility: Compatibility?
+    /// A named service's name as a `service_name` label on each of its series, besides
+    /// `ipvs_service_name_info` (a name that changes then starts new series).
+    public var nameLabel: Bool
 
-    public init(includeDestinations: Bool = true, includeRates: Bool = true, compatibility: Compatibility? = nil) {
+    public init(
+        includeDestinations: Bool = true, includeRates: Bool = true, compatibility: Compatibility? = nil,
+        nameLabel: Bool = false
+    ) {
         self.includeDestinations = includeDestinations
         self.includeRates = includeRates
         self.compatibility = compatibility
+        self.nameLabel = nameLabel
     }
 }

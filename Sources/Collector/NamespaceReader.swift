@@ -74,23 +74,23 @@ final class NamespaceReader {
             services[index].destinations = destinations
         }
 
-        var markPorts: [UInt32: [UInt16]] = [:]
+        var marks = FirewallMarks()
         if services.contains(where: { $0.firewallMark != nil }) {
-            markPorts = readMarkPorts()
+            marks = readMarks()
         }
         malformedMessagesTotal += malformed
         return NamespaceSnapshot(
-            namespace: namespace, info: info, services: services, markPorts: markPorts,
-            malformedMessages: malformedMessagesTotal)
+            namespace: namespace, info: info, services: services, markPorts: marks.ports,
+            markAddresses: marks.addresses, malformedMessages: malformedMessagesTotal)
     }
 
-    /// Mark → published ports from the namespace's mangle rules; empty when they cannot
-    /// be read (a missing port label never fails a collection).
-    private func readMarkPorts() -> [UInt32: [UInt16]] {
+    /// The ports and addresses of the namespace's mangle MARK rules; empty when they cannot
+    /// be read (a missing port label or name never fails a collection).
+    private func readMarks() -> FirewallMarks {
         if namespace.isEmpty { return FirewallMarkRules.readCurrentNamespace() }
         return (try? NetworkNamespace.perform(in: namespace) { () throws(CollectorError) in
             FirewallMarkRules.readCurrentNamespace()
-        }) ?? [:]
+        }) ?? FirewallMarks()
     }
 
     /// The nested `IPVS_CMD_ATTR_SERVICE` that names a service in a destination dump:

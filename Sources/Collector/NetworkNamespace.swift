@@ -51,6 +51,12 @@ enum NetworkNamespace {
         }
     }
 
+    /// Ends the thread for `path`, once its work is done, so that the namespace can be
+    /// freed (a thread inside a namespace keeps it alive after its file is gone).
+    static func release(_ path: String) {
+        threads.withLock { $0.removeValue(forKey: path) }?.retire()
+    }
+
     /// The namespace the thread for `path` lives in; nil when it has not been entered.
     static func enteredIdentity(of path: String) -> NamespaceIdentity? {
         threads.withLock { $0[path]?.identity }

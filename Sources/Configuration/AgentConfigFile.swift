@@ -11,7 +11,7 @@ import RemoteWrite
 /// ```yaml
 /// global:       # interval, shutdown_grace, external_labels, log_level, log_format,
 ///               # queue_directory, queue_max_bytes
-/// collection:   # namespace_paths, host_namespace, destinations, rates, compat,
+/// collection:   # namespace_paths, namespace_globs, host_namespace, destinations, rates, compat,
 ///               # textfile_directory
 /// pushgateway:  # url, job, instance, grouping_labels, method, compression,
 ///               # delete_on_exit, timeout + Prometheus http_config keys
@@ -58,7 +58,8 @@ public struct AgentConfigFile: Sendable {
                 "queue_max_bytes",
             ],
             "collection": [
-                "namespace_paths", "host_namespace", "destinations", "rates", "compat", "textfile_directory",
+                "namespace_paths", "namespace_globs", "host_namespace", "destinations", "rates", "compat",
+                "textfile_directory",
             ],
             "pushgateway": [
                 "url", "job", "instance", "grouping_labels", "method", "compression", "delete_on_exit", "timeout",
@@ -130,13 +131,16 @@ public struct AgentConfigFile: Sendable {
         case .compat: return value.choice(MetricOptions.Compatibility.self).map { [$0.rawValue] }
         case .method: return value.choice(PushGatewaySink.Method.self).map { [$0.rawValue] }
         case .compression: return value.choice(Compression.self).map { [$0.rawValue] }
-        case .namespacePath:
+        case .namespacePath, .namespaceGlob:
             guard let items = value.list() else { return nil }
             var paths: [String] = []
             for item in items {
                 guard let path = item.string() else { return nil }
                 if !path.hasPrefix("/") {
-                    item.problem("\(item.path): \"\(path)\" must be an absolute path to a network namespace file")
+                    item.problem(
+                        "\(item.path): \"\(path)\" must be an absolute path "
+                            + (key == .namespaceGlob
+                                ? "pattern, such as /var/run/docker/netns/*" : "to a network namespace file"))
                 }
                 paths.append(path)
             }

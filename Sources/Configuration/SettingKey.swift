@@ -16,6 +16,7 @@ public enum SettingKey: String, CaseIterable, Sendable {
     case queueMaxBytes = "queue-max-bytes"
 
     case namespacePath = "namespace-path"
+    case namespaceGlob = "namespace-glob"
     case hostNamespace = "host-namespace"
     case destinations
     case rates
@@ -64,7 +65,7 @@ public enum SettingKey: String, CaseIterable, Sendable {
     public var shape: Shape {
         switch self {
         case .hostNamespace, .destinations, .rates, .deleteOnExit, .tlsInsecureSkipVerify: .bool
-        case .namespacePath, .remoteWrite: .list
+        case .namespacePath, .namespaceGlob, .remoteWrite: .list
         case .externalLabel, .groupingLabel, .header: .pairs
         default: .single
         }
@@ -90,6 +91,7 @@ public enum SettingKey: String, CaseIterable, Sendable {
         case .queueDirectory: ["global", "queue_directory"]
         case .queueMaxBytes: ["global", "queue_max_bytes"]
         case .namespacePath: ["collection", "namespace_paths"]
+        case .namespaceGlob: ["collection", "namespace_globs"]
         case .hostNamespace: ["collection", "host_namespace"]
         case .destinations: ["collection", "destinations"]
         case .rates: ["collection", "rates"]

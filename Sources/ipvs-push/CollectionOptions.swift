@@ -11,6 +11,13 @@ struct CollectionOptions: ParsableArguments, GivenFlags {
             valueName: "path"))
     var namespacePaths: [String] = []
 
+    @Option(
+        name: .customLong("namespace-glob"),
+        help: ArgumentHelp(
+            "Read every network namespace whose file matches this pattern, matched again at each collection (repeatable), e.g. /var/run/docker/netns/* for every Docker Swarm load balancer. Only namespaces with virtual services get series. Keeps CAP_SYS_ADMIN for as long as ipvs-push runs, to enter namespaces that appear later.",
+            valueName: "pattern"))
+    var namespaceGlobs: [String] = []
+
     @Flag(
         name: .customLong("host-namespace"), inversion: .prefixedNo,
         help: "Read the agent's own network namespace (default: yes).")
@@ -35,6 +42,7 @@ struct CollectionOptions: ParsableArguments, GivenFlags {
     var given: [SettingKey: [String]] {
         var flags: [SettingKey: [String]] = [:]
         flags.put(.namespacePath, namespacePaths)
+        flags.put(.namespaceGlob, namespaceGlobs)
         flags.put(.hostNamespace, hostNamespace)
         flags.put(.destinations, destinations)
         flags.put(.rates, rates)
@@ -47,10 +55,8 @@ struct CollectionOptions: ParsableArguments, GivenFlags {
         return CollectionSettings.resolve(&layers)
     }
 
-    /// The namespaces to read ("" is the agent's own).
-    var namespaces: [String] { resolved.namespaces }
-
-    var metricOptions: MetricOptions { resolved.metricOptions }
+    /// What to read and how to name it.
+    var settings: CollectionSettings { resolved }
 
     func validate() throws {
         var layers = SettingLayers(flags: given)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Collector
+import Configuration
 import Exposition
 import Logging
 
@@ -26,16 +27,17 @@ struct DumpCommand: ParsableCommand {
 
     func run() throws {
         let logger = logging.bootstrap(defaultLevel: .error)
-        let collector = IPVSCollector(namespaces: collection.namespaces, logger: logger)
-        let collections = collector.collectBlocking()
-        // Rendered straight from the collections and written in pieces: at 10,000 services
+        let settings = collection.settings
+        let collector = settings.makeCollector(logger: logger)
+        let reading = collector.collectBlocking()
+        // Rendered straight from the collection and written in pieces: at 10,000 services
         // the document is over 100 MB and the metric families alone over 40 MB.
-        var document = IPVSMetrics.document(collections, options: collection.metricOptions, format: format)
+        var document = IPVSMetrics.document(reading, options: settings.metricOptions, format: format)
         document.write(inPiecesOf: 256 * 1024) { piece in
             StandardStreams.write(piece, to: STDOUT_FILENO)
         }
         var failed = false
-        for case .failure(let error) in collections.map(\.result) {
+        for case .failure(let error) in reading.namespaces.map(\.result) {
             StandardStreams.error("\(error)")
             failed = true
         }

@@ -32,10 +32,10 @@ struct OnceCommand: AsyncParsableCommand {
         let logger = LoggingOptions.bootstrap(level: settings.logging.level, format: settings.logging.format)
         let delivery = try OneShotDelivery(settings: settings, logger: logger)
         let timestamp = currentMilliseconds()
-        let collector = IPVSCollector(namespaces: settings.collection.namespaces, logger: logger)
+        let collector = settings.collection.makeCollector(logger: logger)
         let collections = await collector.collect()
         var exitCode: ExitCode?
-        for case .failure(let error) in collections.map(\.result) {
+        for case .failure(let error) in collections.namespaces.map(\.result) {
             StandardStreams.error("\(error)")
             exitCode = ExitStatus.collectionFailed
         }

@@ -79,7 +79,7 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitStatus.usage
         }
         let logger = LoggingOptions.bootstrap(level: settings.logging.level, format: settings.logging.format)
-        let collector = IPVSCollector(namespaces: settings.collection.namespaces, logger: logger)
+        let collector = settings.collection.makeCollector(logger: logger)
         collector.prepare()
         do { try collector.restrictCapabilities() } catch {
             StandardStreams.error("\(error)")
@@ -142,7 +142,9 @@ struct RunCommand: AsyncParsableCommand {
         var next = try AgentSettings.resolve(flags: flags, environment: Environment.variables, file: file)
         let problems = next.fileProblems()
         if !problems.isEmpty { throw SettingsError(problems: problems) }
-        if next.collection.namespaces != previous.collection.namespaces || next.serve?.listenAddress != previous.serve?.listenAddress
+        if next.collection.namespaces != previous.collection.namespaces
+            || next.collection.namespaceGlobs != previous.collection.namespaceGlobs
+            || next.serve?.listenAddress != previous.serve?.listenAddress
             || next.serve?.webConfigFile != previous.serve?.webConfigFile || next.logging.level != previous.logging.level
             || next.logging.format != previous.logging.format
         {
@@ -150,6 +152,7 @@ struct RunCommand: AsyncParsableCommand {
                 "namespaces, the listen address, the web config file's path and logging change only at restart; kept as they were")
         }
         next.collection.namespaces = previous.collection.namespaces
+        next.collection.namespaceGlobs = previous.collection.namespaceGlobs
         return next
     }
 

@@ -24,7 +24,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try CommandSettings.resolve([serve, collection, logging], defaults: .init(alwaysServe: true))
         let logger = LoggingOptions.bootstrap(level: settings.logging.level, format: settings.logging.format)
-        let collector = IPVSCollector(namespaces: settings.collection.namespaces, logger: logger)
+        let collector = settings.collection.makeCollector(logger: logger)
         collector.prepare()
         do { try collector.restrictCapabilities() } catch {
             StandardStreams.error("\(error)")

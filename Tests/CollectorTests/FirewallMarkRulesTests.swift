@@ -34,14 +34,35 @@ import Testing
         COMMIT
         """
 
-    @Test func dockerIngressRulesMapMarksToPublishedPorts() {
-        let ports = FirewallMarkRules.parse(Self.legacy)
-        #expect(ports == [0x104: [30000, 30001], 0x105: [30002]])
+    @Test func dockerIngressRulesMapMarksToPublishedPortsAndVirtualIPs() {
+        let marks = FirewallMarkRules.parse(Self.legacy)
+        #expect(marks.ports == [0x104: [30000, 30001], 0x105: [30002]])
+        #expect(marks.addresses == [0x106: ["10.0.0.2"], 0x107: ["10.0.0.2"]])
     }
 
     @Test func nftOutputMultiportNegationAndDecimalMarks() {
-        let ports = FirewallMarkRules.parse(Self.nft)
-        #expect(ports == [0x200: [8080, 8443], 770: [7000]])
+        let marks = FirewallMarkRules.parse(Self.nft)
+        #expect(marks.ports == [0x200: [8080, 8443], 770: [7000]])
+        #expect(marks.addresses.isEmpty)
+    }
+
+    /// A load-balancer namespace of an overlay network: every service's virtual IP marked
+    /// on INPUT and OUTPUT; a negated address, a subnet and an IPv6 address name no service.
+    @Test func loadBalancerRulesMapMarksToVirtualIPsInNumericOrder() {
+        let marks = FirewallMarkRules.parse(
+            """
+            *mangle
+            -A INPUT -d 10.0.1.10/32 -j MARK --set-xmark 0x101/0xffffffff
+            -A OUTPUT -d 10.0.1.10/32 -j MARK --set-xmark 0x101/0xffffffff
+            -A INPUT -d 10.0.1.9/32 -j MARK --set-xmark 0x101/0xffffffff
+            -A INPUT -d 10.0.1.4/32 -j MARK --set-xmark 0x102/0xffffffff
+            -A INPUT ! -d 10.0.1.5/32 -j MARK --set-xmark 0x103/0xffffffff
+            -A INPUT -d 10.0.2.0/24 -j MARK --set-xmark 0x104/0xffffffff
+            -A INPUT -d fd00::1/128 -j MARK --set-xmark 0x105/0xffffffff
+            COMMIT
+            """)
+        #expect(marks.addresses == [0x101: ["10.0.1.9", "10.0.1.10"], 0x102: ["10.0.1.4"]])
+        #expect(marks.ports.isEmpty)
     }
 
     @Test func nothingToMapIsEmpty() {

@@ -125,3 +125,43 @@ import Testing
         #expect(IPAddress(text)?.description == text)
     }
 }
+
+extension IPVSMetricsTests {
+    @Test func namedServicesGetANameInfoSeriesAndOptionallyALabel() throws {
+        var snapshot = Self.snapshot()
+        snapshot.services[1].name = ServiceName(
+            name: "shop_web", source: .docker, stack: "shop", network: "ingress", virtualIP: "10.0.0.5")
+        let collection = IPVSCollection(
+            namespaces: [NamespaceCollection(namespace: snapshot.namespace, result: .success(snapshot), durationSeconds: 0)],
+            discovery: NamespaceDiscovery(withServices: 1, empty: 3), namesUp: [.docker: true, .file: false])
+
+        let families = IPVSMetrics.families(collection)
+        let info = try #require(families.first { $0.name == "ipvs_service_name_info" })
+        #expect(info.samples.count == 1)
+        #expect(
+            info.samples[0].labels.pairs.map { "\($0.name)=\($0.value)" } == [
+                "address=", "family=inet", "fwmark=260", "name=shop_web", "namespace=/var/run/docker/netns/ingress_sbox",
+                "network=ingress", "port=30000", "protocol=", "source=docker", "stack=shop", "virtual_ip=10.0.0.5",
+            ])
+        #expect(value(families, "ipvs_names_up", ["source": "docker"]) == 1)
+        #expect(value(families, "ipvs_names_up", ["source": "file"]) == 0)
+        #expect(value(families, "ipvs_namespaces", ["state": "with_services"]) == 1)
+        #expect(value(families, "ipvs_namespaces", ["state": "empty"]) == 3)
+        #expect(value(families, "ipvs_namespaces", ["state": "failed"]) == 0)
+        // Without the option the name is on the info series only.
+        #expect(!families.contains { $0.samples.contains { $0.labels["service_name"] != nil } })
+
+        let labelled = IPVSMetrics.families(collection, options: MetricOptions(nameLabel: true))
+        for family in labelled
+        where family.name != "ipvs_service_name_info"
+            && (family.name.hasPrefix("ipvs_service_") || family.name.hasPrefix("ipvs_destination_"))
+        {
+            for sample in family.samples where sample.labels["fwmark"] == "260" {
+                #expect(sample.labels["service_name"] == "shop_web", "\(family.name)")
+            }
+            for sample in family.samples where sample.labels["fwmark"] == "" {
+                #expect(sample.labels["service_name"] == nil, "\(family.name)")
+            }
+        }
+    }
+}

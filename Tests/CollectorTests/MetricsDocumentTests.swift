@@ -76,7 +76,17 @@ import Testing
                     flags: index % 7 == 0 ? [.persistent] : [], timeout: 60, netmask: 0xffff_ffff,
                     stats: stats(&numbers), destinations: destinations)
             }
-            services.append(service)
+            var named = service
+            // Names from both sources on some services, one with characters that need escaping.
+            if index % 3 == 0 {
+                named.name =
+                    service.firewallMark == nil
+                    ? ServiceName(name: index % 2 == 0 ? "web-\(index)" : "odd \"name\"\\\n\(index)", source: .file)
+                    : ServiceName(
+                        name: "stack_web\(index)", source: .docker, stack: index % 2 == 0 ? "stack" : "",
+                        network: "ingress", virtualIP: "10.0.0.\(index % 250)")
+            }
+            services.append(named)
         }
         services.sort(by: VirtualService.isOrderedBefore)
         var markPorts: [UInt32: [UInt16]] = [:]
@@ -118,6 +128,7 @@ import Testing
     static let optionSets = [
         MetricOptions(), MetricOptions(includeDestinations: false), MetricOptions(includeRates: false),
         MetricOptions(includeDestinations: false, includeRates: false), MetricOptions(compatibility: .ingressIPVSExporter),
+        MetricOptions(nameLabel: true), MetricOptions(includeRates: false, nameLabel: true),
     ]
 
     @Test(arguments: ExpositionFormat.allCases, optionSets)

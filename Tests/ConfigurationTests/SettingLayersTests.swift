@@ -186,8 +186,17 @@ struct SettingLayersTests {
         #expect(
             Self.problems(file: noNamespace) == [
                 "\(fixture.path("nothing.yml")):2:19: collection.host_namespace: without the host namespace nothing "
-                    + "is left to read: give at least one --namespace-path (collection.namespace_paths)"
+                    + "is left to read: give at least one --namespace-path (collection.namespace_paths) or "
+                    + "--namespace-glob (collection.namespace_globs)"
             ])
+        do {
+            _ = try fixture.load("collection:\n  namespace_globs: [docker/*]\n", name: "glob.yml")
+            Issue.record("a relative namespace pattern was accepted")
+        } catch {
+            #expect(
+                "\(error)" == "\(fixture.path("glob.yml")):2:21: collection.namespace_globs[0]: \"docker/*\" must be "
+                    + "an absolute path pattern, such as /var/run/docker/netns/*")
+        }
     }
 
     @Test("an unknown IPVS_PUSH_ variable is an error, with the name meant when one is close")

@@ -60,7 +60,7 @@ let clock = ContinuousClock()
 print("round\tcollect\tfamilies\trender\twrite\tservices\tsamples\tbytes")
 for round in 1...rounds {
     let start = clock.now
-    let collections = collector.collectBlocking()
+    let collections = collector.collectBlocking().namespaces
     let collected = clock.now
     var document: any ExpositionDocument
     if viaFamilies {

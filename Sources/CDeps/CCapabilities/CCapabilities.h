@@ -326,6 +326,9 @@ static inline size_t CCapabilities_iptables_entries_offset(void) { return offset
 static inline size_t CCapabilities_ipt_entry_size(void) { return sizeof(struct ipt_entry); }
 static inline size_t CCapabilities_ipt_entry_protocol_offset(void) { return offsetof(struct ipt_entry, ip.proto); }
 static inline size_t CCapabilities_ipt_entry_invflags_offset(void) { return offsetof(struct ipt_entry, ip.invflags); }
+/// The rule's destination address and mask (`-d ADDRESS/MASK`), both in network order.
+static inline size_t CCapabilities_ipt_entry_destination_offset(void) { return offsetof(struct ipt_entry, ip.dst); }
+static inline size_t CCapabilities_ipt_entry_destination_mask_offset(void) { return offsetof(struct ipt_entry, ip.dmsk); }
 static inline size_t CCapabilities_ipt_entry_target_offset_offset(void) { return offsetof(struct ipt_entry, target_offset); }
 static inline size_t CCapabilities_ipt_entry_next_offset_offset(void) { return offsetof(struct ipt_entry, next_offset); }
 /// Matches and targets start with the same header: u16 size, char name[29], u8 revision.
@@ -334,5 +337,6 @@ static inline size_t CCapabilities_xt_name_offset(void) { return offsetof(struct
 static inline size_t CCapabilities_xt_name_length(void) { return XT_EXTENSION_MAXNAMELEN; }
 static inline size_t CCapabilities_xt_revision_offset(void) { return offsetof(struct xt_entry_match, u.user.revision); }
 static inline int CCapabilities_IPT_INV_PROTO(void) { return IPT_INV_PROTO; }
+static inline int CCapabilities_IPT_INV_DSTIP(void) { return IPT_INV_DSTIP; }
 
 #endif
