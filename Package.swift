@@ -122,7 +122,8 @@ let package = Package(
         // MARK: Tests
         .target(
             name: "TestSupport", dependencies: [.product(name: "Logging", package: "swift-log")], path: "Tests/TestSupport"),
-        .testTarget(name: "AgentTests", dependencies: ["Agent", "Exposition", "TestSupport"]),
+        .testTarget(
+            name: "AgentTests", dependencies: ["Agent", "Exposition", "PushGateway", "HTTPTransport", "TestSupport"]),
         .testTarget(name: "ExpositionTests", dependencies: ["Exposition", "TestSupport"]),
         .testTarget(name: "RelabelTests", dependencies: ["Relabel", "Exposition", "TestSupport"]),
         .testTarget(

@@ -1,6 +1,7 @@
 import Exposition
 import Logging
 import PushGateway
+import Synchronization
 
 /// Pushes metric families to a Pushgateway, one group per network namespace.
 ///
@@ -8,6 +9,10 @@ import PushGateway
 /// puts it back on every series), so the host's metrics and Docker's ingress each
 /// replace only their own group and never overwrite each other. Samples without a
 /// `namespace` label go to the group of the agent's own namespace (`namespace=""`).
+///
+/// A namespace that has no series any more (its file is gone, or a namespace matched by a
+/// pattern has no virtual service left) has its group deleted at the next push: the gateway
+/// would otherwise serve its last numbers forever.
 public final class PushGatewaySink: Sendable {
     public enum Method: String, Sendable, CaseIterable {
         /// Replace the whole group (HTTP PUT).
@@ -28,6 +33,8 @@ public final class PushGatewaySink: Sendable {
     public let method: Method
     private let logger: Logger
     private let pushed = LockedSet<GroupingKey>()
+    /// The namespace groups the last ``pushByNamespace(_:)`` holds on the gateway.
+    private let namespaceGroups = Mutex<Set<GroupingKey>>([])
 
     public init(client: PushGatewayClient, baseGroup: GroupingKey, method: Method, logger: Logger) {
         self.client = client
@@ -36,13 +43,31 @@ public final class PushGatewaySink: Sendable {
         self.logger = logger
     }
 
-    /// Pushes `families` split by their `namespace` label, one request per namespace.
+    /// Pushes `families` split by their `namespace` label, one request per namespace, and
+    /// deletes the groups of namespaces the last call pushed that have no series now.
     public func pushByNamespace(_ families: [MetricFamily]) async -> [GroupOutcome] {
         var outcomes: [GroupOutcome] = []
+        var current = Set<GroupingKey>()
         for (namespace, groupFamilies) in Self.splitByNamespace(families) {
             let group = GroupingKey(job: baseGroup.job, labels: baseGroup.labels + [Label("namespace", namespace)])
+            current.insert(group)
             outcomes.append(await push(groupFamilies, to: group))
         }
+        let gone = namespaceGroups.withLock { $0.subtracting(current) }
+        var kept = current
+        for group in gone.sorted(by: { $0.path < $1.path }) {
+            do {
+                let deleted = try await client.delete(group)
+                logger.info("namespace has no series any more: deleted its group", metadata: ["group": "\(group.path)"])
+                outcomes.append(GroupOutcome(group: group, result: .success(deleted)))
+            } catch {
+                // Tried again at the next push.
+                logger.warning("cannot delete the group of a namespace that went", metadata: ["group": "\(group.path)", "error": "\(error)"])
+                outcomes.append(GroupOutcome(group: group, result: .failure(error)))
+                kept.insert(group)
+            }
+        }
+        namespaceGroups.withLock { $0 = kept }
         return outcomes
     }
 
