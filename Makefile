@@ -8,7 +8,8 @@ APT_PACKAGES := \
 	libnl-genl-3-dev libnl-3-dev libcurl4-openssl-dev libsnappy-dev libprotobuf-c-dev \
 	protobuf-c-compiler zlib1g-dev pkg-config libcrypt-dev \
 	user-mode-linux kmod ipvsadm iproute2 iptables util-linux python3 python3-prometheus-client curl openssl \
-	prometheus prometheus-pushgateway victoria-metrics prometheus-node-exporter systemd strace libcap2-bin
+	prometheus prometheus-pushgateway victoria-metrics prometheus-node-exporter systemd strace libcap2-bin \
+	docker.io busybox-static
 
 .PHONY: all deps build test demo bench proto clean
 

@@ -258,6 +258,255 @@ lab_describe_namespaces() {
     done
 }
 
+# --- A real Docker Engine and Swarm node in the guest ----------------------------------------
+# Debian's docker.io (Engine 20.10, containerd, runc), as /work/shared/docs/LAB.md describes:
+# the node's only address is LAB_DOCKER_ADDR on a dummy link (a documentation range); the guest
+# has no network device to the outside, so nothing leaves it. No registry is reachable: images
+# come from lab_busybox_image and services are created with --no-resolve-image.
+LAB_DOCKER=${LAB_DOCKER:-/usr/bin/docker}   # Debian's CLI (another one may come first in PATH)
+LAB_DOCKER_ADDR=192.0.2.10
+LAB_DOCKER_NETNS=/var/run/docker/netns
+LAB_DOCKER_SOCK=/var/run/docker.sock
+LAB_DOCKER_API=http://localhost/v1.41
+# Without xt_REDIRECT the ingress routing mesh drops traffic; xt_ipvs is for the SNAT of
+# masqueraded VIP traffic; ip_vs_rr is the scheduler Docker asks for.
+LAB_DOCKER_MODULES="bridge br_netfilter vxlan overlay veth llc stp dummy nf_conntrack nf_nat \
+iptable_nat iptable_filter iptable_mangle ip_tables xt_MASQUERADE xt_addrtype xt_conntrack \
+xt_nat xt_mark xt_tcpudp xt_ipvs xt_comment xt_multiport ipt_REJECT xfrm_user xt_policy xt_u32 \
+xt_bpf xt_REDIRECT xt_state ip_set ip_vs ip_vs_rr"
+
+# lab_docker_start [SECONDS]: loads LAB_DOCKER_MODULES, mounts cgroup2, puts tmpfs over /var/lib
+# (+ docker, containerd), /etc/docker, /var/log and /root, prepends a PATH directory whose
+# iptables, ip6tables and their -save/-restore are the -legacy tools (dockerd calls them by
+# name; the guest's nf_tables has no nat table for iptables-nft), adds dummy0 with
+# LAB_DOCKER_ADDR/24, starts containerd and dockerd (overlay2; logs/containerd.log,
+# logs/dockerd.log) and waits up to SECONDS (default 120) for `docker info` (written to
+# $LAB_OUT/docker-info.txt).
+lab_docker_start() {
+    local limit=${1:-120} bin=$LAB_RUN/docker-bin dir tool deadline pid_c pid_d
+    deadline=$((SECONDS + limit))
+    # shellcheck disable=SC2086
+    lab_modprobe $LAB_DOCKER_MODULES
+    mount -t cgroup2 none /sys/fs/cgroup || lab_die "mounting cgroup2 on /sys/fs/cgroup failed"
+    for dir in /var/lib /etc/docker /var/log /root; do
+        mount -t tmpfs -o mode=0755 tmpfs "$dir" || lab_die "tmpfs over $dir failed"
+    done
+    mkdir -p /var/lib/docker /var/lib/containerd "$bin" || lab_die "mkdir for docker failed"
+    for tool in iptables iptables-save iptables-restore ip6tables ip6tables-save ip6tables-restore; do
+        # iptables-save -> iptables-legacy-save
+        ln -s "/usr/sbin/${tool%%-*}-legacy${tool#"${tool%%-*}"}" "$bin/$tool" || lab_die "ln $tool failed"
+    done
+    export PATH="$bin:$PATH"
+    printf '%s\n' "link add dummy0 type dummy" "address add $LAB_DOCKER_ADDR/24 dev dummy0" \
+        "link set dummy0 up" | ip -batch - || lab_die "cannot add dummy0 with $LAB_DOCKER_ADDR"
+    containerd >"$LAB_OUT/logs/containerd.log" 2>&1 &
+    pid_c=$!
+    LAB_PIDS+=("$pid_c")
+    while [ ! -S /run/containerd/containerd.sock ]; do
+        kill -0 "$pid_c" 2>/dev/null || lab_die "containerd exited (see logs/containerd.log)"
+        [ "$SECONDS" -lt "$deadline" ] || lab_die "containerd did not open its socket within ${limit} s"
+        lab_sleep 0.1
+    done
+    lab_log "containerd up"
+    dockerd --containerd=/run/containerd/containerd.sock --storage-driver=overlay2 \
+        >"$LAB_OUT/logs/dockerd.log" 2>&1 &
+    pid_d=$!
+    LAB_PIDS+=("$pid_d")
+    until [ -S "$LAB_DOCKER_SOCK" ] && "$LAB_DOCKER" info >"$LAB_OUT/docker-info.txt" 2>&1; do
+        kill -0 "$pid_d" 2>/dev/null || lab_die "dockerd exited (see logs/dockerd.log)"
+        [ "$SECONDS" -lt "$deadline" ] || lab_die "dockerd did not answer docker info within ${limit} s (see logs/dockerd.log)"
+        lab_sleep 0.2
+    done
+    lab_log "dockerd up"
+}
+
+# lab_busybox_image [TAG]: imports an image TAG (default bb:1) made from busybox-static:
+# /bin/busybox with links for its applets (sh, httpd, wget, ...), /tmp and /www/index.html,
+# whose content is traffic.py's 1 KiB body (so `traffic.py run ... http-get` checks the answers of
+# `/bin/httpd -f -p 80 -h /www`). One python process writes the tar stream.
+lab_busybox_image() {
+    local tag=${1:-bb:1}
+    "$LAB_PYTHON" - "$LAB_GUEST" <<'PY' | "$LAB_DOCKER" import - "$tag" >"$LAB_OUT/logs/image-import.log" 2>&1 \
+        || lab_die "docker import of $tag failed (see logs/image-import.log)"
+import io, sys, tarfile
+sys.path.insert(0, sys.argv[1])
+from traffic import BODY
+out = tarfile.open(fileobj=sys.stdout.buffer, mode="w|")
+def entry(name, kind=tarfile.DIRTYPE, mode=0o755, data=b"", target=""):
+    info = tarfile.TarInfo(name)
+    info.type, info.mode, info.size, info.linkname, info.mtime = kind, mode, len(data), target, 0
+    out.addfile(info, io.BytesIO(data) if data else None)
+for d in ("bin", "etc", "www"):
+    entry(d)
+entry("tmp", mode=0o1777)
+with open("/bin/busybox", "rb") as f:
+    entry("bin/busybox", tarfile.REGTYPE, 0o755, f.read())
+for applet in ("sh", "httpd", "wget", "cat", "ls", "ip", "ps", "sleep", "hostname", "nslookup", "netstat"):
+    entry("bin/" + applet, tarfile.SYMTYPE, 0o777, target="busybox")
+entry("www/index.html", tarfile.REGTYPE, 0o644, BODY)
+out.close()
+PY
+    lab_log "image $tag imported"
+}
+
+# lab_swarm_init: `docker swarm init` on LAB_DOCKER_ADDR (logs/swarm-init.log).
+lab_swarm_init() {
+    "$LAB_DOCKER" swarm init --advertise-addr "$LAB_DOCKER_ADDR" --listen-addr "$LAB_DOCKER_ADDR:2377" \
+        >"$LAB_OUT/logs/swarm-init.log" 2>&1 || lab_die "docker swarm init failed (see logs/swarm-init.log)"
+    lab_log "swarm initialised"
+}
+
+# lab_docker_api FILE=PATH...: GETs every Engine API PATH (e.g. /services, after LAB_DOCKER_API)
+# over the socket into FILE, with one curl.
+lab_docker_api() {
+    local pair args=()
+    for pair in "$@"; do
+        [ "${#args[@]}" -eq 0 ] || args+=(--next)
+        args+=(-sS --fail --max-time 30 --unix-socket "$LAB_DOCKER_SOCK" -o "${pair%%=*}" "$LAB_DOCKER_API${pair#*=}")
+    done
+    curl "${args[@]}"
+}
+
+# lab_wait_netns NSPATH [SECONDS]: waits (default 60 s) until NSPATH is a mounted network
+# namespace (Docker creates the file before it bind-mounts the namespace on it). Reads
+# /proc/self/mountinfo with bash builtins only.
+lab_wait_netns() {
+    local ns=$1 limit=${2:-60} real fields deadline
+    real=${ns/#\/var\/run\//\/run\/}
+    deadline=$((SECONDS + limit))
+    while :; do
+        while read -r -a fields; do
+            [ "${fields[4]}" = "$real" ] && [[ " ${fields[*]} " == *" - nsfs "* ]] && return 0
+        done </proc/self/mountinfo
+        [ "$SECONDS" -lt "$deadline" ] || lab_die "$ns is not a network namespace after ${limit} s"
+        lab_sleep 0.2
+    done
+}
+
+# lab_wait_rule NSPATH TABLE TEXT [SECONDS]: waits (default 60 s) until a line of
+# `iptables-legacy-save -t TABLE` in NSPATH ("" = the guest's own) contains TEXT.
+lab_wait_rule() {
+    local ns=$1 table=$2 text=$3 limit=${4:-60} file=$LAB_RUN/wait-rule.txt line deadline
+    deadline=$((SECONDS + limit))
+    while :; do
+        lab_nsh "$ns" "iptables-legacy-save -t $table >$file 2>&1"
+        while IFS= read -r line; do
+            [[ "$line" == *"$text"* ]] && return 0
+        done <"$file"
+        [ "$SECONDS" -lt "$deadline" ] || lab_die "no rule with '$text' in table $table of '${ns:-the guest}' after ${limit} s"
+        lab_sleep 0.3
+    done
+}
+
+# lab_swarm_wait_replicas SECONDS NAME=N...: waits until `docker service ls` shows N/N running
+# replicas for every service NAME.
+lab_swarm_wait_replicas() {
+    local limit=$1 deadline pair name want line missing file=$LAB_RUN/service-ls.txt; shift
+    deadline=$((SECONDS + limit))
+    while :; do
+        "$LAB_DOCKER" service ls --format '{{.Name}} {{.Replicas}}' >"$file" 2>&1
+        missing=
+        for pair in "$@"; do
+            name=${pair%%=*} want=${pair#*=}
+            while read -r line; do
+                [ "$line" = "$name $want/$want" ] && continue 2
+            done <"$file"
+            missing+=" $name"
+        done
+        [ -z "$missing" ] && return 0
+        [ "$SECONDS" -lt "$deadline" ] || lab_die "services not running with all replicas after ${limit} s:$missing ($(tr '\n' ';' <"$file"))"
+        lab_sleep 0.5
+    done
+}
+
+# lab_swarm_wait_ipvs NSPATH TEXT REALS [SECONDS]: waits (default 60 s) until NSPATH is a
+# namespace whose mangle table has a rule containing TEXT that sets a firewall mark
+# (`... TEXT ... -j MARK --set-xmark 0xN/...`, as Docker writes them: "--dport 30000 " in
+# ingress_sbox, "-d 10.0.1.2/32 " in lb_*) and whose IPVS table has the service `FWM N` with
+# REALS real servers. Sets LAB_SWARM_FWMARK=N (decimal). Each poll is two processes (one
+# iptables-legacy-save, one ipvsadm) in the namespace's lab_nsh shell.
+lab_swarm_wait_ipvs() {
+    local ns=$1 text=$2 want=$3 limit=${4:-60} file=$LAB_RUN/wait-ipvs.txt deadline line hex
+    local section mark reals in_service
+    deadline=$((SECONDS + limit))
+    lab_wait_netns "$ns" "$limit"
+    while :; do
+        lab_nsh "$ns" "{ iptables-legacy-save -t mangle; echo '#ipvsadm'; ipvsadm -Ln; } >$file 2>&1"
+        section=mangle mark= reals=-1 in_service=
+        while IFS= read -r line; do
+            case "$line" in
+                '#ipvsadm') section=ipvsadm ;;
+                *"$text"*"-j MARK --set-xmark 0x"*)
+                    if [ "$section" = mangle ]; then
+                        hex=${line##*--set-xmark 0x}; hex=${hex%%/*}; mark=$((16#$hex))
+                    fi ;;
+                "FWM  "*)
+                    in_service=
+                    if [ -n "$mark" ] && [[ "$line" == "FWM  $mark "* ]]; then in_service=1 reals=0; fi ;;
+                "  -> RemoteAddress"*) ;;
+                "  -> "*) [ -n "$in_service" ] && reals=$((reals + 1)) ;;
+                *) [ "$section" = ipvsadm ] && in_service= ;;
+            esac
+        done <"$file"
+        if [ -n "$mark" ] && [ "$reals" -eq "$want" ]; then
+            LAB_SWARM_FWMARK=$mark
+            return 0
+        fi
+        if [ "$SECONDS" -ge "$deadline" ]; then
+            cp "$file" "$LAB_OUT/wait-ipvs-timeout.txt"
+            lab_die "${ns##*/}: no firewall-mark service for '$text' with $want real server(s) after ${limit} s (mark: ${mark:-no rule}, real servers: ${reals/#-1/no service}; see wait-ipvs-timeout.txt)"
+        fi
+        lab_sleep 0.3
+    done
+}
+
+# lab_docker_record_netns DIR: records every namespace under LAB_DOCKER_NETNS and the guest's own
+# ("host") in $LAB_OUT/DIR/<name>/: ipvsadm.{stats,rate,list,persistent-conn} (-Ln --stats
+# --exact, -Ln --rate --exact, -Ln, -Ln --persistent-conn), mangle (iptables-legacy-save -t
+# mangle), iptables (iptables-legacy-save, every table), ip_vs_conn (/proc/net/ip_vs_conn) and
+# addresses (ip -o address). Writes $LAB_OUT/DIR/namespaces.tsv: "NAME<TAB>PATH<TAB>KIND<TAB>
+# SERVICES<TAB>FWMARKS" (KIND host, ingress, lb, overlay or container; SERVICES the number of
+# IPVS virtual services; FWMARKS their marks, comma-separated, "-" for none; PATH is empty for
+# host) and sets LAB_DOCKER_IPVS_NS to NAME=PATH of every Docker namespace with services.
+# Record after the traffic has stopped.
+LAB_DOCKER_IPVS_NS=()
+lab_docker_record_netns() {
+    local base=$LAB_OUT/$1 path name kind dir q services marks line
+    LAB_DOCKER_IPVS_NS=()
+    mkdir -p "$base"
+    : >"$base/namespaces.tsv"
+    for path in "" "$LAB_DOCKER_NETNS"/*; do
+        if [ -z "$path" ]; then name=host; else name=${path##*/}; lab_wait_netns "$path" 5; fi
+        case "$name" in
+            host) kind=host ;;
+            ingress_sbox) kind=ingress ;;
+            lb_*) kind=lb ;;
+            [0-9]-*) kind=overlay ;;
+            *) kind=container ;;
+        esac
+        dir=$base/$name
+        mkdir -p "$dir"
+        q=$(printf '%q' "$dir")
+        lab_nsh "$path" "ipvsadm -Ln --stats --exact >$q/ipvsadm.stats 2>&1
+            ipvsadm -Ln --rate --exact >$q/ipvsadm.rate 2>&1
+            ipvsadm -Ln >$q/ipvsadm.list 2>&1
+            ipvsadm -Ln --persistent-conn >$q/ipvsadm.persistent-conn 2>&1
+            iptables-legacy-save -t mangle >$q/mangle 2>&1
+            iptables-legacy-save >$q/iptables 2>&1
+            cat /proc/net/ip_vs_conn >$q/ip_vs_conn 2>&1
+            ip -o address >$q/addresses 2>&1"
+        services=0 marks=
+        while IFS= read -r line; do
+            case "$line" in
+                "FWM  "*) services=$((services + 1)); line=${line#FWM  }; marks+=${marks:+,}${line%% *} ;;
+                TCP\ *|UDP\ *|SCTP\ *) services=$((services + 1)) ;;
+            esac
+        done <"$dir/ipvsadm.list"
+        printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$path" "$kind" "$services" "${marks:--}" >>"$base/namespaces.tsv"
+        if [ "$services" -gt 0 ] && [ -n "$path" ]; then LAB_DOCKER_IPVS_NS+=("$name=$path"); fi
+    done
+}
+
 lab_stop_background() {
     local pid
     for pid in "${LAB_PIDS[@]}"; do kill "$pid" 2>/dev/null; done

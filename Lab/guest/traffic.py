@@ -123,8 +123,12 @@ def http_get(url, count):
             response = conn.getresponse()
             body = response.read()
             conn.close()
-            ok += response.status == 200 and body == BODY
-        except OSError as error:
+            if response.status == 200 and body == BODY:
+                ok += 1
+            else:
+                print(f"http-get {url}: status {response.status}, {len(body)} bytes, not the expected body",
+                      file=sys.stderr)
+        except (OSError, http.client.HTTPException) as error:
             print(f"http-get {url}: {error}", file=sys.stderr)
     return ok
 
