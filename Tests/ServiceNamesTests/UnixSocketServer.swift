@@ -68,16 +68,22 @@ final class UnixSocketServer: @unchecked Sendable {
             return stopped
         }
         guard !wasStopped else { return }
+        // Wakes the accept loop, which closes the descriptor itself: closed here, its
+        // number could be reused by another test's server while the loop still uses it.
         shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
         try? FileManager.default.removeItem(atPath: directory)
     }
 
     private func acceptLoop() {
+        defer { close(listener) }
         while true {
             let connection = accept(listener, nil, nil)
             if connection < 0 {
                 if errno == EINTR { continue }
+                return
+            }
+            if lock.withLock({ stopped }) {
+                close(connection)
                 return
             }
             Thread { [self] in serve(connection) }.start()
