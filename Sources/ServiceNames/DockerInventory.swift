@@ -40,7 +40,9 @@ public struct DockerInventory: Sendable {
         var publishedPorts: [UInt16: [Int]] = [:]
         for (serviceIndex, service) in services.enumerated() where service.name != nil {
             for vip in service.endpoint?.virtualIPs ?? [] {
-                guard let id = vip.networkID, let network = networkIndex[id], let address = vip.address else { continue }
+                guard let id = vip.networkID, let network = networkIndex[id], let address = vip.address else {
+                    continue
+                }
                 virtualIPs[Self.withoutPrefixLength(address), default: []].append((serviceIndex, network))
             }
             for port in service.endpoint?.ports ?? [] where (port.publishMode ?? "ingress") == "ingress" {

@@ -39,7 +39,8 @@ public struct NamesFile: Sendable {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            let reason = (error as NSError).userInfo[NSUnderlyingErrorKey].flatMap { $0 as? POSIXError }
+            let reason =
+                (error as NSError).userInfo[NSUnderlyingErrorKey].flatMap { $0 as? POSIXError }
                 .map { String(cString: strerror($0.code.rawValue)) } ?? error.localizedDescription
             throw NamesFileError(problems: [
                 NamesFileProblem(

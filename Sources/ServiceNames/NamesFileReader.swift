@@ -41,7 +41,8 @@ struct NamesFileReader {
         }
         guard let services, !isNull(services) else { return [] }
         guard case .sequence(let items) = services else {
-            record("services must be a list (start each entry with \"- \"), not \(kind(of: services))", at: services.mark)
+            record(
+                "services must be a list (start each entry with \"- \"), not \(kind(of: services))", at: services.mark)
             return []
         }
         var entries: [NamesFileEntry] = []
@@ -63,7 +64,9 @@ struct NamesFileReader {
     private mutating func readEntry(_ node: Node, index: Int) -> NamesFileEntry? {
         let path = "services[\(index)]"
         guard case .mapping(let mapping) = node else {
-            record("\(path) must be a mapping (name, and fwmark or address and port), not \(kind(of: node))", at: node.mark)
+            record(
+                "\(path) must be a mapping (name, and fwmark or address and port), not \(kind(of: node))", at: node.mark
+            )
             return nil
         }
         var values: [String: Node] = [:]

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import ServiceNames
 
@@ -61,7 +61,8 @@ import TestSupport
         let client = try client(server)
         for _ in 0..<2 {
             await #expect(
-                throws: DockerQueryError.status(path: "/v1.41/services", status: 500, message: "rpc error: code = Unknown")
+                throws: DockerQueryError.status(
+                    path: "/v1.41/services", status: 500, message: "rpc error: code = Unknown")
             ) { try await client.fetch() }
         }
         #expect(server.paths == ["/version", "/v1.41/services", "/version", "/v1.41/services"])
@@ -90,7 +91,9 @@ import TestSupport
         let server = try UnixSocketServer(answers)
         defer { server.stop() }
         let started = ContinuousClock.now
-        await #expect(throws: DockerQueryError.timeout(socket: server.socketPath, path: "/v1.41/services", seconds: 0.3)) {
+        await #expect(
+            throws: DockerQueryError.timeout(socket: server.socketPath, path: "/v1.41/services", seconds: 0.3)
+        ) {
             try await client(server, timeout: .milliseconds(300)).fetch()
         }
         #expect(ContinuousClock.now - started < .seconds(2))
@@ -128,11 +131,18 @@ import TestSupport
             try DockerHost("/var/run/docker.sock")
         }
         #expect(throws: DockerHostError.emptyPath(url: "unix://")) { try DockerHost("unix://") }
-        #expect(throws: DockerHostError.relativePath(url: "unix://docker.sock")) { try DockerHost("unix://docker.sock") }
-        #expect(throws: DockerHostError.unusableSocket(url: "unix:///nonexistent/docker.sock", reason: "No such file or directory", missing: true)) {
+        #expect(throws: DockerHostError.relativePath(url: "unix://docker.sock")) {
+            try DockerHost("unix://docker.sock")
+        }
+        #expect(
+            throws: DockerHostError.unusableSocket(
+                url: "unix:///nonexistent/docker.sock", reason: "No such file or directory", missing: true)
+        ) {
             try DockerHost("unix:///nonexistent/docker.sock")
         }
-        #expect(throws: DockerHostError.notASocket(url: "unix:///etc/hostname")) { try DockerHost("unix:///etc/hostname") }
+        #expect(throws: DockerHostError.notASocket(url: "unix:///etc/hostname")) {
+            try DockerHost("unix:///etc/hostname")
+        }
         #expect(
             "\(DockerHostError.unsupportedScheme(url: "tcp://h:2375"))"
                 == "--docker-host tcp://h:2375: only unix:// URLs are supported (Docker's Engine API socket); "

@@ -113,7 +113,9 @@ import Testing
         }
         #expect(path == "/v1.44/networks")
         #expect(reason.hasPrefix("not JSON"))
-        #expect("\(try #require(notJSON))".hasPrefix("Docker's answer to GET /v1.44/networks is not what ipvs-push reads: not JSON"))
+        #expect(
+            "\(try #require(notJSON))".hasPrefix(
+                "Docker's answer to GET /v1.44/networks is not what ipvs-push reads: not JSON"))
     }
 
     @Test func theAPIVersionIs141UnlessTheDaemonNoLongerSpeaksIt() {

@@ -1,7 +1,7 @@
 import Collector
 import Exposition
-import Testing
 import TestSupport
+import Testing
 
 @testable import ServiceNames
 
@@ -86,7 +86,9 @@ import TestSupport
         let namer = ServiceNamer(docker: names, file: nil)
         await namer.refreshNow()
         let director = HandMadeSwarm.snapshot("/run/netns/director", marks: [7])
-        var collections = [NamespaceCollection(namespace: "/run/netns/director", result: .success(director), durationSeconds: 0)]
+        var collections = [
+            NamespaceCollection(namespace: "/run/netns/director", result: .success(director), durationSeconds: 0)
+        ]
         clock.advance(.seconds(30))
         namer.name(&collections)
         await names.waitForRead()
@@ -158,10 +160,14 @@ import TestSupport
     }
 
     @Test func aFailureFirstIsAWarningAndTheMetricIsZero() async throws {
-        source.answer(.failure(.status(path: "/v1.41/services", status: 503, message: "This node is not a swarm manager.")))
+        source.answer(
+            .failure(.status(path: "/v1.41/services", status: 503, message: "This node is not a swarm manager.")))
         let names = makeNames()
         let namer = ServiceNamer(docker: names, file: nil)
-        #expect(namer.selfMetrics().first?.samples == [Sample(name: "ipvs_names_up", labels: Labels(["source": "docker"]), value: 0)])
+        #expect(
+            namer.selfMetrics().first?.samples == [
+                Sample(name: "ipvs_names_up", labels: Labels(["source": "docker"]), value: 0)
+            ])
         await namer.refreshNow()
         await namer.refreshNow()
         #expect(capture.lines.count == 1)

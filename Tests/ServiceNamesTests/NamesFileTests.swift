@@ -242,11 +242,13 @@ import Testing
         let error = #expect(throws: NamesFileError.self) { try NamesFile.load(path: missing) }
         #expect(
             error?.description
-                == "/nonexistent/ipvs-push-names.yml: cannot read the names file: No such file or directory (--names-file)")
+                == "/nonexistent/ipvs-push-names.yml: cannot read the names file: No such file or directory (--names-file)"
+        )
 
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("names-\(UUID().uuidString).yml").path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        try "services:\n  - name: a\n    fwmark: x\n  - fwmark: 2\n".write(toFile: path, atomically: true, encoding: .utf8)
+        try "services:\n  - name: a\n    fwmark: x\n  - fwmark: 2\n".write(
+            toFile: path, atomically: true, encoding: .utf8)
         let bad = #expect(throws: NamesFileError.self) { try NamesFile.load(path: path) }
         #expect(
             bad?.description == """

@@ -1,7 +1,7 @@
 import Collector
 import Exposition
-import Testing
 import TestSupport
+import Testing
 
 @testable import ServiceNames
 
@@ -22,7 +22,8 @@ import TestSupport
             addresses: [0x100: ["10.0.0.5"]])
         var director = HandMadeSwarm.snapshot("/run/netns/director", marks: [0x100])
         director.services.append(
-            VirtualService(family: .inet, transportProtocol: .tcp, protocolNumber: 6, address: IPAddress("192.0.2.10"), port: 80))
+            VirtualService(
+                family: .inet, transportProtocol: .tcp, protocolNumber: 6, address: IPAddress("192.0.2.10"), port: 80))
         return [
             NamespaceCollection(namespace: ingress.namespace, result: .success(ingress), durationSeconds: 0),
             NamespaceCollection(namespace: director.namespace, result: .success(director), durationSeconds: 0),

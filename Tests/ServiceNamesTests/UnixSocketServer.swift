@@ -98,7 +98,8 @@ final class UnixSocketServer: @unchecked Sendable {
             switch script(path) {
             case .respond(let status, let body):
                 let bytes = Array(body.utf8)
-                let head = "HTTP/1.1 \(status) Scripted\r\nContent-Type: application/json\r\n"
+                let head =
+                    "HTTP/1.1 \(status) Scripted\r\nContent-Type: application/json\r\n"
                     + "Content-Length: \(bytes.count)\r\n\r\n"
                 guard writeAll(connection, Array(head.utf8) + bytes) else { return }
             case .hang(let seconds):
