@@ -3,8 +3,9 @@
 /// Requests name the version they were written against, so the daemon answers in the
 /// shape decoded here. 1.41 (Docker 20.10) is the oldest daemon in use on Swarm nodes,
 /// and later daemons keep accepting it, except Engine 29 and later, whose oldest API is
-/// 1.44. ``negotiate(minimum:)`` picks 1.41 unless the daemon's `MinAPIVersion` is
-/// higher; the fields read here have the same shape in every version up to now.
+/// 1.44. ``negotiate(minimum:maximum:)`` picks 1.41 unless the daemon's `MinAPIVersion` is
+/// higher (or its `ApiVersion` lower); the fields read here have the same shape in every
+/// version up to now.
 public struct DockerAPIVersion: Sendable, Hashable, Comparable, CustomStringConvertible {
     public var major: Int
     public var minor: Int
@@ -26,12 +27,15 @@ public struct DockerAPIVersion: Sendable, Hashable, Comparable, CustomStringConv
         self.init(major: major, minor: minor)
     }
 
-    /// The version to use with a daemon whose `MinAPIVersion` is `minimum` (nil when the
-    /// daemon did not say or said something unreadable): ``preferred`` unless the
-    /// daemon no longer accepts it.
-    public static func negotiate(minimum: DockerAPIVersion?) -> DockerAPIVersion {
-        guard let minimum, minimum > preferred else { return preferred }
-        return minimum
+    /// The version to use with a daemon whose `MinAPIVersion` is `minimum` and whose
+    /// `ApiVersion` is `maximum` (nil when the daemon did not say or said something
+    /// unreadable): ``preferred`` unless the daemon no longer accepts it (Engine 29 and
+    /// later) or does not accept it yet (before Docker 20.10; the fields read here exist
+    /// since API 1.25).
+    public static func negotiate(minimum: DockerAPIVersion?, maximum: DockerAPIVersion? = nil) -> DockerAPIVersion {
+        if let minimum, minimum > preferred { return minimum }
+        if let maximum, maximum < preferred { return maximum }
+        return preferred
     }
 
     /// The path prefix, `/v1.41`.

@@ -56,7 +56,9 @@ public final class DockerEngineClient: DockerInventorySource {
     private func negotiatedVersion() async throws(DockerQueryError) -> DockerAPIVersion {
         if let known = version.withLock({ $0 }) { return known }
         let answer: DockerVersionAnswer = try DockerInventory.decode(try await get("/version"), what: "/version")
-        let chosen = DockerAPIVersion.negotiate(minimum: answer.minAPIVersion.flatMap(DockerAPIVersion.init))
+        let chosen = DockerAPIVersion.negotiate(
+            minimum: answer.minAPIVersion.flatMap(DockerAPIVersion.init),
+            maximum: answer.apiVersion.flatMap(DockerAPIVersion.init))
         version.withLock { $0 = chosen }
         return chosen
     }

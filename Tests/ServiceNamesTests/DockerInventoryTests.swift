@@ -118,13 +118,18 @@ import Testing
                 "Docker's answer to GET /v1.44/networks is not what ipvs-push reads: not JSON"))
     }
 
-    @Test func theAPIVersionIs141UnlessTheDaemonNoLongerSpeaksIt() {
+    @Test func theAPIVersionIs141UnlessTheDaemonDoesNotSpeakIt() {
         #expect(DockerAPIVersion.negotiate(minimum: DockerAPIVersion("1.12")) == DockerAPIVersion(major: 1, minor: 41))
         #expect(DockerAPIVersion.negotiate(minimum: DockerAPIVersion("1.24")).pathPrefix == "/v1.41")
         #expect(DockerAPIVersion.negotiate(minimum: DockerAPIVersion("1.41")).pathPrefix == "/v1.41")
         #expect(DockerAPIVersion.negotiate(minimum: DockerAPIVersion("1.44")).pathPrefix == "/v1.44")
         #expect(DockerAPIVersion.negotiate(minimum: DockerAPIVersion("2.0")).pathPrefix == "/v2.0")
         #expect(DockerAPIVersion.negotiate(minimum: nil).pathPrefix == "/v1.41")
+        #expect(DockerAPIVersion.negotiate(minimum: nil, maximum: DockerAPIVersion("1.52")).pathPrefix == "/v1.41")
+        // Docker 19.03 speaks 1.40 at most.
+        #expect(
+            DockerAPIVersion.negotiate(minimum: DockerAPIVersion("1.12"), maximum: DockerAPIVersion("1.40"))
+                .pathPrefix == "/v1.40")
         #expect(DockerAPIVersion("1.4.1") == nil)
         #expect(DockerAPIVersion("v1.41") == nil)
         #expect(DockerAPIVersion("1.9")! < DockerAPIVersion("1.10")!)
