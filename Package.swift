@@ -7,6 +7,7 @@ import PackageDescription
 //   Relabel      Prometheus relabel rules (write_relabel_configs) over the metric model
 //   Collector    IPVS over generic netlink, network namespaces, the IPVS data model and metric set
 //   HTTPTransport  libcurl-based client shared by both senders
+//   ServiceNames  names for virtual services: Docker's Engine API and the operator's names file
 //   PushGateway, RemoteWrite  the two push senders
 //   PullServer   the /metrics HTTP endpoint
 //   Configuration  the YAML config file (and web.config.yml) read strictly into the modules' settings
@@ -94,6 +95,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(
+            name: "ServiceNames",
+            dependencies: [
+                "Collector", "Exposition", "HTTPTransport",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(
             name: "Configuration",
             dependencies: [
                 "Agent", "Exposition", "Relabel", "Collector", "PullServer", "PushGateway", "HTTPTransport",
@@ -131,6 +139,10 @@ let package = Package(
             dependencies: ["Configuration", "Relabel", "RemoteWrite", "HTTPTransport", "PullServer", "TestSupport"]),
         .testTarget(name: "CollectorTests", dependencies: ["Collector", "Exposition", "TestSupport"]),
         .testTarget(name: "PullServerTests", dependencies: ["PullServer", "Exposition", "TestSupport"]),
+        .testTarget(
+            name: "ServiceNamesTests",
+            dependencies: ["ServiceNames", "Collector", "HTTPTransport", "Exposition", "TestSupport"],
+            exclude: ["Fixtures"]),
         .testTarget(name: "HTTPTransportTests", dependencies: ["HTTPTransport", "TestSupport"]),
         .testTarget(name: "PushGatewayTests", dependencies: ["PushGateway", "HTTPTransport", "Exposition", "TestSupport"]),
         .testTarget(name: "RemoteWriteTests", dependencies: ["RemoteWrite", "Relabel", "HTTPTransport", "Exposition", "TestSupport"]),

@@ -106,6 +106,7 @@ final class CurlEasyHandle {
         }
         if let proxy = request.proxyURL { try set(CURLOPT_PROXY, proxy, "PROXY") }
         if let noProxy = request.noProxy { try set(CURLOPT_NOPROXY, noProxy, "NOPROXY") }
+        if let socket = request.unixSocketPath { try set(CURLOPT_UNIX_SOCKET_PATH, socket, "UNIX_SOCKET_PATH") }
 
         try check(CCurl_easy_setopt_write_function(CurlGlobal.api, handle, Self.writeCallback), "WRITEFUNCTION")
         try check(CCurl_easy_setopt_pointer(CurlGlobal.api, handle, CURLOPT_WRITEDATA, context), "WRITEDATA")

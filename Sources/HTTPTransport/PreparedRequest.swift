@@ -13,6 +13,7 @@ struct PreparedRequest {
     var tls: TLSConfiguration
     var proxyURL: String?
     var noProxy: String?
+    var unixSocketPath: String?
     var userAgent: String
     var maxStoredBodyBytes: Int
     var redactor: Redactor
@@ -63,6 +64,7 @@ struct PreparedRequest {
         tls = configuration.tls
         proxyURL = configuration.proxyURL
         noProxy = configuration.noProxy
+        unixSocketPath = configuration.unixSocketPath
         userAgent = configuration.userAgent
         maxStoredBodyBytes = max(configuration.maxStoredBodyBytes, HTTPStatusFailure.bodyPrefixLimit)
         redactor = Redactor(secrets: secrets)

@@ -25,6 +25,11 @@ public struct TransportConfiguration: Sendable {
     /// How many idle libcurl handles, each with its open connections, are kept for
     /// reuse. Concurrent requests beyond this still work; their handles are freed after.
     public var maxIdleHandles: Int
+    /// A Unix domain socket every request connects to instead of the URL's host and
+    /// port (libcurl's `CURLOPT_UNIX_SOCKET_PATH`), for servers that listen only on a
+    /// socket file, such as Docker's Engine API at `/var/run/docker.sock`. The URL still
+    /// gives the scheme, the `Host` field and the path (`http://localhost/v1.41/services`).
+    public var unixSocketPath: String?
 
     public init(
         connectTimeout: Duration = .seconds(10),
@@ -36,7 +41,8 @@ public struct TransportConfiguration: Sendable {
         headers: HTTPHeaders = HTTPHeaders(),
         userAgent: String = IPVSPushVersion.userAgent,
         maxStoredBodyBytes: Int = 64 * 1024,
-        maxIdleHandles: Int = 4
+        maxIdleHandles: Int = 4,
+        unixSocketPath: String? = nil
     ) {
         self.connectTimeout = connectTimeout
         self.timeout = timeout
@@ -48,5 +54,6 @@ public struct TransportConfiguration: Sendable {
         self.userAgent = userAgent
         self.maxStoredBodyBytes = maxStoredBodyBytes
         self.maxIdleHandles = maxIdleHandles
+        self.unixSocketPath = unixSocketPath
     }
 }

@@ -1,0 +1,78 @@
+import Collector
+import Exposition
+import Synchronization
+
+/// Names the virtual services of each collection: the agent's one entry point to the
+/// names sources.
+///
+/// - A names-file entry names the service it matches, in any namespace or the one it
+///   gives; file names win over Docker's.
+/// - Docker names firewall-mark services only (Swarm's services are marks), from the
+///   answer ``DockerServiceNames`` has at hand; naming never waits for Docker.
+/// - A service neither knows keeps `name == nil`. Namespaces that could not be read are
+///   left alone. Nothing here throws into a collection.
+public final class ServiceNamer: Sendable {
+    public let docker: DockerServiceNames?
+    private let currentFile: Mutex<NamesFile?>
+
+    public init(docker: DockerServiceNames?, file: NamesFile?) {
+        self.docker = docker
+        currentFile = Mutex(file)
+    }
+
+    /// The names file in use.
+    public var file: NamesFile? { currentFile.withLock { $0 } }
+
+    /// Swaps in a newly read names file (on SIGHUP), or nil to stop using one.
+    public func replaceFile(_ file: NamesFile?) {
+        currentFile.withLock { $0 = file }
+    }
+
+    /// Sets ``VirtualService/name`` on every service of `collections` a source can name,
+    /// then starts a background Docker read if one is due (see ``DockerServiceNames``).
+    public func name(_ collections: inout [NamespaceCollection]) {
+        let file = self.file
+        let inventory = docker?.inventory()
+        var unnamedDockerMark = false
+        for index in collections.indices {
+            guard case .success(var snapshot) = collections[index].result else { continue }
+            // Leaves the snapshot the only owner of its services, which are then changed in place.
+            collections[index].result = .failure(CollectorError(.failure, namespace: "", detail: ""))
+            let isDockerNamespace = DockerNamespaceKind(namespacePath: snapshot.namespace).isDocker
+            let dockerNames = inventory?.names(for: snapshot) ?? [:]
+            for serviceIndex in snapshot.services.indices {
+                let service = snapshot.services[serviceIndex]
+                if let name = file?.name(of: service, namespace: snapshot.namespace) {
+                    snapshot.services[serviceIndex].name = name
+                } else if let mark = service.firewallMark {
+                    if let name = dockerNames[mark] {
+                        snapshot.services[serviceIndex].name = name
+                    } else if isDockerNamespace {
+                        unnamedDockerMark = true
+                    }
+                }
+            }
+            collections[index].result = .success(snapshot)
+        }
+        docker?.refreshIfDue(unnamedDockerMark: unnamedDockerMark)
+    }
+
+    /// Reads Docker now and waits for the answer (nothing without Docker): for one-shot
+    /// commands such as `dump`, which name a single collection.
+    public func refreshNow() async {
+        await docker?.refreshNow()
+    }
+
+    /// `ipvs_names_up{source}`: 1 while a source gives names (Docker's last read
+    /// succeeded; a names file is loaded), 0 when Docker's reads fail. Only configured
+    /// sources have a sample; no family at all when there are none.
+    public func selfMetrics() -> [MetricFamily] {
+        var family = MetricFamily(
+            name: "ipvs_names_up", type: .gauge,
+            help: "Whether a names source gives service names: 1 when Docker's Engine API answered the last read "
+                + "or a names file is loaded, 0 when Docker's reads fail.")
+        if let docker { family.add(Labels(["source": ServiceName.Source.docker.rawValue]), docker.isUp ? 1 : 0) }
+        if file != nil { family.add(Labels(["source": ServiceName.Source.file.rawValue]), 1) }
+        return family.samples.isEmpty ? [] : [family]
+    }
+}
