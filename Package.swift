@@ -105,7 +105,7 @@ let package = Package(
             name: "Configuration",
             dependencies: [
                 "Agent", "Exposition", "Relabel", "Collector", "PullServer", "PushGateway", "HTTPTransport",
-                "RemoteWrite",
+                "RemoteWrite", "ServiceNames",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -121,7 +121,7 @@ let package = Package(
             name: "ipvs-push",
             dependencies: [
                 "Agent", "Collector", "Configuration", "Exposition", "PullServer", "PushGateway", "HTTPTransport",
-                "RemoteWrite",
+                "RemoteWrite", "ServiceNames",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

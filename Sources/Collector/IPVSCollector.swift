@@ -141,7 +141,7 @@ public final class IPVSCollector: @unchecked Sendable {
             collections += collectMatchedNamespaces(into: &found)
             discovery = found
         }
-        let namesUp = naming?.name(&collections) ?? [:]
+        let namesUp = naming?.applyNames(to: &collections) ?? [:]
         return IPVSCollection(namespaces: collections, discovery: discovery, namesUp: namesUp)
     }
 

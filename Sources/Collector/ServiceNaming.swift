@@ -5,5 +5,5 @@
 /// in the background.
 public protocol ServiceNaming: Sendable {
     /// Sets ``VirtualService/name`` on every service it knows, and says which sources answered.
-    func name(_ namespaces: inout [NamespaceCollection]) -> [ServiceName.Source: Bool]
+    func applyNames(to namespaces: inout [NamespaceCollection]) -> [ServiceName.Source: Bool]
 }

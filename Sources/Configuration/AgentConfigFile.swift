@@ -12,7 +12,8 @@ import RemoteWrite
 /// global:       # interval, shutdown_grace, external_labels, log_level, log_format,
 ///               # queue_directory, queue_max_bytes
 /// collection:   # namespace_paths, namespace_globs, host_namespace, destinations, rates, compat,
-///               # textfile_directory
+///               # textfile_directory, name_label
+/// names:        # docker_host, file
 /// pushgateway:  # url, job, instance, grouping_labels, method, compression,
 ///               # delete_on_exit, timeout + Prometheus http_config keys
 /// remote_write: # a list of Prometheus remote_write blocks
@@ -34,7 +35,7 @@ public struct AgentConfigFile: Sendable {
     /// `/metrics` from each collection.
     public var hasServeSection = false
 
-    static let sections = ["global", "collection", "pushgateway", "remote_write", "serve"]
+    static let sections = ["global", "collection", "names", "pushgateway", "remote_write", "serve"]
     static let logLevels = Logger.Level.allCases.map(\.rawValue)
 
     init(path: String) {
@@ -59,8 +60,9 @@ public struct AgentConfigFile: Sendable {
             ],
             "collection": [
                 "namespace_paths", "namespace_globs", "host_namespace", "destinations", "rates", "compat",
-                "textfile_directory",
+                "textfile_directory", "name_label",
             ],
+            "names": ["docker_host", "file"],
             "pushgateway": [
                 "url", "job", "instance", "grouping_labels", "method", "compression", "delete_on_exit", "timeout",
             ] + HTTPClientSettings.keys,

@@ -29,6 +29,11 @@ extension AgentSettings {
                 problems += error.problems.map(\.description)
             }
         }
+        do {
+            _ = try collection.makeNamer(logger: quiet)
+        } catch {
+            problems.append(error.description)
+        }
         var isDirectory: ObjCBool = false
         if let directory = collection.textfileDirectory,
             !(FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) && isDirectory.boolValue)

@@ -1,6 +1,7 @@
 import Collector
 
 import Logging
+import ServiceNames
 
 /// What to collect: the namespaces, the metric options and the textfile directory.
 public struct CollectionSettings: Sendable, Equatable {
@@ -11,6 +12,10 @@ public struct CollectionSettings: Sendable, Equatable {
     public var metricOptions = MetricOptions()
     /// node_exporter-style `*.prom` files sent with the IPVS metrics.
     public var textfileDirectory: String?
+    /// Docker's Engine API (`unix:///var/run/docker.sock`), to name Swarm's services.
+    public var dockerHost: String?
+    /// The operator's names file.
+    public var namesFile: String?
 
     /// Resolves the collection settings from `layers`, recording invalid values there.
     public static func resolve(_ layers: inout SettingLayers) -> CollectionSettings {
@@ -43,13 +48,46 @@ public struct CollectionSettings: Sendable, Equatable {
         }
         settings.metricOptions = MetricOptions(
             includeDestinations: layers.bool(.destinations, default: true),
-            includeRates: layers.bool(.rates, default: true), compatibility: compatibility)
+            includeRates: layers.bool(.rates, default: true), compatibility: compatibility,
+            nameLabel: layers.bool(.nameLabel, default: false))
         settings.textfileDirectory = layers.string(.textfileDirectory)
+        settings.dockerHost = layers.string(.dockerHost)
+        if let url = settings.dockerHost, !url.lowercased().hasPrefix("unix://") {
+            layers.problem(
+                layers.origin(of: .dockerHost),
+                "\"\(url)\" is not a unix:// URL: give Docker's socket, such as unix:///var/run/docker.sock")
+        }
+        settings.namesFile = layers.string(.namesFile)
         return settings
     }
 
-    /// A collector for these namespaces and patterns.
-    public func makeCollector(naming: (any ServiceNaming)? = nil, logger: Logger) -> IPVSCollector {
-        IPVSCollector(namespaces: namespaces, namespaceGlobs: namespaceGlobs, naming: naming, logger: logger)
+    /// A collector for these namespaces and patterns, naming services with `namer`.
+    public func makeCollector(namer: ServiceNamer? = nil, logger: Logger) -> IPVSCollector {
+        IPVSCollector(namespaces: namespaces, namespaceGlobs: namespaceGlobs, naming: namer, logger: logger)
+    }
+
+    /// The names sources configured, or nil without any. Throws what is wrong with the
+    /// Docker host (not a socket) or the names file (with line and column).
+    public func makeNamer(logger: Logger) throws(CollectionSetupError) -> ServiceNamer? {
+        guard dockerHost != nil || namesFile != nil else { return nil }
+        var docker: DockerServiceNames?
+        if let dockerHost {
+            do {
+                docker = try DockerServiceNames(host: DockerHost(dockerHost), logger: logger)
+            } catch {
+                throw CollectionSetupError(description: "--docker-host (names.docker_host): \(error)")
+            }
+        }
+        return ServiceNamer(docker: docker, file: try loadNamesFile())
+    }
+
+    /// The names file read anew (on SIGHUP too); nil when none is configured.
+    public func loadNamesFile() throws(CollectionSetupError) -> NamesFile? {
+        guard let namesFile else { return nil }
+        do {
+            return try NamesFile.load(path: namesFile)
+        } catch {
+            throw CollectionSetupError(description: "\(error)")
+        }
     }
 }

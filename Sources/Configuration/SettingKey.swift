@@ -22,6 +22,9 @@ public enum SettingKey: String, CaseIterable, Sendable {
     case rates
     case compat
     case textfileDirectory = "textfile-directory"
+    case nameLabel = "name-label"
+    case dockerHost = "docker-host"
+    case namesFile = "names-file"
 
     case pushgateway
     case job
@@ -64,7 +67,7 @@ public enum SettingKey: String, CaseIterable, Sendable {
 
     public var shape: Shape {
         switch self {
-        case .hostNamespace, .destinations, .rates, .deleteOnExit, .tlsInsecureSkipVerify: .bool
+        case .hostNamespace, .destinations, .rates, .nameLabel, .deleteOnExit, .tlsInsecureSkipVerify: .bool
         case .namespacePath, .namespaceGlob, .remoteWrite: .list
         case .externalLabel, .groupingLabel, .header: .pairs
         default: .single
@@ -97,6 +100,9 @@ public enum SettingKey: String, CaseIterable, Sendable {
         case .rates: ["collection", "rates"]
         case .compat: ["collection", "compat"]
         case .textfileDirectory: ["collection", "textfile_directory"]
+        case .nameLabel: ["collection", "name_label"]
+        case .dockerHost: ["names", "docker_host"]
+        case .namesFile: ["names", "file"]
         case .pushgateway: ["pushgateway", "url"]
         case .job: ["pushgateway", "job"]
         case .instance: ["pushgateway", "instance"]
@@ -126,7 +132,7 @@ public enum SettingKey: String, CaseIterable, Sendable {
     /// its own directory (as Prometheus does).
     public var isPath: Bool {
         switch self {
-        case .queueDirectory, .textfileDirectory, .basicAuthPasswordFile, .bearerTokenFile, .tlsCAFile, .tlsCertFile,
+        case .queueDirectory, .textfileDirectory, .namesFile, .basicAuthPasswordFile, .bearerTokenFile, .tlsCAFile, .tlsCertFile,
             .tlsKeyFile, .webConfigFile:
             true
         default: false

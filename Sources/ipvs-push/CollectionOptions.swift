@@ -39,6 +39,25 @@ struct CollectionOptions: ParsableArguments, GivenFlags {
             "Emit another exporter's metric names and labels instead: ingress-ipvs-exporter.", valueName: "exporter"))
     var compatibility: String?
 
+    @Option(
+        name: .customLong("docker-host"),
+        help: ArgumentHelp(
+            "Name Docker Swarm's services from the Engine API on this socket, e.g. unix:///var/run/docker.sock (ipvs_service_name_info).",
+            valueName: "url"))
+    var dockerHost: String?
+
+    @Option(
+        name: .customLong("names-file"),
+        help: ArgumentHelp(
+            "Name virtual services from this YAML file (protocol, address and port, or fwmark, with a name); re-read on SIGHUP.",
+            valueName: "file"))
+    var namesFile: String?
+
+    @Flag(
+        name: .customLong("name-label"), inversion: .prefixedNo,
+        help: "Also put a named service's name on each of its series as service_name (default: no).")
+    var nameLabel: Bool?
+
     var given: [SettingKey: [String]] {
         var flags: [SettingKey: [String]] = [:]
         flags.put(.namespacePath, namespacePaths)
@@ -47,6 +66,9 @@ struct CollectionOptions: ParsableArguments, GivenFlags {
         flags.put(.destinations, destinations)
         flags.put(.rates, rates)
         flags.put(.compat, compatibility)
+        flags.put(.dockerHost, dockerHost)
+        flags.put(.namesFile, namesFile)
+        flags.put(.nameLabel, nameLabel)
         return flags
     }
 

@@ -3,13 +3,14 @@ import Collector
 import Configuration
 import Exposition
 import Logging
+import ServiceNames
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// `ipvs-push dump`: prints every virtual service and real server once.
-struct DumpCommand: ParsableCommand {
+struct DumpCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dump",
         abstract: "Print every IPVS virtual service and real server as metrics, then exit.",
@@ -25,11 +26,20 @@ struct DumpCommand: ParsableCommand {
     @Option(name: .customLong("format"), help: "prometheus (text 0.0.4) or openmetrics.")
     var format: ExpositionFormat = .prometheus
 
-    func run() throws {
+    func run() async throws {
         let logger = logging.bootstrap(defaultLevel: .error)
         let settings = collection.settings
-        let collector = settings.makeCollector(logger: logger)
-        let reading = collector.collectBlocking()
+        let namer: ServiceNamer?
+        do {
+            namer = try settings.makeNamer(logger: logger)
+        } catch {
+            StandardStreams.error("\(error)")
+            throw ExitStatus.configuration
+        }
+        // One collection: Docker's answer first, so that it names this one.
+        await namer?.refreshNow()
+        let collector = settings.makeCollector(namer: namer, logger: logger)
+        let reading = await collector.collect()
         // Rendered straight from the collection and written in pieces: at 10,000 services
         // the document is over 100 MB and the metric families alone over 40 MB.
         var document = IPVSMetrics.document(reading, options: settings.metricOptions, format: format)

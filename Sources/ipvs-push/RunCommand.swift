@@ -5,6 +5,7 @@ import Configuration
 import Logging
 import PullServer
 import ServiceLifecycle
+import ServiceNames
 
 /// `ipvs-push run`: collect every interval and deliver to every configured sink, until
 /// SIGTERM or SIGINT; SIGHUP reloads the configuration file.
@@ -79,7 +80,14 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitStatus.usage
         }
         let logger = LoggingOptions.bootstrap(level: settings.logging.level, format: settings.logging.format)
-        let collector = settings.collection.makeCollector(logger: logger)
+        let namer: ServiceNamer?
+        do {
+            namer = try settings.collection.makeNamer(logger: logger)
+        } catch {
+            StandardStreams.error("\(error)")
+            throw ExitStatus.configuration
+        }
+        let collector = settings.collection.makeCollector(namer: namer, logger: logger)
         collector.prepare()
         do { try collector.restrictCapabilities() } catch {
             StandardStreams.error("\(error)")
@@ -104,6 +112,8 @@ struct RunCommand: AsyncParsableCommand {
         }
         let reload: @Sendable () async throws -> AgentPlan = { [self, server] in
             let next = try self.reloadSettings(previous: settings, logger: logger)
+            // The names file is read again; one with problems keeps the one in use (and fails the reload).
+            if let namer { namer.replaceFile(try next.collection.loadNamesFile()) }
             if let server, let path = settings.serve?.webConfigFile {
                 // The web config file is read again too (new users, renewed certificates).
                 try await server.reload(security: try WebConfigFile.load(path: path))
@@ -144,15 +154,18 @@ struct RunCommand: AsyncParsableCommand {
         if !problems.isEmpty { throw SettingsError(problems: problems) }
         if next.collection.namespaces != previous.collection.namespaces
             || next.collection.namespaceGlobs != previous.collection.namespaceGlobs
+            || next.collection.dockerHost != previous.collection.dockerHost
+            || (next.collection.namesFile == nil) != (previous.collection.namesFile == nil)
             || next.serve?.listenAddress != previous.serve?.listenAddress
             || next.serve?.webConfigFile != previous.serve?.webConfigFile || next.logging.level != previous.logging.level
             || next.logging.format != previous.logging.format
         {
             logger.warning(
-                "namespaces, the listen address, the web config file's path and logging change only at restart; kept as they were")
+                "namespaces, the Docker host, turning the names file on or off, the listen address, the web config file's path and logging change only at restart; kept as they were")
         }
         next.collection.namespaces = previous.collection.namespaces
         next.collection.namespaceGlobs = previous.collection.namespaceGlobs
+        next.collection.dockerHost = previous.collection.dockerHost
         return next
     }
 

@@ -3,6 +3,7 @@ import ArgumentParser
 import Collector
 import Configuration
 import Logging
+import ServiceNames
 import PullServer
 
 /// `ipvs-push serve`: the `/metrics` endpoint, a drop-in for ingress_ipvs_exporter.
@@ -24,7 +25,14 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try CommandSettings.resolve([serve, collection, logging], defaults: .init(alwaysServe: true))
         let logger = LoggingOptions.bootstrap(level: settings.logging.level, format: settings.logging.format)
-        let collector = settings.collection.makeCollector(logger: logger)
+        let namer: ServiceNamer?
+        do {
+            namer = try settings.collection.makeNamer(logger: logger)
+        } catch {
+            StandardStreams.error("\(error)")
+            throw ExitStatus.configuration
+        }
+        let collector = settings.collection.makeCollector(namer: namer, logger: logger)
         collector.prepare()
         do { try collector.restrictCapabilities() } catch {
             StandardStreams.error("\(error)")

@@ -76,7 +76,7 @@ struct BrokenConfigTests {
                   url: http://pushgateway.example:9091
                 """,
             expected: [
-                "FILE:1:1: unknown key \"interval\" (known keys: global, collection, pushgateway, remote_write, serve)"
+                "FILE:1:1: unknown key \"interval\" (known keys: global, collection, names, pushgateway, remote_write, serve)"
             ]),
         Case(
             name: "unknown key deep inside remote_write[1].queue_config",

@@ -90,13 +90,13 @@ import Testing
         answers["/v1.41/services"] = .hang(seconds: 5)
         let server = try UnixSocketServer(answers)
         defer { server.stop() }
-        let started = ContinuousClock.now
+        // The typed timeout (not an answer after the 5 s hang) shows the request's limit held;
+        // no wall-clock bound, which a loaded machine would break.
         await #expect(
             throws: DockerQueryError.timeout(socket: server.socketPath, path: "/v1.41/services", seconds: 0.3)
         ) {
             try await client(server, timeout: .milliseconds(300)).fetch()
         }
-        #expect(ContinuousClock.now - started < .seconds(2))
         #expect(
             "\(DockerQueryError.timeout(socket: "/s", path: "/v1.41/services", seconds: 2))"
                 == "Docker at /s did not answer GET /v1.41/services within 2 s; the daemon is hanging or overloaded")

@@ -52,8 +52,8 @@ import Testing
         """
 
     @Test func theRulesGiveEachMarkItsPortsAndAddresses() {
-        #expect(RecordedNamespace.markAddresses(Self.ingressMangle) == [0x100: ["10.0.0.5"]])
-        #expect(RecordedNamespace.markAddresses(Self.lbMangle) == [0x102: ["10.0.1.2"], 0x103: ["10.0.1.4"]])
+        #expect(FirewallMarkRules.parse(Self.ingressMangle).addresses == [0x100: ["10.0.0.5"]])
+        #expect(FirewallMarkRules.parse(Self.lbMangle).addresses == [0x102: ["10.0.1.2"], 0x103: ["10.0.1.4"]])
         let snapshot = RecordedNamespace.snapshot(
             path: "/var/run/docker/netns/ingress_sbox", ipvsadmList: Self.ingressList, mangle: Self.ingressMangle)
         #expect(snapshot.services.map(\.firewallMark) == [256, 257])
