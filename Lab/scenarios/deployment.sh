@@ -40,6 +40,13 @@ must in_ingress ipvsadm -a -f 260 -r 10.0.1.5:80 -m -w 1
 mkdir -p "$QUEUE"
 chown 65534:65534 "$QUEUE"
 chmod 0700 "$QUEUE"
+cat >"$LAB_OUT/names.yml" <<EOF
+services:
+  - name: web
+    protocol: tcp
+    address: 10.1.2.3
+    port: 80
+EOF
 cat >"$LAB_OUT/config.yml" <<EOF
 global:
   interval: 1s
@@ -49,6 +56,8 @@ global:
 collection:
   namespace_paths:
     - $INGRESS
+names:
+  file: $LAB_OUT/names.yml
 remote_write:
   - url: http://127.0.0.1:9/api/v1/write
 serve:
