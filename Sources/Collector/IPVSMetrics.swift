@@ -29,7 +29,8 @@ public enum IPVSMetrics {
         if !collection.namesUp.isEmpty {
             var family = MetricFamily(
                 name: "ipvs_names_up", type: .gauge,
-                help: "1 when the service names source answered at the last collection, 0 when it did not.")
+                help: "Whether a names source gives service names: 1 when Docker's Engine API answered the last read "
+                    + "or a names file is loaded, 0 when Docker's reads fail.")
             for source in ServiceName.Source.allCases {
                 guard let up = collection.namesUp[source] else { continue }
                 family.add(Labels(presorted: [Label("source", source.rawValue)]), up ? 1 : 0)

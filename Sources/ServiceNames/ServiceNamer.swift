@@ -63,16 +63,13 @@ public final class ServiceNamer: Sendable {
         await docker?.refreshNow()
     }
 
-    /// `ipvs_names_up{source}`: 1 while a source gives names (Docker's last read
-    /// succeeded; a names file is loaded), 0 when Docker's reads fail. Only configured
-    /// sources have a sample; no family at all when there are none.
-    public func selfMetrics() -> [MetricFamily] {
-        var family = MetricFamily(
-            name: "ipvs_names_up", type: .gauge,
-            help: "Whether a names source gives service names: 1 when Docker's Engine API answered the last read "
-                + "or a names file is loaded, 0 when Docker's reads fail.")
-        if let docker { family.add(Labels(["source": ServiceName.Source.docker.rawValue]), docker.isUp ? 1 : 0) }
-        if file != nil { family.add(Labels(["source": ServiceName.Source.file.rawValue]), 1) }
-        return family.samples.isEmpty ? [] : [family]
+    /// Whether each configured source gives names (`ipvs_names_up{source}`): Docker while
+    /// its last read succeeded (false until the first one does), a names file while one is
+    /// loaded. Sources that are not configured have no entry.
+    public func sourcesUp() -> [ServiceName.Source: Bool] {
+        var up: [ServiceName.Source: Bool] = [:]
+        if let docker { up[.docker] = docker.isUp }
+        if file != nil { up[.file] = true }
+        return up
     }
 }

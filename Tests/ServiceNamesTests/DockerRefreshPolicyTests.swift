@@ -144,7 +144,7 @@ import Testing
         var up: [Double] = []
         for _ in 0..<6 {
             await namer.refreshNow()
-            up.append(namer.selfMetrics().first?.samples.first?.value ?? -1)
+            up.append(namesUp(namer).first?.samples.first?.value ?? -1)
         }
         #expect(up == [1, 0, 0, 0, 1, 1])
         let lines = capture.lines
@@ -165,13 +165,13 @@ import Testing
         let names = makeNames()
         let namer = ServiceNamer(docker: names, file: nil)
         #expect(
-            namer.selfMetrics().first?.samples == [
+            namesUp(namer).first?.samples == [
                 Sample(name: "ipvs_names_up", labels: Labels(["source": "docker"]), value: 0)
             ])
         await namer.refreshNow()
         await namer.refreshNow()
         #expect(capture.lines.count == 1)
         #expect(capture.contains(.warning, "HTTP 503: This node is not a swarm manager."))
-        #expect(namer.selfMetrics().first?.samples.map(\.value) == [0])
+        #expect(namesUp(namer).first?.samples.map(\.value) == [0])
     }
 }

@@ -98,7 +98,7 @@ import Testing
         }
         #expect(named == [["service_1", "service_2", "service_3"], ["web"]])
         #expect(server.paths == ["/version", "/v1.41/services", "/v1.41/networks"])
-        #expect(namer.selfMetrics().first?.samples.map(\.value) == [1])
+        #expect(namesUp(namer).first?.samples.map(\.value) == [1])
         #expect(capture.lines.count == 1)
         #expect(capture.contains(.info, "Naming services from Docker"))
         #expect(capture.contains(.info, "docker.services=4"))

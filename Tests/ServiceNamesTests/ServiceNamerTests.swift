@@ -72,7 +72,7 @@ import Testing
         var again = self.collections()
         namer.name(&again)
         #expect(names(again[1]) == [nil, nil])
-        #expect(namer.selfMetrics().isEmpty)
+        #expect(namesUp(namer).isEmpty)
     }
 
     @Test func selfMetricsHaveASamplePerConfiguredSource() async throws {
@@ -80,7 +80,7 @@ import Testing
         source.answer(.success(try HandMadeSwarm.inventory()))
         let docker = DockerServiceNames(source: source, logger: LogCapture().logger())
         let namer = ServiceNamer(docker: docker, file: try NamesFile.parse(Self.file, file: "names.yml"))
-        let before = try #require(namer.selfMetrics().first)
+        let before = try #require(namesUp(namer).first)
         #expect(before.name == "ipvs_names_up")
         #expect(before.type == .gauge)
         #expect(before.help.hasPrefix("Whether a names source gives service names"))
@@ -90,9 +90,9 @@ import Testing
                 Sample(name: "ipvs_names_up", labels: Labels(["source": "file"]), value: 1),
             ])
         await namer.refreshNow()
-        #expect(namer.selfMetrics().first?.samples.map(\.value) == [1, 1])
+        #expect(namesUp(namer).first?.samples.map(\.value) == [1, 1])
         let fileOnly = ServiceNamer(docker: nil, file: try NamesFile.parse(Self.file, file: "names.yml"))
-        #expect(fileOnly.selfMetrics().first?.samples.map(\.labels) == [Labels(["source": "file"])])
-        #expect(ServiceNamer(docker: nil, file: nil).selfMetrics().isEmpty)
+        #expect(namesUp(fileOnly).first?.samples.map(\.labels) == [Labels(["source": "file"])])
+        #expect(namesUp(ServiceNamer(docker: nil, file: nil)).isEmpty)
     }
 }
