@@ -59,7 +59,8 @@ phase_end() {
 printf 'phase\tstart\tend\tseconds\n' >"$TIMINGS"
 : >"$STEPS"
 
-now_ms() { printf -v REPLY '%(%s)T' -1; REPLY=$(date +%s%3N); }
+# now_ms: milliseconds since the epoch in REPLY, without a process (EPOCHREALTIME is s.micro).
+now_ms() { REPLY=${EPOCHREALTIME/./}; REPLY=${REPLY:0:${#REPLY}-3}; }
 
 wait_http() {
     local name=$1 pid=$2 url=$3 deadline=$((SECONDS + 180))
