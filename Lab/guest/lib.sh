@@ -279,9 +279,9 @@ xt_bpf xt_REDIRECT xt_state ip_set ip_vs ip_vs_rr"
 # (+ docker, containerd), /etc/docker, /var/log and /root, prepends a PATH directory whose
 # iptables, ip6tables and their -save/-restore are the -legacy tools (dockerd calls them by
 # name; the guest's nf_tables has no nat table for iptables-nft), adds dummy0 with
-# LAB_DOCKER_ADDR/24, starts containerd and dockerd (overlay2; logs/containerd.log,
-# logs/dockerd.log) and waits up to SECONDS (default 120) for `docker info` (written to
-# $LAB_OUT/docker-info.txt).
+# LAB_DOCKER_ADDR/24, starts containerd and dockerd (overlay2, plus LAB_DOCKERD_ARGS, e.g.
+# --log-level=debug; logs/containerd.log, logs/dockerd.log) and waits up to SECONDS (default
+# 120) for `docker info` (written to $LAB_OUT/docker-info.txt).
 lab_docker_start() {
     local limit=${1:-120} bin=$LAB_RUN/docker-bin dir tool deadline pid_c pid_d
     deadline=$((SECONDS + limit))
@@ -308,7 +308,8 @@ lab_docker_start() {
         lab_sleep 0.1
     done
     lab_log "containerd up"
-    dockerd --containerd=/run/containerd/containerd.sock --storage-driver=overlay2 \
+    # shellcheck disable=SC2086
+    dockerd --containerd=/run/containerd/containerd.sock --storage-driver=overlay2 ${LAB_DOCKERD_ARGS:-} \
         >"$LAB_OUT/logs/dockerd.log" 2>&1 &
     pid_d=$!
     LAB_PIDS+=("$pid_d")

@@ -2,10 +2,13 @@
 # The swarm scenario: a real one-node Docker Swarm (Debian's docker.io, Engine 20.10) in the
 # guest, with the services of ingress_ipvs_exporter's README example (service_1..3, each
 # `--publish 80`, published ports 30000-30002 from the routing mesh) and a VIP service `web`
-# (2 replicas) on an overlay network `app`. Moves HTTP traffic through the ingress and the VIP,
-# then records what Docker built (every namespace under /var/run/docker/netns, the Engine API's
+# (2 replicas) on an overlay network `app`. Once both have converged (their firewall-mark
+# services exist with their real servers), sends 10 HTTP requests from the guest's own namespace
+# to 192.0.2.10:<service_1's port> (the routing mesh: DNAT to ingress_sbox, IPVS there) and 5
+# from the namespace of one of web's containers to web's VIP (IPVS in lb_<network>); then
+# records what Docker built (every namespace under /var/run/docker/netns, the Engine API's
 # answers) and, with IPVS_PUSH, the product's readings beside ipvsadm's. Needs --mem 2G and a
-# --timeout of several minutes:
+# --timeout of several minutes (about 4-5 minutes on a 2-core host):
 #   Lab/ipvs-lab --mem 2G --timeout 900 --out DIR --env IPVS_PUSH=$PWD/.build/debug/ipvs-push swarm
 #
 # Nothing leaves the guest: the node's only address is 192.0.2.10/24 on a dummy link, and no
@@ -17,16 +20,20 @@
 # Files in $LAB_OUT (besides ipvs-lab's scenario.{stdout,stderr,rc}, init.log, console.log):
 #   timings.tsv                 phase, start, end, seconds (guest uptime) of every phase
 #   docker-info.txt             `docker info` once dockerd answered
-#   services.env                per service: name, published port, firewall mark, VIP (shell
-#                               assignments), the app network's id and its lb_ namespace
-#   traffic.env                 ingress_failed=0|1, vip_failed=0|1, vip_method=...
+#   services.env                <service>_port=, <service>_mark= (shell assignments), web_vip=,
+#                               app_network_id=, app_lb_netns=, vip_client_netns=,
+#                               vip_client_container=
+#   traffic.env                 ingress_requests=, ingress_failed=0|1, vip_requests=,
+#                               vip_failed=0|1, vip_method=container-netns
 #   netns/namespaces.tsv        NAME PATH KIND SERVICES FWMARKS of every namespace (see
 #                               lab_docker_record_netns), host = the guest's own
 #   netns/<name>/               ipvsadm.{stats,rate,list,persistent-conn}, mangle, iptables,
 #                               ip_vs_conn, addresses of that namespace
 #   api/{services,networks,tasks,version,containers}.json   the Engine API's answers (v1.41)
 #   docker-service-ls.txt, docker-network-ls.txt            the CLI's listings
-#   logs/                       containerd, dockerd, swarm init, service creation, traffic
+#   logs/                       containerd, dockerd, swarm init, image import, service and
+#                               network creation, traffic (ingress-clients, vip-clients)
+#   wait-ipvs-timeout.txt       only when lab_swarm_wait_ipvs gave up: what it saw last
 # With IPVS_PUSH (every namespace that has IPVS services, NAME = its file name):
 #   dump.NAME.prom, dump.NAME.om (+ .stderr, .rc)   dump --namespace-path (--format openmetrics)
 #   dump.all.{prom,om}          dump with every such --namespace-path at once
@@ -112,19 +119,14 @@ for name in service_1 service_2 service_3; do
 done
 phase_end
 
-# --- 3. Ten requests through the routing mesh -------------------------------------------------
-phase_begin ingress-traffic
-ingress_failed=0
-lab_traffic ingress-clients "" "http-get,http://$LAB_DOCKER_ADDR:${PORT[service_1]}/,$INGRESS_REQUESTS"
-lab_wait_ready ingress-clients || ingress_failed=1
-lab_log "ingress traffic done (failed=$ingress_failed)"
-phase_end
-
-# --- 4. An overlay network and a VIP service on it ---------------------------------------------
+# --- 3. An overlay network and a VIP service on it ---------------------------------------------
+# Both carry a label (service_1..3 have none, as in the exporter's README), so the recorded API
+# answers show Spec.Labels and a network's Labels filled in as well as empty.
 phase_begin vip
-APP_ID=$("$DOCKER" network create -d overlay app 2>"$LAB_OUT/logs/network-create.log") \
+APP_ID=$("$DOCKER" network create -d overlay --label ipvs-lab.network=app app 2>"$LAB_OUT/logs/network-create.log") \
     || lab_die "docker network create app failed (see logs/network-create.log)"
-"$DOCKER" service create --detach --name web --network app --replicas 2 --no-resolve-image \
+"$DOCKER" service create --detach --name web --network app --replicas 2 --label ipvs-lab.role=vip \
+    --no-resolve-image \
     "$IMAGE" "${HTTPD[@]}" >"$LAB_OUT/logs/create-web.log" 2>&1 \
     || lab_die "docker service create web failed (see logs/create-web.log)"
 deadline=$((SECONDS + 60))
@@ -154,6 +156,16 @@ done
 lab_swarm_wait_ipvs "$LB" "-d $VIP/32 " 2 120
 MARK[web]=$LAB_SWARM_FWMARK
 lab_log "web: ${LB##*/}, mark ${MARK[web]}, 2 real servers"
+phase_end
+
+# --- 4. Ten requests through the routing mesh -------------------------------------------------
+# Both bursts of traffic come after everything converged and right before the records, so the
+# rate estimates frozen 2 s later are not zero.
+phase_begin ingress-traffic
+ingress_failed=0
+lab_traffic ingress-clients "" "http-get,http://$LAB_DOCKER_ADDR:${PORT[service_1]}/,$INGRESS_REQUESTS"
+lab_wait_ready ingress-clients || ingress_failed=1
+lab_log "ingress traffic done (failed=$ingress_failed)"
 phase_end
 
 # --- 5. Requests to the VIP ---------------------------------------------------------------------
