@@ -22,7 +22,7 @@
 #
 # Files in $LAB_OUT (besides ipvs-lab's own):
 #   steps.tsv                  STEP BEGIN_MS END_MS, one line per checkpoint, in order
-#   steps/STEP/                lab_docker_record_netns at begin (NAME/ipvsadm.*, namespaces.tsv);
+#   steps/STEP/                record_ipvs at begin (NAME/ipvsadm.{stats,list}, namespaces.tsv);
 #                              after/ the same at end; services.txt (`docker service ls` names);
 #                              pushgateway.json (the gateway's /api/v1/metrics at end);
 #                              api/{services,networks}.json
@@ -127,18 +127,41 @@ wait_gone() {
     done
 }
 
+# record_ipvs DIR: `ipvsadm -Ln --stats --exact` and `ipvsadm -Ln` of ingress_sbox and every
+# lb_ namespace in $LAB_OUT/DIR/NAME/ipvsadm.{stats,list}, and DIR/namespaces.tsv as
+# lab_docker_record_netns writes it (NAME PATH KIND SERVICES FWMARKS) for those namespaces: the
+# only ones Docker gives IPVS services (containers' have none, see the swarm scenario), read in
+# one shell each, so that a checkpoint takes seconds, not a minute.
+record_ipvs() {
+    local base=$LAB_OUT/$1 path name dir q services marks line
+    mkdir -p "$base"
+    : >"$base/namespaces.tsv"
+    for path in "$INGRESS" "$LAB_DOCKER_NETNS"/lb_*; do
+        [ -e "$path" ] || continue
+        name=${path##*/} dir=$base/${path##*/}
+        mkdir -p "$dir"
+        q=$(printf '%q' "$dir")
+        lab_nsh "$path" "ipvsadm -Ln --stats --exact >$q/ipvsadm.stats 2>&1; ipvsadm -Ln >$q/ipvsadm.list 2>&1"
+        services=0 marks=
+        while IFS= read -r line; do
+            case "$line" in "FWM  "*) services=$((services + 1)); line=${line#FWM  }; marks+=${marks:+,}${line%% *} ;; esac
+        done <"$dir/ipvsadm.list"
+        printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$path" "${name%%_*}" "$services" "${marks:--}" >>"$base/namespaces.tsv"
+    done
+}
+
 # checkpoint STEP: see the header.
 checkpoint() {
     local step=$1 dir=$LAB_OUT/steps/$1 begin end
     kill -0 "$AGENT_PID" 2>/dev/null || lab_die "the agent exited before step $step (see logs/agent.log)"
     lab_sleep 8
     now_ms; begin=$REPLY
-    lab_docker_record_netns "steps/$step"
+    record_ipvs "steps/$step"
     "$DOCKER" service ls --format '{{.Name}}' >"$dir/services.txt" 2>&1
     mkdir -p "$dir/api"
     lab_docker_api "$dir/api/services.json=/services" "$dir/api/networks.json=/networks"
     lab_sleep 4
-    lab_docker_record_netns "steps/$step/after"
+    record_ipvs "steps/$step/after"
     curl -sS --max-time 10 -o "$dir/pushgateway.json" "$PUSHGATEWAY/api/v1/metrics" \
         || lab_log "reading the Pushgateway failed at $step"
     now_ms; end=$REPLY

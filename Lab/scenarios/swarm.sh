@@ -37,12 +37,16 @@
 # With IPVS_PUSH (every namespace that has IPVS services, NAME = its file name):
 #   dump.NAME.prom, dump.NAME.om (+ .stderr, .rc)   dump --namespace-path (--format openmetrics)
 #   dump.all.{prom,om}          dump with every such --namespace-path at once
-#   dump.glob.{prom,om}         dump --namespace-glob '/var/run/docker/netns/*'
+#   dump.glob.{prom,om}         dump --namespace-glob '/var/run/docker/netns/*' --docker-host
+#                               unix:///var/run/docker.sock (Docker's names)
+#   namespaces.tsv, mangle.NAME the namespaces compared (host and those with IPVS services, NAME
+#                               PATH) and their mangle rules, as the lab tests read them
 #   truth.prom/, truth.om/      ipvsadm in host and every NAME around the dumps
 #                               (lab_capture_stable, rates frozen)
 #   serve.prom, serve-compat.prom (+ .rc)           one scrape of `serve --namespace-path
 #                               <ingress_sbox>` plain and with --compat ingress-ipvs-exporter;
-#                               logs/serve*.log hold their stderr
+#                               logs/serve*.log hold their stderr; serve-glob.prom: one
+#                               scrape of `serve --namespace-glob ... --docker-host ...`
 set -uo pipefail
 . "$LAB_DIR/guest/lib.sh"
 
@@ -227,7 +231,8 @@ read_dumps() {
         dump_to "dump.$name.$ext" --namespace-path "${pair#*=}" ${format:+--format "$format"}
     done
     dump_to "dump.all.$ext" "${all[@]}" ${format:+--format "$format"}
-    dump_to "dump.glob.$ext" --namespace-glob "$LAB_DOCKER_NETNS/*" ${format:+--format "$format"}
+    dump_to "dump.glob.$ext" --namespace-glob "$LAB_DOCKER_NETNS/*" --docker-host "unix://$LAB_DOCKER_SOCK" \
+        ${format:+--format "$format"}
 }
 dump_to() {
     local file=$1; shift
@@ -255,12 +260,22 @@ serve_scrape() {
     lab_log "$name: scraped (curl exit $(<"$LAB_OUT/$name.rc"))"
 }
 
+# What the lab tests' NamespaceTruth reads: the namespaces compared (the guest's own and those
+# with IPVS services) and each one's mangle rules.
+printf 'host\t\n' >"$LAB_OUT/namespaces.tsv"
+cp "$LAB_OUT/netns/host/mangle" "$LAB_OUT/mangle.host"
+for pair in "${IPVS_NS[@]}"; do
+    printf '%s\t%s\n' "${pair%%=*}" "${pair#*=}" >>"$LAB_OUT/namespaces.tsv"
+    cp "$LAB_OUT/netns/${pair%%=*}/mangle" "$LAB_OUT/mangle.${pair%%=*}"
+done
+
 if [ -n "$IPVS_PUSH" ]; then
     phase_begin ipvs-push
     lab_capture_stable truth.prom 5 read_prom host= "${IPVS_NS[@]}"
     lab_capture_stable truth.om 5 read_om host= "${IPVS_NS[@]}"
     serve_scrape serve --namespace-path "$INGRESS"
     serve_scrape serve-compat --namespace-path "$INGRESS" --compat ingress-ipvs-exporter
+    serve_scrape serve-glob --namespace-glob "$LAB_DOCKER_NETNS/*" --docker-host "unix://$LAB_DOCKER_SOCK"
     phase_end
 else
     lab_log "IPVS_PUSH not set: no product readings"

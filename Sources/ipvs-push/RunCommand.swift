@@ -87,6 +87,9 @@ struct RunCommand: AsyncParsableCommand {
             StandardStreams.error("\(error)")
             throw ExitStatus.configuration
         }
+        // Docker's answer before the first collection, so that it is named too (at most the
+        // request's timeout; a Docker that does not answer is retried in the background).
+        await namer?.refreshNow()
         let collector = settings.collection.makeCollector(namer: namer, logger: logger)
         collector.prepare()
         do { try collector.restrictCapabilities() } catch {
