@@ -3,7 +3,6 @@ import Collector
 import Configuration
 import Exposition
 import Logging
-import ServiceNames
 
 #if canImport(Glibc)
 import Glibc
@@ -29,16 +28,7 @@ struct DumpCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = logging.bootstrap(defaultLevel: .error)
         let settings = collection.settings
-        let namer: ServiceNamer?
-        do {
-            namer = try settings.makeNamer(logger: logger)
-        } catch {
-            StandardStreams.error("\(error)")
-            throw ExitStatus.configuration
-        }
-        // One collection: Docker's answer first, so that it names this one.
-        await namer?.refreshNow()
-        let collector = settings.makeCollector(namer: namer, logger: logger)
+        let (collector, _) = try await settings.namedCollector(logger: logger)
         let reading = await collector.collect()
         // Rendered straight from the collection and written in pieces: at 10,000 services
         // the document is over 100 MB and the metric families alone over 40 MB.

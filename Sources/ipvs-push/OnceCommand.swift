@@ -1,6 +1,5 @@
 import Agent
 import Configuration
-import ServiceNames
 import ArgumentParser
 import Collector
 import Exposition
@@ -33,15 +32,7 @@ struct OnceCommand: AsyncParsableCommand {
         let logger = LoggingOptions.bootstrap(level: settings.logging.level, format: settings.logging.format)
         let delivery = try OneShotDelivery(settings: settings, logger: logger)
         let timestamp = currentMilliseconds()
-        let namer: ServiceNamer?
-        do {
-            namer = try settings.collection.makeNamer(logger: logger)
-        } catch {
-            StandardStreams.error("\(error)")
-            throw ExitStatus.configuration
-        }
-        await namer?.refreshNow()
-        let collector = settings.collection.makeCollector(namer: namer, logger: logger)
+        let (collector, _) = try await settings.collection.namedCollector(logger: logger)
         let collections = await collector.collect()
         var exitCode: ExitCode?
         for case .failure(let error) in collections.namespaces.map(\.result) {

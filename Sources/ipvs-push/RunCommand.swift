@@ -5,7 +5,6 @@ import Configuration
 import Logging
 import PullServer
 import ServiceLifecycle
-import ServiceNames
 
 /// `ipvs-push run`: collect every interval and deliver to every configured sink, until
 /// SIGTERM or SIGINT; SIGHUP reloads the configuration file.
@@ -80,17 +79,7 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitStatus.usage
         }
         let logger = LoggingOptions.bootstrap(level: settings.logging.level, format: settings.logging.format)
-        let namer: ServiceNamer?
-        do {
-            namer = try settings.collection.makeNamer(logger: logger)
-        } catch {
-            StandardStreams.error("\(error)")
-            throw ExitStatus.configuration
-        }
-        // Docker's answer before the first collection, so that it is named too (at most the
-        // request's timeout; a Docker that does not answer is retried in the background).
-        await namer?.refreshNow()
-        let collector = settings.collection.makeCollector(namer: namer, logger: logger)
+        let (collector, namer) = try await settings.collection.namedCollector(logger: logger)
         collector.prepare()
         do { try collector.restrictCapabilities() } catch {
             StandardStreams.error("\(error)")

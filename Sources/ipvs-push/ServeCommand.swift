@@ -3,7 +3,6 @@ import ArgumentParser
 import Collector
 import Configuration
 import Logging
-import ServiceNames
 import PullServer
 
 /// `ipvs-push serve`: the `/metrics` endpoint, a drop-in for ingress_ipvs_exporter.
@@ -25,17 +24,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try CommandSettings.resolve([serve, collection, logging], defaults: .init(alwaysServe: true))
         let logger = LoggingOptions.bootstrap(level: settings.logging.level, format: settings.logging.format)
-        let namer: ServiceNamer?
-        do {
-            namer = try settings.collection.makeNamer(logger: logger)
-        } catch {
-            StandardStreams.error("\(error)")
-            throw ExitStatus.configuration
-        }
-        // Docker's answer before the first collection, so that it is named too (at most the
-        // request's timeout; a Docker that does not answer is retried in the background).
-        await namer?.refreshNow()
-        let collector = settings.collection.makeCollector(namer: namer, logger: logger)
+        let (collector, _) = try await settings.collection.namedCollector(logger: logger)
         collector.prepare()
         do { try collector.restrictCapabilities() } catch {
             StandardStreams.error("\(error)")
