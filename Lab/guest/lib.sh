@@ -513,3 +513,36 @@ lab_stop_background() {
     for pid in "${LAB_PIDS[@]}"; do kill "$pid" 2>/dev/null; done
     LAB_PIDS=()
 }
+
+# --- Phase timing: lab_phase_begin NAME ... lab_phase_end, one line per phase in
+# $LAB_OUT/timings.tsv (phase, start, end, seconds of guest uptime), no process started. The
+# first line after the header is the boot itself (kernel start to the scenario).
+LAB_TIMINGS=$LAB_OUT/timings.tsv
+lab_centis() { local up rest; read -r up rest </proc/uptime; REPLY=${up/./}; REPLY=$((10#$REPLY)); }
+lab_fmt_centis() { printf -v REPLY '%d.%02d' $(($1 / 100)) $(($1 % 100)); }
+lab_timings_start() {
+    printf 'phase\tstart\tend\tseconds\n' >"$LAB_TIMINGS"
+    lab_centis; lab_fmt_centis "$REPLY"
+    printf 'boot\t0.00\t%s\t%s\n' "$REPLY" "$REPLY" >>"$LAB_TIMINGS"
+}
+lab_phase_begin() { LAB_PHASE=$1; lab_centis; LAB_PHASE_T0=$REPLY; lab_log "phase $LAB_PHASE"; }
+lab_phase_end() {
+    local t1 a b d
+    lab_centis; t1=$REPLY
+    lab_fmt_centis "$LAB_PHASE_T0"; a=$REPLY; lab_fmt_centis "$t1"; b=$REPLY
+    lab_fmt_centis $((t1 - LAB_PHASE_T0)); d=$REPLY
+    printf '%s\t%s\t%s\t%s\n' "$LAB_PHASE" "$a" "$b" "$d" >>"$LAB_TIMINGS"
+    lab_log "phase $LAB_PHASE done in $d s"
+}
+
+# lab_wait_http NAME PID URL: until URL answers 2xx (a process start per attempt; at most 180 s);
+# dies when PID exits first.
+lab_wait_http() {
+    local name=$1 pid=$2 url=$3 deadline=$((SECONDS + 180))
+    until curl -sf -o /dev/null --max-time 5 "$url"; do
+        kill -0 "$pid" 2>/dev/null || lab_die "$name exited (see logs/$name.log)"
+        [ "$SECONDS" -lt "$deadline" ] || lab_die "$name was not ready within 180 s"
+        lab_sleep 0.3
+    done
+    lab_log "$name ready"
+}

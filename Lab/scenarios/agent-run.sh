@@ -127,16 +127,6 @@ lab_freeze_rates "" "$INGRESS"
 lab_log "IPVS built, traffic done, estimators stopped"
 
 # --- 2. The sinks, inside the guest on loopback ---------------------------------------------------
-# wait_http NAME PID URL: until URL answers 2xx (a process start per attempt; at most 180 s).
-wait_http() {
-    local name=$1 pid=$2 url=$3 deadline=$((SECONDS + 180))
-    until curl -sf -o /dev/null --max-time 5 "$url"; do
-        kill -0 "$pid" 2>/dev/null || lab_die "$name exited (see logs/$name.log)"
-        [ "$SECONDS" -lt "$deadline" ] || lab_die "$name was not ready within 180 s"
-        lab_sleep 0.3
-    done
-    lab_log "$name ready"
-}
 start_victoria() {
     victoria-metrics -httpListenAddr=127.0.0.1:8428 -storageDataPath="$LAB_RUN/victoria" \
         -memory.allowedPercent=10 -search.latencyOffset=0s >>"$LAB_OUT/logs/victoria-metrics.log" 2>&1 &
@@ -151,9 +141,9 @@ printf 'scrape_configs: []\n' >"$LAB_RUN/prometheus.yml"
 prometheus --config.file="$LAB_RUN/prometheus.yml" --storage.tsdb.path="$LAB_RUN/prometheus" \
     --web.listen-address=127.0.0.1:9090 --web.enable-remote-write-receiver >"$LAB_OUT/logs/prometheus.log" 2>&1 &
 PROMETHEUS_PID=$!
-wait_http pushgateway "$PUSHGATEWAY_PID" "$PUSHGATEWAY/-/ready"
-wait_http victoria-metrics "$VICTORIA_PID" "$VICTORIA/health"
-wait_http prometheus "$PROMETHEUS_PID" "$PROMETHEUS/-/ready"
+lab_wait_http pushgateway "$PUSHGATEWAY_PID" "$PUSHGATEWAY/-/ready"
+lab_wait_http victoria-metrics "$VICTORIA_PID" "$VICTORIA/health"
+lab_wait_http prometheus "$PROMETHEUS_PID" "$PROMETHEUS/-/ready"
 
 # --- 3. The configuration ---------------------------------------------------------------------
 # write_config JOB EXTRA_LABEL_LINE INTERVAL [PROMETHEUS_RELABEL_LINES]: the file, written
@@ -316,7 +306,7 @@ else
     echo "running_before_restart=no" >"$LAB_OUT/shutdown.env"
 fi
 start_victoria
-wait_http victoria-metrics "$VICTORIA_PID" "$VICTORIA/health"
+lab_wait_http victoria-metrics "$VICTORIA_PID" "$VICTORIA/health"
 event victoria_started
 deadline=$((SECONDS + 300))
 while kill -0 "$AGENT_PID" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do lab_sleep 0.2; done

@@ -45,31 +45,11 @@ PUSHGATEWAY=http://127.0.0.1:9091
 VICTORIA=http://127.0.0.1:8428
 STEPS=$LAB_OUT/steps.tsv
 
-TIMINGS=$LAB_OUT/timings.tsv
-centis() { local up rest; read -r up rest </proc/uptime; REPLY=${up/./}; REPLY=$((10#$REPLY)); }
-fmt_centis() { printf -v REPLY '%d.%02d' $(($1 / 100)) $(($1 % 100)); }
-phase_begin() { PHASE=$1; centis; PHASE_T0=$REPLY; lab_log "phase $PHASE"; }
-phase_end() {
-    local t1 a b d
-    centis; t1=$REPLY
-    fmt_centis "$PHASE_T0"; a=$REPLY; fmt_centis "$t1"; b=$REPLY; fmt_centis $((t1 - PHASE_T0)); d=$REPLY
-    printf '%s\t%s\t%s\t%s\n' "$PHASE" "$a" "$b" "$d" >>"$TIMINGS"
-    lab_log "phase $PHASE done in $d s"
-}
-printf 'phase\tstart\tend\tseconds\n' >"$TIMINGS"
+lab_timings_start
 : >"$STEPS"
 
 # now_ms: milliseconds since the epoch in REPLY, without a process (EPOCHREALTIME is s.micro).
 now_ms() { REPLY=${EPOCHREALTIME/./}; REPLY=${REPLY:0:${#REPLY}-3}; }
-
-wait_http() {
-    local name=$1 pid=$2 url=$3 deadline=$((SECONDS + 180))
-    until curl -sf -o /dev/null --max-time 5 "$url"; do
-        kill -0 "$pid" 2>/dev/null || lab_die "$name exited (see logs/$name.log)"
-        [ "$SECONDS" -lt "$deadline" ] || lab_die "$name was not ready within 180 s"
-        lab_sleep 0.3
-    done
-}
 
 # create_service NAME ARGS...: `docker service create --detach --name NAME ARGS... IMAGE httpd`.
 create_service() {
@@ -170,7 +150,7 @@ checkpoint() {
 }
 
 # --- 1. Engine, swarm, image, receivers --------------------------------------------------------
-phase_begin engine
+lab_phase_begin engine
 lab_docker_start 180
 lab_swarm_init
 lab_busybox_image "$IMAGE"
@@ -183,12 +163,12 @@ victoria-metrics -httpListenAddr=127.0.0.1:8428 -storageDataPath="$LAB_RUN/victo
     -memory.allowedPercent=10 -search.latencyOffset=0s >"$LAB_OUT/logs/victoria-metrics.log" 2>&1 &
 VICTORIA_PID=$!
 LAB_PIDS+=("$VICTORIA_PID")
-wait_http pushgateway "$PUSHGATEWAY_PID" "$PUSHGATEWAY/-/ready"
-wait_http victoria-metrics "$VICTORIA_PID" "$VICTORIA/health"
-phase_end
+lab_wait_http pushgateway "$PUSHGATEWAY_PID" "$PUSHGATEWAY/-/ready"
+lab_wait_http victoria-metrics "$VICTORIA_PID" "$VICTORIA/health"
+lab_phase_end
 
 # --- 2. The start: one published service, one VIP service, traffic through both -------------------
-phase_begin start
+lab_phase_begin start
 create_service service_1 --publish published=30010,target=80 --replicas 1
 APP_ID=$("$DOCKER" network create -d overlay app 2>"$LAB_OUT/logs/network-app.log") \
     || lab_die "docker network create app failed"
@@ -221,31 +201,31 @@ for path in "$INGRESS" "$APP_LB"; do lab_nsh "$path" "sysctl -qw net.ipv4.vs.run
     --shutdown-grace 20s --log-level debug >"$LAB_OUT/logs/agent.log" 2>&1 &
 AGENT_PID=$!
 checkpoint start
-phase_end
+lab_phase_end
 
 # --- 3. Changes ------------------------------------------------------------------------------------
-phase_begin create
+lab_phase_begin create
 create_service service_2 --publish published=30011,target=80 --replicas 1
 lab_swarm_wait_replicas 300 service_2=1
 lab_swarm_wait_ipvs "$INGRESS" "--dport 30011 " 1 120
 SERVICE_2_MARK=$LAB_SWARM_FWMARK
 checkpoint create
-phase_end
+lab_phase_end
 
-phase_begin scale
+lab_phase_begin scale
 "$DOCKER" service scale --detach web=3 >"$LAB_OUT/logs/scale-web.log" 2>&1 || lab_die "docker service scale web=3 failed"
 lab_swarm_wait_replicas 300 web=3
 lab_swarm_wait_ipvs "$APP_LB" "-d $WEB_VIP/32 " 3 120
 checkpoint scale
-phase_end
+lab_phase_end
 
-phase_begin remove
+lab_phase_begin remove
 "$DOCKER" service rm service_1 >"$LAB_OUT/logs/rm-service_1.log" 2>&1 || lab_die "docker service rm service_1 failed"
 wait_no_mark "$INGRESS" "$SERVICE_1_MARK"
 checkpoint remove
-phase_end
+lab_phase_end
 
-phase_begin network
+lab_phase_begin network
 APP2_ID=$("$DOCKER" network create -d overlay app2 2>"$LAB_OUT/logs/network-app2.log") \
     || lab_die "docker network create app2 failed"
 create_service api --network app2 --replicas 1
@@ -255,9 +235,9 @@ lb_netns "$APP2_ID"; APP2_LB=$REPLY
 lab_swarm_wait_ipvs "$APP2_LB" "-d $API_VIP/32 " 1 120
 API_MARK=$LAB_SWARM_FWMARK
 checkpoint network
-phase_end
+lab_phase_end
 
-phase_begin gone
+lab_phase_begin gone
 "$DOCKER" service rm api >"$LAB_OUT/logs/rm-api.log" 2>&1 || lab_die "docker service rm api failed"
 # The network can be removed once the service's tasks are gone.
 deadline=$((SECONDS + 120))
@@ -267,7 +247,7 @@ until "$DOCKER" network rm app2 >"$LAB_OUT/logs/rm-app2.log" 2>&1; do
 done
 wait_gone "$APP2_LB"
 checkpoint gone
-phase_end
+lab_phase_end
 
 {
     printf 'service_1_mark=%s\nservice_2_mark=%s\nweb_mark=%s\napi_mark=%s\n' \
@@ -276,7 +256,7 @@ phase_end
 } >"$LAB_OUT/services.env"
 
 # --- 4. Stop, read back ----------------------------------------------------------------------------
-phase_begin stop
+lab_phase_begin stop
 kill -TERM "$AGENT_PID"
 wait "$AGENT_PID"
 echo $? >"$LAB_OUT/agent.rc"
@@ -285,6 +265,6 @@ curl -sS --max-time 60 -o "$LAB_OUT/victoria-export.jsonl" \
     "$VICTORIA/api/v1/export?match%5B%5D=%7B__name__%3D~%22ipvs_.%2A%22%7D" || lab_log "export failed"
 curl -sS --max-time 10 -o "$LAB_OUT/pushgateway-final.json" "$PUSHGATEWAY/api/v1/metrics" \
     || lab_log "reading the Pushgateway failed"
-phase_end
+lab_phase_end
 lab_stop_background
 lab_log "swarm-run scenario done"

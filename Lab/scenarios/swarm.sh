@@ -61,38 +61,25 @@ VIP_REQUESTS=5
 status=0
 
 # --- Phase timing (guest uptime, no process started) -------------------------------------------
-TIMINGS=$LAB_OUT/timings.tsv
-centis() { local up rest; read -r up rest </proc/uptime; REPLY=${up/./}; REPLY=$((10#$REPLY)); }
-fmt_centis() { printf -v REPLY '%d.%02d' $(($1 / 100)) $(($1 % 100)); }
-phase_begin() { PHASE=$1; centis; PHASE_T0=$REPLY; lab_log "phase $PHASE"; }
-phase_end() {
-    local t1 a b d
-    centis; t1=$REPLY
-    fmt_centis "$PHASE_T0"; a=$REPLY; fmt_centis "$t1"; b=$REPLY; fmt_centis $((t1 - PHASE_T0)); d=$REPLY
-    printf '%s\t%s\t%s\t%s\n' "$PHASE" "$a" "$b" "$d" >>"$TIMINGS"
-    lab_log "phase $PHASE done in $d s"
-}
-printf 'phase\tstart\tend\tseconds\n' >"$TIMINGS"
-centis; fmt_centis "$REPLY"
-printf 'boot\t0.00\t%s\t%s\n' "$REPLY" "$REPLY" >>"$TIMINGS"
+lab_timings_start
 
 lab_log "swarm scenario starting (IPVS_PUSH=${IPVS_PUSH:-unset})"
 
 # --- 1. Engine, swarm, image ----------------------------------------------------------------
-phase_begin engine
+lab_phase_begin engine
 lab_docker_start 180
-phase_end
+lab_phase_end
 
-phase_begin swarm-init
+lab_phase_begin swarm-init
 lab_swarm_init
-phase_end
+lab_phase_end
 
-phase_begin image
+lab_phase_begin image
 lab_busybox_image "$IMAGE"
-phase_end
+lab_phase_end
 
 # --- 2. ingress_ipvs_exporter's example: three services published through the routing mesh ----
-phase_begin services
+lab_phase_begin services
 declare -A PORT MARK
 for name in service_1 service_2 service_3; do
     "$DOCKER" service create --detach --name "$name" --publish 80 --replicas 1 --no-resolve-image \
@@ -121,12 +108,12 @@ for name in service_1 service_2 service_3; do
     lab_wait_rule "" nat "--dport ${PORT[$name]} -j DNAT" 60
     lab_log "$name: port ${PORT[$name]}, mark ${MARK[$name]}, 1 real server"
 done
-phase_end
+lab_phase_end
 
 # --- 3. An overlay network and a VIP service on it ---------------------------------------------
 # Both carry a label (service_1..3 have none, as in the exporter's README), so the recorded API
 # answers show Spec.Labels and a network's Labels filled in as well as empty.
-phase_begin vip
+lab_phase_begin vip
 APP_ID=$("$DOCKER" network create -d overlay --label ipvs-lab.network=app app 2>"$LAB_OUT/logs/network-create.log") \
     || lab_die "docker network create app failed (see logs/network-create.log)"
 "$DOCKER" service create --detach --name web --network app --replicas 2 --label ipvs-lab.role=vip \
@@ -160,17 +147,17 @@ done
 lab_swarm_wait_ipvs "$LB" "-d $VIP/32 " 2 120
 MARK[web]=$LAB_SWARM_FWMARK
 lab_log "web: ${LB##*/}, mark ${MARK[web]}, 2 real servers"
-phase_end
+lab_phase_end
 
 # --- 4. Ten requests through the routing mesh -------------------------------------------------
 # Both bursts of traffic come after everything converged and right before the records, so the
 # rate estimates frozen 2 s later are not zero.
-phase_begin ingress-traffic
+lab_phase_begin ingress-traffic
 ingress_failed=0
 lab_traffic ingress-clients "" "http-get,http://$LAB_DOCKER_ADDR:${PORT[service_1]}/,$INGRESS_REQUESTS"
 lab_wait_ready ingress-clients || ingress_failed=1
 lab_log "ingress traffic done (failed=$ingress_failed)"
-phase_end
+lab_phase_end
 
 # --- 5. Requests to the VIP ---------------------------------------------------------------------
 # From the network namespace of one of web's own containers (its sandbox under
@@ -179,7 +166,7 @@ phase_end
 # marked in its mangle INPUT chain and forwarded by IPVS (masquerading, SNAT to lb_'s own
 # address) to one of the two tasks, possibly the client's own container. Requests made inside
 # lb_ itself do not work: IPVS schedules them (counted) but the connections are reset.
-phase_begin vip-traffic
+lab_phase_begin vip-traffic
 vip_failed=0
 lab_docker_api "$LAB_RUN/containers.json=/containers/json"
 CONTAINER=$(jq -r '[.[] | select(.Labels["com.docker.swarm.service.name"] == "web")][0].Id' "$LAB_RUN/containers.json")
@@ -190,7 +177,7 @@ lab_log "client namespace: $SANDBOX_KEY (container ${CONTAINER:0:12})"
 lab_traffic vip-clients "$SANDBOX_KEY" "http-get,http://$VIP/,$VIP_REQUESTS"
 lab_wait_ready vip-clients || vip_failed=1
 lab_log "VIP traffic done (failed=$vip_failed)"
-phase_end
+lab_phase_end
 
 {
     for name in service_1 service_2 service_3 web; do
@@ -203,7 +190,7 @@ printf 'ingress_requests=%s\ningress_failed=%s\nvip_requests=%s\nvip_failed=%s\n
     "$INGRESS_REQUESTS" "$ingress_failed" "$VIP_REQUESTS" "$vip_failed" >"$LAB_OUT/traffic.env"
 
 # --- 6. Records, traffic stopped -------------------------------------------------------------------
-phase_begin record
+lab_phase_begin record
 # Keep the rates of a tick after the traffic for the rest of the boot (see lab_freeze_rates).
 lab_freeze_rates "$INGRESS" "$LB"
 lab_docker_record_netns netns
@@ -213,7 +200,7 @@ lab_docker_api "$LAB_OUT/api/services.json=/services" "$LAB_OUT/api/networks.jso
     "$LAB_OUT/api/containers.json=/containers/json" || lab_die "reading the Engine API failed"
 "$DOCKER" service ls >"$LAB_OUT/docker-service-ls.txt" 2>&1
 "$DOCKER" network ls --no-trunc >"$LAB_OUT/docker-network-ls.txt" 2>&1
-phase_end
+lab_phase_end
 
 # --- 7. The product ---------------------------------------------------------------------------------
 IPVS_NS=("${LAB_DOCKER_IPVS_NS[@]}")
@@ -270,13 +257,13 @@ for pair in "${IPVS_NS[@]}"; do
 done
 
 if [ -n "$IPVS_PUSH" ]; then
-    phase_begin ipvs-push
+    lab_phase_begin ipvs-push
     lab_capture_stable truth.prom 5 read_prom host= "${IPVS_NS[@]}"
     lab_capture_stable truth.om 5 read_om host= "${IPVS_NS[@]}"
     serve_scrape serve --namespace-path "$INGRESS"
     serve_scrape serve-compat --namespace-path "$INGRESS" --compat ingress-ipvs-exporter
     serve_scrape serve-glob --namespace-glob "$LAB_DOCKER_NETNS/*" --docker-host "unix://$LAB_DOCKER_SOCK"
-    phase_end
+    lab_phase_end
 else
     lab_log "IPVS_PUSH not set: no product readings"
 fi

@@ -41,33 +41,11 @@ struct DeploymentLabRun: Sendable {
 
     private static func run(_ scenario: String, _ resultsVariable: String, _ environment: [String]) async throws -> URL
     {
-        if let existing = ProcessInfo.processInfo.environment[resultsVariable], !existing.isEmpty {
-            return URL(fileURLWithPath: existing)
-        }
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/linux.uml") else {
-            throw TestFailure(
-                "/usr/bin/linux.uml is missing: the lab needs `apt-get install user-mode-linux` (make deps)")
-        }
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/strace") else {
-            throw TestFailure("/usr/bin/strace is missing: `apt-get install strace` (make deps)")
-        }
-        let runner = ProductBinary.packageRoot.appendingPathComponent("Lab/ipvs-lab").path
-        let output = FileManager.default.temporaryDirectory
-            .appendingPathComponent("ipvs-push-lab-\(scenario)-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
-        let logFile = output.appendingPathExtension("log")
-        let status = try await ShellCommand.runInBackground(
-            [runner, "--timeout", "600", "--out", output.path, "--env", "IPVS_PUSH=\(try ProductBinary.path())"]
-                + environment.flatMap { ["--env", $0] } + [scenario],
-            log: logFile)
-        let log = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
-        guard status == 0 else {
-            let trace =
-                (try? String(contentsOf: output.appendingPathComponent("scenario.stderr"), encoding: .utf8)) ?? ""
-            throw TestFailure(
-                "the lab's \(scenario) scenario failed with exit status \(status) (output in \(output.path)):\n"
-                    + "\(log.suffix(1500))\n--- scenario.stderr ---\n\(trace.suffix(3000))")
-        }
-        return output
+        let pairs = environment.map { $0.split(separator: "=", maxSplits: 1).map(String.init) }
+        return try await LabScenario(
+            scenario, timeoutSeconds: 600, resultsVariable: resultsVariable,
+            environment: Dictionary(uniqueKeysWithValues: pairs.map { ($0[0], $0.count > 1 ? $0[1] : "") }),
+            requires: ["/usr/bin/strace": "strace"]
+        ).run()
     }
 }

@@ -36,54 +36,16 @@ enum AgentRunLab {
             let values = try results.environment(secretsFile)
             return Run(results: results, secrets: try secrets(values))
         }
-        let runner = ProductBinary.packageRoot.appendingPathComponent("Lab/ipvs-lab").path
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/linux.uml") else {
-            throw TestFailure(
-                "/usr/bin/linux.uml is missing: the lab needs `apt-get install user-mode-linux` (make deps)")
-        }
-        let binary = try ProductBinary.path()
         let values = [
             "LAB_SECRET_VM_PASSWORD": "vmpw\(UUID().uuidString.prefix(18))",
             "LAB_SECRET_PROM_TOKEN": "promtok\(UUID().uuidString.prefix(18))",
             "LAB_SECRET_PG_PASSWORD": "pgpw\(UUID().uuidString.prefix(18))",
         ]
-        let output = FileManager.default.temporaryDirectory
-            .appendingPathComponent("ipvs-push-lab-agent-run-\(UUID().uuidString.prefix(8))")
-        let log = output.appendingPathExtension("log")
-        try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        let logHandle = try FileHandle(forWritingTo: log)
-        defer { try? logHandle.close() }
-
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: runner)
-        process.arguments =
-            ["--timeout", "1500", "--mem", "1G", "--out", output.path, "--env", "IPVS_PUSH=\(binary)"]
-            + values.sorted { $0.key < $1.key }.flatMap { ["--env", "\($0.key)=\($0.value)"] } + ["agent-run"]
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = logHandle
-        process.standardError = logHandle
-        let started = Date()
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: TestFailure("cannot start \(runner): \(error)"))
-            }
-        }
-        let results = LabResults(directory: output)
-        let seconds = Int(Date().timeIntervalSince(started))
-        guard status == 0 else {
-            let runnerLog = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-            let trace = (try? results.text("scenario.stderr")) ?? "(no scenario.stderr)"
-            let agent = (try? results.text("logs/agent.log")) ?? "(no logs/agent.log)"
-            throw TestFailure(
-                "the lab's agent-run scenario failed with exit status \(status) after \(seconds)s (output in "
-                    + "\(output.path)):\n\(runnerLog.suffix(1500))\n--- scenario.stderr ---\n\(trace.suffix(3000))"
-                    + "\n--- logs/agent.log ---\n\(agent.suffix(3000))")
-        }
+        let results = LabResults(
+            directory: try await LabScenario(
+                "agent-run", memory: "1G", timeoutSeconds: 1500, resultsVariable: "IPVS_LAB_AGENT_RUN_RESULTS",
+                environment: values, logs: ["logs/agent.log"]
+            ).run())
         return Run(results: results, secrets: try secrets(values))
     }
 

@@ -10,10 +10,11 @@ import Testing
 @Suite("Swarm: run while services and networks come and go", .serialized)
 struct LabSwarmRunTests {
     static let lab = Task<LabResults, any Error> {
-        try await LabScenarioRun(
-            scenario: "swarm-run", memory: "2G", timeoutSeconds: 1500, resultsVariable: "IPVS_LAB_SWARM_RUN_RESULTS",
-            logs: ["logs/agent.log", "logs/dockerd.log"]
-        ).run()
+        LabResults(
+            directory: try await LabScenario(
+                "swarm-run", memory: "2G", timeoutSeconds: 1500, resultsVariable: "IPVS_LAB_SWARM_RUN_RESULTS",
+                logs: ["logs/agent.log", "logs/dockerd.log"]
+            ).run())
     }
 
     /// One checkpoint: its window and what ipvsadm held in each Docker namespace with services.

@@ -10,10 +10,11 @@ import Testing
 @Suite("Swarm: dump and serve against ipvsadm on a real Docker Swarm", .serialized)
 struct LabSwarmTests {
     static let lab = Task<LabResults, any Error> {
-        try await LabScenarioRun(
-            scenario: "swarm", memory: "2G", timeoutSeconds: 1200, resultsVariable: "IPVS_LAB_SWARM_RESULTS",
-            logs: ["logs/dockerd.log"]
-        ).run()
+        LabResults(
+            directory: try await LabScenario(
+                "swarm", memory: "2G", timeoutSeconds: 1200, resultsVariable: "IPVS_LAB_SWARM_RESULTS",
+                logs: ["logs/dockerd.log"]
+            ).run())
     }
 
     static let ingress = "/var/run/docker/netns/ingress_sbox"
