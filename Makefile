@@ -9,7 +9,7 @@ APT_PACKAGES := \
 	protobuf-c-compiler zlib1g-dev pkg-config libcrypt-dev \
 	user-mode-linux kmod ipvsadm iproute2 iptables util-linux python3 python3-prometheus-client curl openssl \
 	prometheus prometheus-pushgateway victoria-metrics prometheus-node-exporter systemd strace libcap2-bin \
-	docker.io busybox-static
+	docker.io busybox-static jq debootstrap
 
 .PHONY: all deps build test demo bench proto clean
 
@@ -31,8 +31,12 @@ build: deps
 ## test: unit tests, tests against the real Prometheus / Pushgateway / VictoriaMetrics,
 ## and the lab tests against a real kernel IPVS in user-mode Linux. Suites run one after
 ## the other: they start real servers and a kernel, too much at once for a 2-core machine.
-test: build
-	@$(SWIFT) test -c $(CONFIG) --skip-build --no-parallel 2>&1 | tee .build/test-output.txt; \
+## The swarm-deploy lab test builds the Docker image from the release binary (IPVS_PUSH_RELEASE),
+## so `release` comes first; its base image is made once by Lab/host/base-image.sh (debootstrap,
+## cached in /var/cache/ipvs-push-lab).
+test: build release
+	@IPVS_PUSH_RELEASE=$(CURDIR)/$(RELEASE_SCRATCH)/release/ipvs-push \
+	$(SWIFT) test -c $(CONFIG) --skip-build --no-parallel 2>&1 | tee .build/test-output.txt; \
 	status=$${PIPESTATUS[0]}; \
 	echo "--- summary"; grep -E "Test run with" .build/test-output.txt | tail -n 1; \
 	exit $$status
@@ -55,6 +59,12 @@ RELEASE_FLAGS := -c release --static-swift-stdlib -Xswiftc -use-ld=lld -Xlinker 
 release: deps
 	$(SWIFT) build $(RELEASE_FLAGS) --scratch-path $(RELEASE_SCRATCH) --product ipvs-push
 	@echo "built $(RELEASE_SCRATCH)/release/ipvs-push"
+
+## lab-base-image: the IPVS lab's debian:bookworm-slim for the swarm-deploy scenario (debootstrap with the
+## Dockerfile's runtime packages, as root; cached in /var/cache/ipvs-push-lab; prints the tarball)
+.PHONY: lab-base-image
+lab-base-image: deps
+	Lab/host/base-image.sh
 
 ## bench: the benchmarks of issue 6 (collection at 10,000 services in the IPVS lab against ipvsadm
 ## and node_exporter, encoding with ordo-one/benchmark, send end to end), one table of figures with
