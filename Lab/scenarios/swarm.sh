@@ -39,6 +39,8 @@
 #   dump.all.{prom,om}          dump with every such --namespace-path at once
 #   dump.glob.{prom,om}         dump --namespace-glob '/var/run/docker/netns/*' --docker-host
 #                               unix:///var/run/docker.sock (Docker's names)
+#   dump.compat.prom            dump --compat ingress-ipvs-exporter (ingress_sbox only, as that
+#                               exporter reads by default)
 #   namespaces.tsv, mangle.NAME the namespaces compared (host and those with IPVS services, NAME
 #                               PATH) and their mangle rules, as the lab tests read them
 #   truth.prom/, truth.om/      ipvsadm in host and every NAME around the dumps
@@ -260,6 +262,7 @@ if [ -n "$IPVS_PUSH" ]; then
     lab_phase_begin ipvs-push
     lab_capture_stable truth.prom 5 read_prom host= "${IPVS_NS[@]}"
     lab_capture_stable truth.om 5 read_om host= "${IPVS_NS[@]}"
+    dump_to dump.compat.prom --compat ingress-ipvs-exporter
     serve_scrape serve --namespace-path "$INGRESS"
     serve_scrape serve-compat --namespace-path "$INGRESS" --compat ingress-ipvs-exporter
     serve_scrape serve-glob --namespace-glob "$LAB_DOCKER_NETNS/*" --docker-host "unix://$LAB_DOCKER_SOCK"

@@ -89,10 +89,11 @@ struct LabSwarmTests {
     }
 
     /// `--compat ingress-ipvs-exporter`: that exporter's names, each with ipvsadm's number.
-    @Test func serveCompatCarriesIpvsadmsNumbers() async throws {
+    @Test(arguments: [("serve-compat.prom", "serve-compat"), ("dump.compat.prom", "dump.compat.prom")])
+    func compatCarriesIpvsadmsNumbers(_ file: String, status: String) async throws {
         let results = try await Self.lab.value
-        #expect(try results.exitStatus("serve-compat") == 0)
-        let compat = try Self.parse(results, "serve-compat.prom")
+        #expect(try results.exitStatus(status) == 0)
+        let compat = try Self.parse(results, file)
         let truth = try NamespaceTruth(
             results: results, truth: "truth.om", name: "ingress_sbox", path: Self.ingress)
         var compared = 0
