@@ -15,32 +15,66 @@ struct DockerfileTests {
         Dockerfile(text: try DeploymentCommand.repositoryFile("deploy/docker/Dockerfile"))
     }
 
-    static func stages() throws -> (build: Dockerfile.Stage, runtime: Dockerfile.Stage) {
+    /// The stages in the order the legacy builder needs (it builds every stage up to the target):
+    /// the runtime without the binary, the runtime with `make release`'s binary, the Swift build,
+    /// the runtime with the binary built there (the default target).
+    static let stageNames = ["runtime-base", "runtime-prebuilt", "build", "runtime"]
+
+    static func stages() throws -> (
+        base: Dockerfile.Stage, prebuilt: Dockerfile.Stage, build: Dockerfile.Stage, runtime: Dockerfile.Stage
+    ) {
         let stages = try dockerfile().stages
-        guard stages.count == 2, stages[0].name == "build" else {
-            throw TestFailure(
-                "expected a `build` stage and a runtime stage, found \(stages.map { $0.name ?? $0.base })")
+        guard stages.map(\.name) == stageNames else {
+            throw TestFailure("expected the stages \(stageNames), found \(stages.map { $0.name ?? $0.base })")
         }
-        return (stages[0], stages[1])
+        return (stages[0], stages[1], stages[2], stages[3])
+    }
+
+    /// The runtime packages: `ARG RUNTIME_PACKAGES="..."` of the runtime-base stage (also what
+    /// Lab/host/base-image.sh installs in the lab's base image).
+    static func runtimePackages() throws -> [String] {
+        let argument = try stages().base.arguments(of: "ARG").first { $0.hasPrefix("RUNTIME_PACKAGES=") }
+        let value = try #require(argument, "no ARG RUNTIME_PACKAGES in the runtime-base stage").dropFirst("RUNTIME_PACKAGES=".count)
+        return value.trimmingCharacters(in: CharacterSet(charactersIn: "\"")).split(separator: " ").map(String.init)
     }
 
     @Test func baseImagesAreSwiftAndDebianBookworm() throws {
         let text = try DeploymentCommand.repositoryFile("deploy/docker/Dockerfile")
         #expect(text.contains("ARG SWIFT_IMAGE=swift:6.3-bookworm"))
-        #expect(try Self.stages().runtime.base == "debian:bookworm-slim")
+        let stages = try Self.stages()
+        #expect(stages.base.base == "debian:bookworm-slim")
+        #expect(stages.build.base == "${SWIFT_IMAGE}")
+        #expect(stages.prebuilt.base == "runtime-base" && stages.runtime.base == "runtime-base")
+    }
+
+    /// The prebuilt target needs neither the Swift image nor the build stage, and the base stage
+    /// installs only the runtime packages that are missing, announcing which (none: no network).
+    @Test func thePrebuiltTargetNeedsNoSwiftImageAndNoMissingPackageNoNetwork() throws {
+        let stages = try Self.stages()
+        #expect(stages.prebuilt.arguments(of: "COPY") == ["${IPVS_PUSH_BINARY} /usr/local/bin/ipvs-push"])
+        #expect(stages.prebuilt.arguments(of: "ARG") == ["IPVS_PUSH_BINARY=.build/static/release/ipvs-push"])
+        #expect(stages.prebuilt.arguments(of: "RUN").isEmpty)
+        let run = try #require(stages.base.arguments(of: "RUN").first)
+        #expect(run.contains("dpkg-query -W -f '${db:Status-Status}\\n' \"$p\""), "\(run)")
+        #expect(run.contains("apt-get install -y --no-install-recommends $missing"), "\(run)")
+        #expect(run.contains("every runtime package is installed already"), "\(run)")
+        // .dockerignore sends the release binary from .build and nothing else of it.
+        let ignore = try DeploymentCommand.repositoryFile(".dockerignore")
+        #expect(ignore.contains("\n.build*\n!.build/static/release/ipvs-push\n"), "\(ignore)")
     }
 
     @Test func everyPackageExistsInDebian() throws {
-        let (build, runtime) = try Self.stages()
-        #expect(runtime.aptPackages.contains("iptables") && runtime.aptPackages.contains("ca-certificates"))
-        for package in build.aptPackages + runtime.aptPackages {
+        let build = try Self.stages().build
+        let runtime = try Self.runtimePackages()
+        #expect(runtime.contains("iptables") && runtime.contains("ca-certificates"))
+        for package in build.aptPackages + runtime {
             let (status, output) = try ShellCommand.run(["apt-cache", "show", package])
             #expect(status == 0, "apt-cache show \(package): \(output.prefix(200))")
         }
     }
 
     @Test func theRuntimeStageHasEveryLibraryTheBinaryLinks() throws {
-        let (build, runtime) = try Self.stages()
+        let build = try Self.stages().build
         let binary = try ProductBinary.path()
         let libraries = try ShellCommand.check(["ldd", binary]).split(separator: "\n").compactMap {
             line -> String? in
@@ -49,7 +83,7 @@ struct DockerfileTests {
             return line[arrow.upperBound...].split(separator: " ").first.map(String.init)
         }
         #expect(libraries.count > 5)
-        let closure = try Self.dependencyClosure(runtime.aptPackages)
+        let closure = try Self.dependencyClosure(try Self.runtimePackages())
         let staticRuntime = build.arguments(of: "RUN").contains { $0.contains("--static-swift-stdlib") }
         for library in libraries {
             if library.contains("/usr/lib/swift/") {
@@ -69,7 +103,7 @@ struct DockerfileTests {
     }
 
     @Test func theBuildCopiesEverythingThePackageBuilds() throws {
-        let (build, _) = try Self.stages()
+        let build = try Self.stages().build
         let copied = Set(build.arguments(of: "COPY").compactMap { $0.split(separator: " ").first.map(String.init) })
         #expect(copied.isSuperset(of: ["Package.swift", "Sources"]))
         let manifest = try DeploymentCommand.repositoryFile("Package.swift")
@@ -87,12 +121,14 @@ struct DockerfileTests {
     }
 
     @Test func runsAsNonRootWithTheCapabilitiesAsFileCapabilities() throws {
-        let (build, runtime) = try Self.stages()
-        let user = try #require(runtime.arguments(of: "USER").last)
+        let (base, prebuilt, build, runtime) = try Self.stages()
+        let user = try #require(base.arguments(of: "USER").last)
+        #expect(prebuilt.arguments(of: "USER").isEmpty && runtime.arguments(of: "USER").isEmpty)
         #expect(user.split(separator: ":").first.flatMap { Int($0) }.map { $0 != 0 } == true, "USER \(user)")
         #expect(build.arguments(of: "RUN").contains { $0.contains("setcap cap_net_admin,cap_sys_admin+p /ipvs-push") })
         #expect(runtime.arguments(of: "COPY").contains("--from=build /ipvs-push /usr/local/bin/ipvs-push"))
-        #expect(runtime.arguments(of: "ENTRYPOINT").last == "[\"/usr/local/bin/ipvs-push\"]")
+        #expect(prebuilt.arguments(of: "COPY") == ["${IPVS_PUSH_BINARY} /usr/local/bin/ipvs-push"])
+        #expect(base.arguments(of: "ENTRYPOINT").last == "[\"/usr/local/bin/ipvs-push\"]")
         let runLine = "--cap-drop ALL --cap-add NET_ADMIN --cap-add SYS_ADMIN"
         #expect(try DeploymentCommand.repositoryFile("deploy/docker/Dockerfile").contains(runLine))
         #expect(try DeploymentCommand.repositoryFile("deploy/README.md").contains(runLine))
