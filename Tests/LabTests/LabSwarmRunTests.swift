@@ -116,7 +116,7 @@ struct LabSwarmRunTests {
                     }
                 }
             }
-            #expect(services.count >= 3, "\(step.name): \(services)")
+            #expect(services.count >= 2, "\(step.name): \(services)")
 
             // What the agent wrote in the window, cycle by cycle.
             func values(_ name: String, destination: Bool = false) -> [Int64: [String: Double]] {
@@ -148,6 +148,7 @@ struct LabSwarmRunTests {
             #expect(counts == [Double(step.stats.count)], "\(step.name): ipvs_namespaces \(counts)")
         }
         #expect(compared > 100, "only \(compared) values compared")
+        print("swarm-run: \(compared) service and real-server counters compared with ipvsadm over \(run.steps.count) steps")
     }
 
     @Test func everyServiceIsNamedFromDocker() async throws {

@@ -44,7 +44,8 @@ public struct StoredSeries: Sendable, CustomStringConvertible {
 
     /// The series of a VictoriaMetrics `/api/v1/export` answer (one JSON object a line:
     /// `{"metric":{...},"values":[...],"timestamps":[...]}`; a series stored in several
-    /// blocks may take several lines, merged here), each with its points sorted by time.
+    /// blocks may take several lines, merged here), each with its points sorted by time;
+    /// staleness markers (exported as `null`) are NaN.
     public static func parseVictoriaExport(_ text: String) throws -> [StoredSeries] {
         var series: [String: StoredSeries] = [:]
         for (index, line) in text.split(separator: "\n").enumerated() where !line.isEmpty {
@@ -57,8 +58,11 @@ public struct StoredSeries: Sendable, CustomStringConvertible {
                 guard let time = (timestamp as? NSNumber)?.int64Value else {
                     throw TestFailure("export line \(index + 1): timestamp \(timestamp) is not a number")
                 }
+                // VictoriaMetrics exports a staleness marker as null.
                 let number: Double? =
-                    if let text = value as? String { Double(text) } else { (value as? NSNumber)?.doubleValue }
+                    if value is NSNull { .nan } else if let text = value as? String { Double(text) } else {
+                        (value as? NSNumber)?.doubleValue
+                    }
                 guard let number else { throw TestFailure("export line \(index + 1): value \(value) is not a number") }
                 points.append(Point(timestamp: time, value: number))
             }
