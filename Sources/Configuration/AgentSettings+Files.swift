@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTransport
 import Logging
+import ServiceNames
 
 extension AgentSettings {
     /// Problems with the files the settings name (secrets, certificates, directories),
@@ -29,11 +30,11 @@ extension AgentSettings {
                 problems += error.problems.map(\.description)
             }
         }
-        do {
-            _ = try collection.makeNamer(logger: quiet)
-        } catch {
-            problems.append(error.description)
+        // Both names sources, each on its own, so that every problem shows at once.
+        if let dockerHost = collection.dockerHost {
+            do { _ = try DockerHost(dockerHost) } catch { problems.append("\(error)") }
         }
+        do { _ = try collection.loadNamesFile() } catch { problems.append(error.description) }
         var isDirectory: ObjCBool = false
         if let directory = collection.textfileDirectory,
             !(FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) && isDirectory.boolValue)

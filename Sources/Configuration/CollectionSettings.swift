@@ -75,7 +75,7 @@ public struct CollectionSettings: Sendable, Equatable {
             do {
                 docker = try DockerServiceNames(host: DockerHost(dockerHost), logger: logger)
             } catch {
-                throw CollectionSetupError(description: "--docker-host (names.docker_host): \(error)")
+                throw CollectionSetupError(description: "\(error)")
             }
         }
         return ServiceNamer(docker: docker, file: try loadNamesFile())

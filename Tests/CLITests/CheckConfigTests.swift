@@ -184,4 +184,44 @@ struct CheckConfigTests {
         #expect(
             result.stderr == "ipvs-push: error: \(path): cannot read the file: No such file or directory\n", "\(result)")
     }
+
+    @Test("a Docker host that is no socket and every problem of the names file, with line and column")
+    func namesSources() async throws {
+        let files = try ScratchFiles()
+        try files.write(
+            "names.yml",
+            """
+            services:
+              - name: web
+                address: 192.0.2.300
+                port: 80
+              - fwmark: 42
+                port: 1
+            """)
+        let path = try files.write(
+            "ipvs-push.yml",
+            """
+            collection:
+              namespace_globs: [/var/run/docker/netns/*]
+            names:
+              docker_host: unix://\(files.path("docker.sock"))
+              file: names.yml
+            serve:
+              listen_address: 127.0.0.1:9100
+            """)
+        let result = try await CLIRun.run(["check-config", path])
+        #expect(result.status == Self.configuration, "\(result)")
+        let names = files.path("names.yml")
+        let expected = [
+            "--docker-host unix://\(files.path("docker.sock")): the socket does not exist; is Docker running on this "
+                + "host? (in a container, mount the host's /var/run/docker.sock)",
+            "the names file has 3 problems:",
+            "  \(names):3:14: services[0].address: \"192.0.2.300\" is not an IPv4 or IPv6 address (write it without "
+                + "brackets or prefix length)",
+            "  \(names):5:5: services[1] needs a \"name\"",
+            "  \(names):6:11: services[1] has both fwmark and port: a service is either a firewall mark or an address "
+                + "and port; keep one",
+        ]
+        #expect(result.stderr == "ipvs-push: error: " + expected.joined(separator: "\n") + "\n", "\(result)")
+    }
 }
