@@ -19,15 +19,20 @@ struct NamespaceTruth: Sendable {
     var persistentBefore: IPVSAdmListing
     /// Published port per firewall mark, from the namespace's mangle table.
     var markPorts: [UInt32: Int]
+    /// The netmask of a service ipvsadm lists without one (it prints a netmask only for a
+    /// persistent service whose mask is not full): nil for ipvsadm's own default, the full
+    /// mask; Docker's libnetwork creates its firewall-mark services with none (0.0.0.0).
+    var unlistedNetmask: String?
 
     /// Reads `ipvsadm.<name>.*` from the truth directory `truth` of a lab run.
-    init(results: LabResults, truth: String, name: String, path: String) throws {
+    init(results: LabResults, truth: String, name: String, path: String, unlistedNetmask: String? = nil) throws {
         func listing(_ mode: IPVSAdmMode, _ suffix: String) throws -> IPVSAdmListing {
             let file = "\(truth)/ipvsadm.\(name).\(suffix)"
             return try IPVSAdmParser.parse(try results.text(file), mode: mode, source: results.path(file))
         }
         self.name = name
         self.path = path
+        self.unlistedNetmask = unlistedNetmask
         list = try listing(.list, "list")
         thresholds = try listing(.thresholds, "thresholds")
         stats = try listing(.stats, "stats")
@@ -171,7 +176,7 @@ struct NamespaceTruth: Sendable {
         if !scheduled.isDisjoint(with: ["sh-port", "mh-port", "flag-2"]) { flags.append("sh-port") }
         let fullMask = key.family == "inet6" ? "128" : "255.255.255.255"
         return [
-            "flags": flags.joined(separator: ","), "netmask": attributes.netmask ?? fullMask,
+            "flags": flags.joined(separator: ","), "netmask": attributes.netmask ?? unlistedNetmask ?? fullMask,
             "pe": attributes.persistenceEngine ?? "",
         ]
     }
