@@ -26,7 +26,7 @@ struct LabSwarmDeployTests {
                 "swarm-deploy", memory: "2G", timeoutSeconds: 1200, resultsVariable: resultsVariable,
                 environment: environment,
                 logs: ["image/build.log", "service/create.log", "service/logs.txt", "logs/dockerd.log"],
-                requires: ["/usr/bin/dockerd": "docker.io", "/usr/bin/jq": "jq", "/usr/sbin/setcap": "libcap2-bin"]
+                requires: ["/usr/sbin/dockerd": "docker.io", "/usr/bin/jq": "jq"]
             ).run())
     }
 
