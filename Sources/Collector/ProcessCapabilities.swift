@@ -46,7 +46,10 @@ public enum ProcessCapabilities {
     }
 
     /// Keeps only `keep` in every thread (see the type's description) and returns what was
-    /// done. A process that holds nothing beyond `keep` (already unprivileged) is left alone.
+    /// done. A process that holds nothing beyond `keep` and whose ambient set already holds
+    /// what its children should get (already unprivileged, or already restricted) is left
+    /// alone; one that holds exactly `keep` without the ambient set (a container's binary
+    /// with file capabilities) still gets the ambient set and no_new_privs.
     /// The change cannot be undone; a later call can only take more away (keep CAP_SETPCAP
     /// for a later call to shrink the bounding set further). Calls are serialized.
     ///
@@ -71,9 +74,12 @@ public enum ProcessCapabilities {
     {
         let before = try current()
         let all = try threads()
-        if all.allSatisfy({ $0.holdsNothing(beyond: keep) && $0.ambient.isSubset(of: ambient) })
-            && before.holdsNothing(beyond: keep)
-        {
+        // What children should get and can: ambient capabilities must be permitted and kept.
+        let reachable = { (thread: ThreadCapabilities) in ambient.intersection(keep).intersection(thread.permitted) }
+        if all.allSatisfy({
+            $0.holdsNothing(beyond: keep) && $0.ambient.isSubset(of: ambient)
+                && reachable($0).isSubset(of: $0.ambient) && (reachable($0).isEmpty || !noNewPrivileges || $0.noNewPrivileges)
+        }) && before.holdsNothing(beyond: keep) {
             return .unchanged(before)
         }
         // Never freed: a thread may, in principle, still take its signal after a timeout.

@@ -21,6 +21,12 @@ import Testing
             prefix: Self.unprivileged + ["--inh-caps=+net_admin,+sys_admin", "--ambient-caps=+net_admin,+sys_admin"])
     }
 
+    /// Root with only CAP_NET_ADMIN and CAP_SYS_ADMIN in its bounding set holds exactly what a
+    /// namespace pattern keeps, as a container's binary with file capabilities does.
+    @Test(.enabled(if: isRoot)) func holdingExactlyWhatIsKeptStillGivesChildrenNetAdmin() throws {
+        try runChild(mode: "pattern", prefix: ["setpriv", "--bounding-set=-all,+net_admin,+sys_admin", "--inh-caps=-all"])
+    }
+
     @Test(.enabled(if: isRoot)) func unprivilegedUserIsLeftAlone() throws {
         try runChild(mode: "none", prefix: Self.unprivileged + ["--inh-caps=-all"])
     }

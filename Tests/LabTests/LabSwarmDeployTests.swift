@@ -72,7 +72,7 @@ struct LabSwarmDeployTests {
     /// `Cap*:` lines of a /proc status file.
     static func capabilities(_ status: String) -> [String: String] {
         var sets: [String: String] = [:]
-        for line in status.split(separator: "\n") where line.hasPrefix("Cap") {
+        for line in status.split(separator: "\n") where line.hasPrefix("Cap") || line.hasPrefix("NoNewPrivs") {
             let fields = line.split(separator: "\t")
             if fields.count == 2 { sets[String(fields[0].dropLast())] = String(fields[1]) }
         }
@@ -169,8 +169,8 @@ struct LabSwarmDeployTests {
 
         // Every thread: CAP_NET_ADMIN (bit 12) and CAP_SYS_ADMIN (bit 21, kept for the pattern)
         // effective and permitted, from the file capabilities, and nothing else; the bounding set
-        // is what --cap-drop ALL --cap-add left. Nothing to drop, so ipvs-push leaves the
-        // inheritable and ambient sets empty.
+        // is what --cap-drop ALL --cap-add left. Nothing to drop, but the children (iptables-nft-save)
+        // get CAP_NET_ADMIN through the ambient set (so inheritable holds both), and no_new_privs is set.
         let both = "0000000000201000"
         let threads = try FileManager.default.contentsOfDirectory(atPath: results.path("service/task-status"))
         #expect(threads.count > 1, "\(threads) \(process)")
@@ -178,7 +178,8 @@ struct LabSwarmDeployTests {
             let file = thread == ".." ? "service/status" : "service/task-status/\(thread)"
             let sets = Self.capabilities(try results.text(file))
             #expect(sets["CapEff"] == both && sets["CapPrm"] == both && sets["CapBnd"] == both, "\(file): \(sets)")
-            #expect(sets["CapInh"] == "0000000000000000" && sets["CapAmb"] == "0000000000000000", "\(file): \(sets)")
+            #expect(sets["CapInh"] == both && sets["CapAmb"] == "0000000000001000", "\(file): \(sets)")
+            #expect(sets["NoNewPrivs"] == "1", "\(file): \(sets)")
         }
         let logs = try results.text("service/logs.txt")
         #expect(
