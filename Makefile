@@ -11,7 +11,7 @@ APT_PACKAGES := \
 	prometheus prometheus-pushgateway victoria-metrics prometheus-node-exporter systemd strace libcap2-bin \
 	docker.io busybox-static jq debootstrap
 
-.PHONY: all deps build test demo bench proto clean
+.PHONY: all deps build test demo bench proto clean fuzz fuzz-smoke
 
 all: build
 
@@ -72,9 +72,20 @@ lab-base-image: deps
 bench: deps
 	SWIFT=$(SWIFT) Benchmarks/scripts/run.sh
 
+## fuzz: build the libFuzzer targets (Fuzz/README.md) with AddressSanitizer in .build-fuzz and run
+## each on its seeds for FUZZ_SECONDS (default 60); non-zero on any crash, leak, hang, broken
+## invariant or sanitizer report; one summary line per target with its execution count
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	SWIFT=$(SWIFT) FUZZ_SECONDS=$(FUZZ_SECONDS) Fuzz/run.sh
+
+## fuzz-smoke: the same, 10 s a target, for CI
+fuzz-smoke: deps
+	SWIFT=$(SWIFT) FUZZ_SECONDS=10 Fuzz/run.sh
+
 ## proto: regenerate the committed protobuf-c code from Proto/*.proto (needs protoc-c)
 proto: deps
 	Proto/generate.sh
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz

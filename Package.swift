@@ -152,3 +152,28 @@ let package = Package(
         .testTarget(name: "DeploymentTests", dependencies: ["Exposition", "TestSupport"]),
     ]
 )
+
+// MARK: Fuzzing
+// libFuzzer targets for the parsers of outside input (Fuzz/README.md), declared only when
+// IPVS_PUSH_FUZZ is set, so that the ordinary build and `swift test` never see them: they
+// link only with -sanitize=fuzzer (their main runs libFuzzer's driver). `make fuzz` and
+// `make fuzz-smoke` build them in .build-fuzz and run them.
+if Context.environment["IPVS_PUSH_FUZZ"] != nil {
+    package.targets.append(.systemLibrary(name: "CFuzzDriver", path: "Fuzz/Sources/CFuzzDriver"))
+    package.targets.append(
+        .target(name: "FuzzSupport", dependencies: ["CFuzzDriver"], path: "Fuzz/Sources/FuzzSupport"))
+    for name in [
+        "FuzzExposition", "FuzzNetlink", "FuzzMarkRules", "FuzzMangleTable", "FuzzAgentConfig", "FuzzWebConfig",
+        "FuzzQueue", "FuzzTranscoder", "FuzzNamesFile", "FuzzDocker",
+    ] {
+        package.targets.append(
+            .executableTarget(
+                name: name,
+                dependencies: [
+                    "FuzzSupport", "Exposition", "Collector", "RemoteWrite", "Configuration", "ServiceNames",
+                    "CRemoteWriteProto",
+                    .product(name: "Logging", package: "swift-log"),
+                ],
+                path: "Fuzz/Sources/\(name)"))
+    }
+}

@@ -91,7 +91,8 @@ public final class YAMLReader {
                 message += " (\(context.text)\(start))"
             }
             if Self.character(at: mark, in: text) == "\t" { message += ": indent with spaces, not tabs" }
-            record(message, at: mark)
+            let (line, column) = Self.position(of: mark, in: text)
+            record(line: line, column: column, message)
         case .duplicatedKeysInMapping(let duplicates, let context):
             record(
                 "duplicate key \(duplicates.map { "\"\($0)\"" }.joined(separator: ", ")) in one mapping: "
@@ -105,6 +106,28 @@ public final class YAMLReader {
 }
 
 extension YAMLReader {
+    /// Where `mark` is, as a place in the file: libyaml marks the end of a file whose last
+    /// line has no newline as the start of the line after it, a line the file does not
+    /// have; that is the end of the last line, as for other problems at the end.
+    fileprivate static func position(of mark: Mark, in text: String) -> (line: Int, column: Int) {
+        // Lines as YAML counts them: broken by LF, CR, CR LF, NEL, LS and PS.
+        var lines = 1
+        var lastLineLength = 0
+        var previous: Unicode.Scalar?
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n" where previous == "\r": break
+            case "\n", "\r", "\u{85}", "\u{2028}", "\u{2029}":
+                lines += 1
+                lastLineLength = 0
+            default: lastLineLength += 1
+            }
+            previous = scalar
+        }
+        guard mark.line > lines else { return (mark.line, mark.column) }
+        return (lines, lastLineLength + 1)
+    }
+
     /// The character at a 1-based line and column (counted in Unicode scalars, as libyaml does).
     fileprivate static func character(at mark: Mark, in text: String) -> Unicode.Scalar? {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)

@@ -22,7 +22,9 @@ struct QueueCursor: Equatable {
         return bytes
     }
 
-    /// The cursor in `bytes`, or nil when they are not a valid cursor file.
+    /// The cursor in `bytes`, or nil when they are not a valid cursor file. A segment or
+    /// sequence number at the top of its range is not valid: the queue numbers the next
+    /// segment and batch after it, and no queue lives to write 2^64 - 1 of either.
     init?(decoding bytes: [UInt8]) {
         guard bytes.count == 36, Array(bytes[0..<8]) == Self.magic else { return nil }
         let slice = bytes[...]
@@ -31,6 +33,7 @@ struct QueueCursor: Equatable {
         segment = QueueRecord.readLittleEndian(UInt64.self, slice, at: 8)
         offset = Int(clamping: QueueRecord.readLittleEndian(UInt64.self, slice, at: 16))
         acknowledgedSequence = QueueRecord.readLittleEndian(UInt64.self, slice, at: 24)
+        guard segment < .max, acknowledgedSequence < .max else { return nil }
     }
 
     init(segment: UInt64, offset: Int, acknowledgedSequence: UInt64) {

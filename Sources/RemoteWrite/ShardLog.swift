@@ -271,7 +271,9 @@ final class ShardLog {
         try QueueFiles.remove(cursorPath + ".tmp")
         var ids: [UInt64] = []
         for name in try QueueFiles.list(directory) where name.hasSuffix(".seg") {
-            if let id = UInt64(name.dropLast(4)) { ids.append(id) }
+            // The next segment is numbered after the last: an id of 2^64 - 1 is not one this
+            // queue wrote, and is left alone.
+            if let id = UInt64(name.dropLast(4)), id < .max { ids.append(id) }
         }
         ids.sort()
         if let bytes = try readWholeFile(cursorPath) {
@@ -322,7 +324,9 @@ final class ShardLog {
             }
             let length = QueueRecord.headerSize + header.payloadLength
             let record = data[offset..<(offset + length)]
-            guard QueueRecord.isIntact(record, header: header),
+            // The next batch is numbered after the last one queued, so a sequence number of
+            // 2^64 - 1 is damage however good its checksum.
+            guard QueueRecord.isIntact(record, header: header), header.sequence < .max,
                 let protocolVersion = RemoteWriteProtocol(recordTag: header.protocolTag)
             else {
                 corruptRecords += 1

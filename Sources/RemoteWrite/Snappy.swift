@@ -29,11 +29,17 @@ enum Snappy {
     }
 
     /// Decompresses a snappy block; nil when `input` is not one.
+    ///
+    /// The block is validated before the output is allocated: its first bytes claim the
+    /// uncompressed length (up to 4 GiB), and a damaged block would otherwise have that
+    /// much zeroed memory allocated for it before failing to decompress.
     static func uncompress(_ input: [UInt8]) -> [UInt8]? {
         input.withUnsafeBytes { buffer -> [UInt8]? in
             guard let base = buffer.baseAddress?.assumingMemoryBound(to: CChar.self) else { return nil }
             var length = 0
-            guard snappy_uncompressed_length(base, buffer.count, &length) == SNAPPY_OK else { return nil }
+            guard snappy_validate_compressed_buffer(base, buffer.count) == SNAPPY_OK,
+                snappy_uncompressed_length(base, buffer.count, &length) == SNAPPY_OK
+            else { return nil }
             var output = [UInt8](repeating: 0, count: length)
             let status = output.withUnsafeMutableBytes {
                 snappy_uncompress(base, buffer.count, $0.baseAddress?.assumingMemoryBound(to: CChar.self), &length)

@@ -40,6 +40,17 @@ struct BrokenConfigTests {
             expected: [
                 "FILE:2:17: not valid YAML: found unexpected end of stream (while scanning a quoted scalar at 2:13)"
             ]),
+        // Found by Fuzz/FuzzAgentConfig: libyaml put this problem on line 4 of a 3-line file.
+        Case(
+            name: "YAML syntax: a last line that is not a key, with no newline",
+            yaml: """
+                global:
+                  interval: 15s
+                foo
+                """,
+            expected: [
+                "FILE:3:4: not valid YAML: could not find expected ':' (while scanning a simple key at 3:1)"
+            ]),
         Case(
             name: "YAML syntax: a key indented less than its list entry",
             yaml: """

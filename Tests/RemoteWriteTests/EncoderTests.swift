@@ -207,4 +207,15 @@ struct EncoderTests {
         #expect(byName(transcoded.metadata) == byName(expected.metadata))
         #expect(byName(transcoded.metadata)["latency_seconds"]?.unit == "seconds")
     }
+
+    /// Found by Fuzz/FuzzTranscoder: a queued block whose header claims 2.9 GB had that
+    /// much zeroed memory allocated (and touched) before snappy found the block damaged;
+    /// now it is refused first, and a valid block still decompresses.
+    @Test func aSnappyBlockClaimingMoreThanItHoldsIsRefusedBeforeAllocating() throws {
+        let damaged: [UInt8] = [0xff, 0xff, 0xff, 0xff, 0x0a, 0x04, 0x01, 0x02]
+        #expect(Snappy.uncompress(damaged) == nil)
+        #expect(throws: RemoteWriteError.self) { try RequestTranscoder.v2ToV1(damaged) }
+        let body = [UInt8]("a body that compresses".utf8)
+        #expect(Snappy.uncompress(try Snappy.compress(body)) == body)
+    }
 }

@@ -129,6 +129,38 @@ struct QueueTests {
         #expect(try await markers(queue, shard: 0) == [1, 2])
     }
 
+    /// Found by Fuzz/FuzzQueue: a cursor (with a good checksum) naming segment 2^64 - 1
+    /// crashed the replay on numbering the next segment, and one acknowledging sequence
+    /// 2^64 - 1 (or a record with that sequence) crashed the queue on numbering the next
+    /// batch, so the agent could not start until the directory was cleared by hand.
+    @Test func numbersAtTheTopOfTheirRangeAreDamageNotACrash() async throws {
+        let directory = try temporaryDirectory("queue-max")
+        defer { removeDirectory(directory) }
+        do {
+            let queue = try open(directory, shards: 1)
+            try await queue.append([batch(0, 1), batch(0, 2)])
+            await queue.close()
+        }
+        let shard = "\(directory)/shard-000"
+        let segment = "\(shard)/\(try segmentFiles(directory)[0])"
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: segment)))
+        QueueRecord.append(to: &bytes, sequence: .max, protocolVersion: .v1, sampleCount: 1, payload: [3])
+        try Data(bytes).write(to: URL(fileURLWithPath: segment))
+        try Data(bytes).write(to: URL(fileURLWithPath: "\(shard)/18446744073709551615.seg"))
+        for cursor in [
+            QueueCursor(segment: .max, offset: 8, acknowledgedSequence: 0),
+            QueueCursor(segment: 1, offset: 8, acknowledgedSequence: .max),
+        ] {
+            try Data(cursor.encoded).write(to: URL(fileURLWithPath: "\(shard)/cursor"))
+            let queue = try open(directory, shards: 1)
+            // The damaged cursor and the record numbered 2^64 - 1, which ends its segment.
+            #expect(queue.snapshot.corruptRecords == 2)
+            let head = try #require(try await queue.head(shard: 0))
+            #expect(head.payload == [UInt8](repeating: 1, count: 100))
+            await queue.close()
+        }
+    }
+
     @Test func segmentsRotateAndAcknowledgedOnesAreDeleted() async throws {
         let directory = try temporaryDirectory("queue-segments")
         defer { removeDirectory(directory) }
