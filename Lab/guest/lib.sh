@@ -546,3 +546,32 @@ lab_wait_http() {
     done
     lab_log "$name ready"
 }
+
+# lab_swarm_lb_netns NETWORK_ID [SECONDS]: waits (default 120 s) until the overlay network's
+# load-balancing namespace exists (lb_ + a prefix of its id) and sets REPLY to its path.
+lab_swarm_lb_netns() {
+    local net=$1 limit=${2:-120} path deadline
+    deadline=$((SECONDS + limit))
+    while :; do
+        for path in "$LAB_DOCKER_NETNS"/lb_*; do
+            [ -e "$path" ] && [[ "$net" == "${path##*/lb_}"* ]] && { REPLY=$path; return 0; }
+        done
+        [ "$SECONDS" -lt "$deadline" ] || lab_die "no lb_ namespace for network $net after ${limit} s"
+        lab_sleep 0.3
+    done
+}
+
+# lab_swarm_vip NAME NETWORK_ID: waits (at most 60 s) until Docker has allocated the service's
+# virtual IP on that network and sets REPLY to it (without its prefix length).
+lab_swarm_vip() {
+    local name=$1 net=$2 deadline=$((SECONDS + 60)) vip=
+    while [ -z "$vip" ]; do
+        lab_docker_api "$LAB_RUN/services.json=/services"
+        vip=$(jq -r --arg name "$name" --arg net "$net" '.[] | select(.Spec.Name == $name) | .Endpoint.VirtualIPs[]?
+            | select(.NetworkID == $net) | .Addr' "$LAB_RUN/services.json")
+        [ -n "$vip" ] && break
+        [ "$SECONDS" -lt "$deadline" ] || lab_die "$name has no VIP on network $net after 60 s"
+        lab_sleep 0.3
+    done
+    REPLY=${vip%/*}
+}

@@ -170,16 +170,7 @@ echo $? >"$LAB_OUT/service/create.rc"
 lab_swarm_wait_ipvs "$INGRESS" "--dport $PORT " 1 120
 MARK1=$LAB_SWARM_FWMARK
 lab_wait_rule "" nat "--dport $PORT -j DNAT" 60
-LB=
-deadline=$((SECONDS + 120))
-while [ -z "$LB" ]; do
-    for path in "$LAB_DOCKER_NETNS"/lb_*; do
-        [ -e "$path" ] && [[ "$APP_ID" == "${path##*/lb_}"* ]] && LB=$path
-    done
-    [ -n "$LB" ] && break
-    [ "$SECONDS" -lt "$deadline" ] || lab_die "no lb_ namespace for network app ($APP_ID) after 120 s"
-    lab_sleep 0.3
-done
+lab_swarm_lb_netns "$APP_ID"; LB=$REPLY
 lab_swarm_wait_ipvs "$LB" "-d $VIP/32 " 2 120
 MARKW=$LAB_SWARM_FWMARK
 lab_log "service_1: mark $MARK1 in ingress_sbox; web: mark $MARKW in ${LB##*/}"

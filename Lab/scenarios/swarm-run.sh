@@ -58,32 +58,6 @@ create_service() {
         >"$LAB_OUT/logs/create-$name.log" 2>&1 || lab_die "docker service create $name failed (see logs/create-$name.log)"
 }
 
-# service_vip NAME NETWORK_ID: the service's VIP on that network, once Docker has allocated it.
-service_vip() {
-    local name=$1 net=$2 deadline=$((SECONDS + 60)) vip=
-    while [ -z "$vip" ]; do
-        lab_docker_api "$LAB_RUN/services.json=/services"
-        vip=$(jq -r --arg name "$name" --arg net "$net" '.[] | select(.Spec.Name == $name) | .Endpoint.VirtualIPs[]?
-            | select(.NetworkID == $net) | .Addr' "$LAB_RUN/services.json")
-        [ -n "$vip" ] && break
-        [ "$SECONDS" -lt "$deadline" ] || lab_die "$name has no VIP on network $net after 60 s"
-        lab_sleep 0.3
-    done
-    REPLY=${vip%/*}
-}
-
-# lb_netns NETWORK_ID: the path of the network's load-balancer namespace, once it exists.
-lb_netns() {
-    local net=$1 path deadline=$((SECONDS + 120))
-    while :; do
-        for path in "$LAB_DOCKER_NETNS"/lb_*; do
-            [ -e "$path" ] && [[ "$net" == "${path##*/lb_}"* ]] && { REPLY=$path; return 0; }
-        done
-        [ "$SECONDS" -lt "$deadline" ] || lab_die "no lb_ namespace for network $net after 120 s"
-        lab_sleep 0.3
-    done
-}
-
 # wait_no_mark NSPATH MARK: until the namespace has no firewall-mark service MARK (or is gone).
 wait_no_mark() {
     local ns=$1 mark=$2 deadline=$((SECONDS + 120)) line found file=$LAB_RUN/wait-no-mark.txt
@@ -177,8 +151,8 @@ lab_swarm_wait_replicas 300 service_1=1 web=2
 lab_swarm_wait_ipvs "$INGRESS" "--dport 30010 " 1 120
 SERVICE_1_MARK=$LAB_SWARM_FWMARK
 lab_wait_rule "" nat "--dport 30010 -j DNAT" 60
-service_vip web "$APP_ID"; WEB_VIP=$REPLY
-lb_netns "$APP_ID"; APP_LB=$REPLY
+lab_swarm_vip web "$APP_ID"; WEB_VIP=$REPLY
+lab_swarm_lb_netns "$APP_ID"; APP_LB=$REPLY
 lab_swarm_wait_ipvs "$APP_LB" "-d $WEB_VIP/32 " 2 120
 WEB_MARK=$LAB_SWARM_FWMARK
 ingress_failed=0
@@ -230,8 +204,8 @@ APP2_ID=$("$DOCKER" network create -d overlay app2 2>"$LAB_OUT/logs/network-app2
     || lab_die "docker network create app2 failed"
 create_service api --network app2 --replicas 1
 lab_swarm_wait_replicas 300 api=1
-service_vip api "$APP2_ID"; API_VIP=$REPLY
-lb_netns "$APP2_ID"; APP2_LB=$REPLY
+lab_swarm_vip api "$APP2_ID"; API_VIP=$REPLY
+lab_swarm_lb_netns "$APP2_ID"; APP2_LB=$REPLY
 lab_swarm_wait_ipvs "$APP2_LB" "-d $API_VIP/32 " 1 120
 API_MARK=$LAB_SWARM_FWMARK
 checkpoint network

@@ -122,30 +122,11 @@ APP_ID=$("$DOCKER" network create -d overlay --label ipvs-lab.network=app app 2>
     --no-resolve-image \
     "$IMAGE" "${HTTPD[@]}" >"$LAB_OUT/logs/create-web.log" 2>&1 \
     || lab_die "docker service create web failed (see logs/create-web.log)"
-deadline=$((SECONDS + 60))
-VIP=
-while [ -z "$VIP" ]; do
-    lab_docker_api "$LAB_RUN/services.json=/services"
-    VIP=$(jq -r --arg net "$APP_ID" '.[] | select(.Spec.Name == "web") | .Endpoint.VirtualIPs[]?
-        | select(.NetworkID == $net) | .Addr' "$LAB_RUN/services.json")
-    VIP=${VIP%/*}
-    [ -n "$VIP" ] && break
-    [ "$SECONDS" -lt "$deadline" ] || lab_die "web has no VIP on network app ($APP_ID) after 60 s"
-    lab_sleep 0.3
-done
+lab_swarm_vip web "$APP_ID"; VIP=$REPLY
 lab_log "web: VIP $VIP on app ($APP_ID)"
 lab_swarm_wait_replicas 300 web=2
 # The network's load-balancing namespace is lb_<a prefix of the network id>.
-LB=
-deadline=$((SECONDS + 120))
-while [ -z "$LB" ]; do
-    for path in "$LAB_DOCKER_NETNS"/lb_*; do
-        [ -e "$path" ] && [[ "$APP_ID" == "${path##*/lb_}"* ]] && LB=$path
-    done
-    [ -n "$LB" ] && break
-    [ "$SECONDS" -lt "$deadline" ] || lab_die "no lb_ namespace for network app ($APP_ID) after 120 s"
-    lab_sleep 0.3
-done
+lab_swarm_lb_netns "$APP_ID"; LB=$REPLY
 lab_swarm_wait_ipvs "$LB" "-d $VIP/32 " 2 120
 MARK[web]=$LAB_SWARM_FWMARK
 lab_log "web: ${LB##*/}, mark ${MARK[web]}, 2 real servers"
