@@ -13,6 +13,9 @@ public final class YAMLReader {
     public let file: String
     private(set) var problems: [ConfigProblem] = []
 
+    /// The text parsed, for placing problems at its end.
+    private var text = ""
+
     public init(file: String) {
         self.file = file
     }
@@ -47,6 +50,7 @@ public final class YAMLReader {
 
     /// Parses YAML text; nil (with a problem recorded) when it is not YAML.
     public func parse(_ text: String) -> YAMLValue? {
+        self.text = text
         do {
             guard let node = try Yams.compose(yaml: text) else {
                 return YAMLValue(node: Node.Mapping([]).asNode, path: "", reader: self)
@@ -75,8 +79,12 @@ public final class YAMLReader {
         problems.append(ConfigProblem(file: file, line: line, column: column, message: message))
     }
 
+    /// A problem at a node's mark, moved back inside the file when libyaml marks the line
+    /// after the last (an empty document, a value missing at the end of the file).
     func record(_ message: String, at mark: Mark?) {
-        record(line: mark?.line ?? 0, column: mark?.column ?? 0, message)
+        guard let mark else { return record(line: 0, column: 0, message) }
+        let (line, column) = Self.position(of: mark, in: text)
+        record(line: line, column: column, message)
     }
 
     private func recordSyntax(_ error: YamlError, in text: String) {

@@ -51,6 +51,11 @@ struct BrokenConfigTests {
             expected: [
                 "FILE:3:4: not valid YAML: could not find expected ':' (while scanning a simple key at 3:1)"
             ]),
+        // Found by Fuzz/FuzzWebConfig: the empty document's mark was line 2 of a 1-line file.
+        Case(
+            name: "an empty document without a newline",
+            yaml: "---",
+            expected: ["FILE:1:4: the document must be a mapping of keys to values, not empty"]),
         Case(
             name: "YAML syntax: a key indented less than its list entry",
             yaml: """
