@@ -188,13 +188,7 @@ public final class IPVSCollector: @unchecked Sendable {
             // A file gone since the match was a namespace that just went (a container stopped).
             guard let identity = try? NamespaceIdentity(path: path), seen.insert(identity).inserted else { continue }
             matched.insert(path)
-            if globReaders[path] != nil, let entered = readerNamespaces[path], entered != identity {
-                logger.info(
-                    "network namespace re-created; reading the new one",
-                    metadata: ["namespace": "\(path)", "old": "\(entered)", "new": "\(identity)"])
-                globReaders[path] = nil
-                readerNamespaces[path] = nil
-            }
+            if globReaders[path] != nil, wasRecreated(path, now: identity) { globReaders[path] = nil }
             let reader = globReaders[path] ?? {
                 logger.info("network namespace found", metadata: ["namespace": "\(path)"])
                 let reader = NamespaceReader(namespace: path)
@@ -228,14 +222,20 @@ public final class IPVSCollector: @unchecked Sendable {
     private func checkNamespaceFile(of index: Int) throws(CollectorError) {
         let namespace = readers[index].namespace
         guard !namespace.isEmpty else { return }
-        let current = try NamespaceIdentity(path: namespace)
-        if let known = readerNamespaces[namespace], known != current {
-            logger.info(
-                "network namespace re-created; reading the new one",
-                metadata: ["namespace": "\(namespace)", "old": "\(known)", "new": "\(current)"])
+        if wasRecreated(namespace, now: try NamespaceIdentity(path: namespace)) {
             readers[index] = NamespaceReader(namespace: namespace)
-            readerNamespaces[namespace] = nil
         }
+    }
+
+    /// Whether the file `path` now refers to another namespace than the one its reader's
+    /// socket lives in (logged); the caller then replaces the reader.
+    private func wasRecreated(_ path: String, now current: NamespaceIdentity) -> Bool {
+        guard let known = readerNamespaces[path], known != current else { return false }
+        logger.info(
+            "network namespace re-created; reading the new one",
+            metadata: ["namespace": "\(path)", "old": "\(known)", "new": "\(current)"])
+        readerNamespaces[path] = nil
+        return true
     }
 
     /// Records the namespace the reader works in, once known; kept until the reader is
