@@ -12,6 +12,10 @@ struct QueueCursor: Equatable {
     static let fileName = "cursor"
     private static let magic: [UInt8] = Array("IPVSRWC1".utf8)
 
+    /// Segment ids are below 2^62: one new segment a nanosecond would take 146 years to reach
+    /// it, and the ids after it still fit, so numbering the next segment never overflows.
+    static let segmentLimit: UInt64 = 1 << 62
+
     var encoded: [UInt8] {
         var bytes = Self.magic
         QueueRecord.appendLittleEndian(segment, to: &bytes)
@@ -22,9 +26,10 @@ struct QueueCursor: Equatable {
         return bytes
     }
 
-    /// The cursor in `bytes`, or nil when they are not a valid cursor file. A segment or
-    /// sequence number at the top of its range is not valid: the queue numbers the next
-    /// segment and batch after it, and no queue lives to write 2^64 - 1 of either.
+    /// The cursor in `bytes`, or nil when they are not a valid cursor file. A segment id
+    /// from `QueueCursor.segmentLimit` on, or a sequence number at the top of its range, is
+    /// not valid: the queue numbers the next segments and batches after them, and no queue
+    /// lives to write that many of either.
     init?(decoding bytes: [UInt8]) {
         guard bytes.count == 36, Array(bytes[0..<8]) == Self.magic else { return nil }
         let slice = bytes[...]
@@ -33,7 +38,7 @@ struct QueueCursor: Equatable {
         segment = QueueRecord.readLittleEndian(UInt64.self, slice, at: 8)
         offset = Int(clamping: QueueRecord.readLittleEndian(UInt64.self, slice, at: 16))
         acknowledgedSequence = QueueRecord.readLittleEndian(UInt64.self, slice, at: 24)
-        guard segment < .max, acknowledgedSequence < .max else { return nil }
+        guard segment < Self.segmentLimit, acknowledgedSequence < .max else { return nil }
     }
 
     init(segment: UInt64, offset: Int, acknowledgedSequence: UInt64) {

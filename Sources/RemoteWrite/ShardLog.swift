@@ -271,9 +271,9 @@ final class ShardLog {
         try QueueFiles.remove(cursorPath + ".tmp")
         var ids: [UInt64] = []
         for name in try QueueFiles.list(directory) where name.hasSuffix(".seg") {
-            // The next segment is numbered after the last: an id of 2^64 - 1 is not one this
-            // queue wrote, and is left alone.
-            if let id = UInt64(name.dropLast(4)), id < .max { ids.append(id) }
+            // The next segment is numbered after the last: an id from the limit on is not one
+            // this queue wrote, and is left alone.
+            if let id = UInt64(name.dropLast(4)), id < QueueCursor.segmentLimit { ids.append(id) }
         }
         ids.sort()
         if let bytes = try readWholeFile(cursorPath) {

@@ -147,8 +147,13 @@ struct QueueTests {
         QueueRecord.append(to: &bytes, sequence: .max, protocolVersion: .v1, sampleCount: 1, payload: [3])
         try Data(bytes).write(to: URL(fileURLWithPath: segment))
         try Data(bytes).write(to: URL(fileURLWithPath: "\(shard)/18446744073709551615.seg"))
+        try Data(bytes).write(to: URL(fileURLWithPath: "\(shard)/18446744073709551614.seg"))
+        // The fuzzer's find: a cursor in segment 2^64 - 2 numbered the next segment 2^64 - 1
+        // and the one after that overflowed.
         for cursor in [
             QueueCursor(segment: .max, offset: 8, acknowledgedSequence: 0),
+            QueueCursor(segment: .max - 1, offset: 8, acknowledgedSequence: 0),
+            QueueCursor(segment: QueueCursor.segmentLimit, offset: 8, acknowledgedSequence: 0),
             QueueCursor(segment: 1, offset: 8, acknowledgedSequence: .max),
         ] {
             try Data(cursor.encoded).write(to: URL(fileURLWithPath: "\(shard)/cursor"))
@@ -157,6 +162,7 @@ struct QueueTests {
             #expect(queue.snapshot.corruptRecords == 2)
             let head = try #require(try await queue.head(shard: 0))
             #expect(head.payload == [UInt8](repeating: 1, count: 100))
+            try await queue.append([batch(0, 9)])
             await queue.close()
         }
     }
