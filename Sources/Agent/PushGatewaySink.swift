@@ -25,6 +25,11 @@ public final class PushGatewaySink: Sendable {
     public struct GroupOutcome: Sendable {
         public var group: GroupingKey
         public var result: Result<PushResult, PushGatewayError>
+
+        public init(group: GroupingKey, result: Result<PushResult, PushGatewayError>) {
+            self.group = group
+            self.result = result
+        }
     }
 
     public let client: PushGatewayClient

@@ -28,9 +28,7 @@ public final class PushGatewayClient: Sendable {
             throw .configuration(
                 "the Pushgateway URL \(URLRedaction.redact(baseURL)) is not an http:// or https:// URL")
         }
-        var trimmed = baseURL
-        while trimmed.hasSuffix("/") { trimmed.removeLast() }
-        self.baseURL = trimmed
+        self.baseURL = Self.trimmed(baseURL)
         self.options = options
         self.transport = transport
         self.logger = logger
@@ -57,6 +55,17 @@ public final class PushGatewayClient: Sendable {
     /// The full URL of `group` on this gateway.
     public func url(of group: GroupingKey) -> String {
         baseURL + group.path
+    }
+
+    /// The full URL of `group` on the gateway at `baseURL`, as a client for it sends to.
+    public static func url(of group: GroupingKey, baseURL: String) -> String {
+        trimmed(baseURL) + group.path
+    }
+
+    private static func trimmed(_ baseURL: String) -> String {
+        var trimmed = baseURL
+        while trimmed.hasSuffix("/") { trimmed.removeLast() }
+        return trimmed
     }
 
     private func send(_ method: HTTPMethod, _ families: [MetricFamily]?, _ group: GroupingKey)

@@ -366,7 +366,9 @@ final class CollectionEncoder {
         for label in labels where !label.name.isEmpty && !label.value.isEmpty && label.name != "__name__" {
             result.append((label.name, label.value))
         }
-        for label in external where labels[label.name] == nil {
+        // A label of the series wins over an external label of the same name, unless it is
+        // empty: an empty value is the label's absence, as in Prometheus.
+        for label in external where labels[label.name]?.isEmpty ?? true {
             result.append((label.name, label.value))
         }
         result.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }

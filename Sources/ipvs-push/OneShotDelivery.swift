@@ -15,13 +15,6 @@ struct OneShotDelivery {
     var queueOnDisk: Bool
 
     /// Creates the sinks (see ``Sinks``).
-    init(
-        pushgateway options: PushGatewayOptions, remoteWrite remoteOptions: RemoteWriteOptions,
-        transport: TransportOptions, logger: Logger
-    ) throws {
-        try self.init(settings: CommandSettings.resolve([options, remoteOptions, transport]), logger: logger)
-    }
-
     init(settings: AgentSettings, logger: Logger) throws {
         let sinks = try Sinks(settings: settings, logger: logger)
         pushgateway = sinks.pushgateway

@@ -12,11 +12,16 @@ struct SendCommand: AsyncParsableCommand {
             gives FILE:LINE: reason and exit 65, and nothing is pushed. Timestamps are removed \
             with a warning (the Pushgateway rejects them). Exit codes: 0 accepted; 65 bad input; \
             66 an input cannot be read; 75 unreachable after retries; 76 rejected (its answer \
-            is shown); 78 invalid configuration.
+            is shown); 78 invalid configuration. With --dry-run, everything is checked as for a \
+            real send and what each destination would receive is printed instead of sent \
+            (nothing connects); the exit code is the one a real send would have before sending.
             """)
 
     @Argument(help: ArgumentHelp("Exposition files to send; - (the default) reads standard input.", valueName: "file"))
     var files: [String] = []
+
+    @Flag(help: "Check the input and print what each destination would receive; send nothing.")
+    var dryRun = false
 
     @OptionGroup var pushgateway: PushGatewayOptions
     @OptionGroup var remoteWrite: RemoteWriteOptions
@@ -45,8 +50,18 @@ struct SendCommand: AsyncParsableCommand {
                 "\(input.timestampedSamples) sample(s) carried timestamps; they were removed for the Pushgateway, "
                     + "which rejects them")
         }
-        let delivery = try OneShotDelivery(
-            pushgateway: pushgateway, remoteWrite: remoteWrite, transport: transport, logger: logger)
+        let settings = try CommandSettings.resolve([pushgateway, remoteWrite, transport])
+        if dryRun {
+            let preview = SendPreview(
+                settings: settings, baseGroup: settings.pushgateway.map(PushGatewayOptions.baseGroup))
+            if let code = preview.report(
+                input, inputs: max(1, files.count), timestampMilliseconds: currentMilliseconds())
+            {
+                throw code
+            }
+            return
+        }
+        let delivery = try OneShotDelivery(settings: settings, logger: logger)
         // Remote write keeps each sample's own timestamp and stamps the others with now.
         if let code = await delivery.deliver(
             input.families, timestampMilliseconds: currentMilliseconds(), splitByNamespace: false, inputIsUserData: true)

@@ -22,6 +22,7 @@ final class RecordingReceiver: @unchecked Sendable {
     struct Answer: Sendable {
         var status: Int
         var body: String = ""
+        var headers: [String: String] = [:]
     }
 
     let port: Int
@@ -82,7 +83,9 @@ final class RecordingReceiver: @unchecked Sendable {
             let reply = answer(index, request)
             let text =
                 "HTTP/1.1 \(reply.status) Recorded\r\nContent-Type: text/plain\r\nContent-Length: "
-                + "\(reply.body.utf8.count)\r\n\r\n\(reply.body)"
+                + "\(reply.body.utf8.count)\r\n"
+                + reply.headers.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)\r\n" }.joined()
+                + "\r\n\(reply.body)"
             var bytes = Array(text.utf8)[...]
             while !bytes.isEmpty {
                 let sent = bytes.withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }

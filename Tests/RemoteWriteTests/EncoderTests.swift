@@ -98,14 +98,17 @@ struct EncoderTests {
             value: 2)
         let family = MetricFamily(name: "m", type: .untyped, help: "", samples: [sample])
         let encoder = CollectionEncoder(
-            externalLabels: Labels([Label("a", "external"), Label("dc", "x")]), shardCount: 1, maxSamplesPerSend: 10)
+            externalLabels: Labels([Label("a", "external"), Label("b", "external"), Label("dc", "x")]), shardCount: 1,
+            maxSamplesPerSend: 10)
         let result = try encoder.encode([family], timestamp: 5, protocolVersion: .v2)
         let request = try DecodedRequest.v2(compressed: result.batches[0].payload)
         // "Z" (0x5A) sorts before "_" (0x5F); the sample's own `a` wins over the
-        // external one; the empty `b` is gone; `__name__` is the sample name.
+        // external one; the empty `b` is no label, so the external `b` is added (as
+        // Prometheus does: empty means absent); `__name__` is the sample name.
         #expect(
             request.series[0].labels == [
-                .init("Zone", "upper"), .init("__name__", "m"), .init("a", "1"), .init("dc", "x"),
+                .init("Zone", "upper"), .init("__name__", "m"), .init("a", "1"), .init("b", "external"),
+                .init("dc", "x"),
             ])
         for refs in request.labelRefs {
             #expect(refs.allSatisfy { Int($0) < request.symbols.count })
