@@ -159,7 +159,7 @@ public enum ExpositionFiles {
     }
 
     private static func article(_ type: MetricType) -> String {
-        (type == .untyped ? "an " : "a ") + type.rawValue
+        (type == .untyped || type == .info ? "an " : "a ") + type.rawValue
     }
 
     /// The series as exposition text, label values escaped.

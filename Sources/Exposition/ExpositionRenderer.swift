@@ -51,10 +51,13 @@ public enum ExpositionRenderer {
     }
 
     /// The name a family has in `format`'s `# HELP`, `# TYPE` and `# UNIT` lines: the
-    /// model name, without `_total` for an OpenMetrics counter.
+    /// model name, without `_total` for an OpenMetrics counter and `_info` for an info
+    /// family.
     public static func familyName(of family: MetricFamily, format: ExpositionFormat) -> String {
-        if format == .openMetrics && family.type == .counter && family.name.hasSuffix("_total") {
-            return String(family.name.dropLast(6))
+        if format == .openMetrics, let suffix = family.type.openMetricsSampleSuffix,
+            family.name.utf8.count > suffix.utf8.count, family.name.hasSuffix(suffix)
+        {
+            return String(family.name.dropLast(suffix.count))
         }
         return family.name
     }
@@ -74,18 +77,18 @@ public enum ExpositionRenderer {
 
     /// Appends the family's `# HELP`, `# TYPE` (and `# UNIT`) lines and returns the bytes
     /// of the name its own samples are printed with (an OpenMetrics counter's with
-    /// `_total`). The family's samples are not looked at: for renderers that write the
+    /// `_total`, an info family's with `_info`). The family's samples are not looked at: for renderers that write the
     /// sample lines themselves.
     public static func renderHeader(of family: MetricFamily, format: ExpositionFormat, into buffer: inout [UInt8]) -> [UInt8] {
         let openMetrics = format == .openMetrics
         let modelName = Array(family.name.utf8)
         var metadataName = modelName[...]
         var ownSampleName = modelName
-        if openMetrics && family.type == .counter {
-            if modelName.count > 6 && modelName.suffix(6).elementsEqual("_total".utf8) {
-                metadataName = modelName.dropLast(6)
+        if openMetrics, let suffix = family.type.openMetricsSampleSuffix {
+            if modelName.count > suffix.utf8.count && modelName.suffix(suffix.utf8.count).elementsEqual(suffix.utf8) {
+                metadataName = modelName.dropLast(suffix.utf8.count)
             } else {
-                ownSampleName += "_total".utf8
+                ownSampleName += suffix.utf8
             }
         }
 
@@ -156,7 +159,7 @@ public enum ExpositionRenderer {
     }
 
     private static func typeName(_ type: MetricType, openMetrics: Bool) -> String {
-        type == .untyped && openMetrics ? "unknown" : type.rawValue
+        openMetrics ? (type == .untyped ? "unknown" : type.rawValue) : type.textFormatType.rawValue
     }
 
     // MARK: Pieces

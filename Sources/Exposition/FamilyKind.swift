@@ -55,15 +55,17 @@ enum FamilyKind: Equatable {
         }
     }
 
-    /// The model type: OpenMetrics' info and stateset become gauges, gaugehistogram
-    /// and unknown become untyped.
+    /// The model type (``MetricType`` has all eight; `unknown` is `untyped`).
     var modelType: MetricType {
         switch self {
         case .counter: .counter
-        case .gauge, .info, .stateset: .gauge
+        case .gauge: .gauge
+        case .info: .info
+        case .stateset: .stateset
         case .histogram: .histogram
+        case .gaugeHistogram: .gaugeHistogram
         case .summary: .summary
-        case .gaugeHistogram, .unknown: .untyped
+        case .unknown: .untyped
         }
     }
 

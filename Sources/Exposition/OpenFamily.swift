@@ -83,6 +83,8 @@ struct OpenFamily {
     }
 
     func finished() -> MetricFamily {
-        MetricFamily(name: modelName, type: kind.modelType, help: help ?? "", unit: unit, samples: samples)
+        MetricFamily(
+            name: modelName, type: kind.modelType, help: help ?? "", unit: unit, samples: samples,
+            declaredName: modelName == name ? nil : name)
     }
 }

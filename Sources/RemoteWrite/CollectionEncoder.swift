@@ -246,7 +246,7 @@ final class CollectionEncoder {
     /// new or changed.
     private func familyNumber(for family: MetricFamily) -> UInt32 {
         if let cached = families[family.name], cached.family.type == family.type, cached.family.help == family.help,
-            cached.family.unit == family.unit
+            cached.family.unit == family.unit, cached.family.declaredName == family.declaredName
         {
             return cached.number
         }
@@ -255,7 +255,8 @@ final class CollectionEncoder {
         rows.setFamily(
             number,
             FamilyMetadata(
-                type: family.type, nameID: strings.intern(family.name), helpID: strings.intern(family.help),
+                type: family.type, nameID: strings.intern(family.name),
+                metadataNameID: strings.intern(family.metadataName), helpID: strings.intern(family.help),
                 unitID: strings.intern(family.unit ?? "")))
         var stored = family
         stored.samples = []

@@ -2,7 +2,8 @@ import CRemoteWriteProto
 import Exposition
 
 /// The protobuf enum values of a family's type, identical in 1.0 and 2.0
-/// (untyped is 1.0's UNKNOWN and 2.0's METRIC_TYPE_UNSPECIFIED).
+/// (untyped is 1.0's UNKNOWN and 2.0's METRIC_TYPE_UNSPECIFIED; gaugehistogram 4,
+/// info 6 and stateset 7 have codes of their own in both).
 enum MetricTypeCodes {
     static func code(_ type: MetricType) -> UInt32 {
         switch type {
@@ -10,16 +11,22 @@ enum MetricTypeCodes {
         case .counter: 1
         case .gauge: 2
         case .histogram: 3
+        case .gaugeHistogram: 4
         case .summary: 5
+        case .info: 6
+        case .stateset: 7
         }
     }
 
     static func type(_ code: UInt32) -> MetricType {
         switch code {
         case 1: .counter
-        case 2, 4, 6, 7: .gauge
+        case 2: .gauge
         case 3: .histogram
+        case 4: .gaugeHistogram
         case 5: .summary
+        case 6: .info
+        case 7: .stateset
         default: .untyped
         }
     }

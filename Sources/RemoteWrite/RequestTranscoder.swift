@@ -120,13 +120,17 @@ enum RequestTranscoder {
     }
 
     /// The family a series belongs to: a histogram's or summary's `_bucket`, `_sum`
-    /// and `_count` series share the family name without the suffix.
+    /// and `_count` series share the family name without the suffix, an info series'
+    /// is its name without `_info`. 2.0 does not say whether a counter came as
+    /// OpenMetrics, so a counter's series keeps its `_total`.
     static func familyName(_ metricName: String, type: Exposition.MetricType) -> String {
         let suffixes: [String]
         switch type {
         case .histogram: suffixes = ["_bucket", "_sum", "_count"]
+        case .gaugeHistogram: suffixes = ["_bucket", "_gsum", "_gcount"]
         case .summary: suffixes = ["_sum", "_count"]
-        default: return metricName
+        case .info: suffixes = ["_info"]
+        case .counter, .gauge, .untyped, .stateset: return metricName
         }
         for suffix in suffixes where metricName.hasSuffix(suffix) && metricName.count > suffix.count {
             return String(metricName.dropLast(suffix.count))

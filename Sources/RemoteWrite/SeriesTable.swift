@@ -161,6 +161,7 @@ final class SeriesTable {
         for family in 0..<familyCount {
             var metadata = families[family]
             metadata.nameID = newID(metadata.nameID)
+            metadata.metadataNameID = newID(metadata.metadataNameID)
             metadata.helpID = newID(metadata.helpID)
             metadata.unitID = newID(metadata.unitID)
             families[family] = metadata

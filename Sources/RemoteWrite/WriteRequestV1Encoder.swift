@@ -96,7 +96,7 @@ final class WriteRequestV1Encoder {
                     cursor.byte(WireCursor.tag(1, 0))
                     cursor.varint(type)
                 }
-                cursor.stringField(2, family.nameID, pointers: pointers, lengths: lengths)
+                cursor.stringField(2, family.metadataNameID, pointers: pointers, lengths: lengths)
                 cursor.stringField(4, family.helpID, pointers: pointers, lengths: lengths)
                 cursor.stringField(5, family.unitID, pointers: pointers, lengths: lengths)
                 packed.advance(to: cursor)
@@ -109,7 +109,7 @@ final class WriteRequestV1Encoder {
     private static func metadataSize(_ family: FamilyMetadata, lengths: UnsafeBufferPointer<Int>) -> Int {
         let type = UInt64(family.typeCode)
         return (type != 0 ? 1 + WireCursor.varintSize(type) : 0)
-            + WireCursor.stringFieldSize(lengths[Int(family.nameID)])
+            + WireCursor.stringFieldSize(lengths[Int(family.metadataNameID)])
             + WireCursor.stringFieldSize(lengths[Int(family.helpID)])
             + WireCursor.stringFieldSize(lengths[Int(family.unitID)])
     }

@@ -91,6 +91,17 @@ enum Fixtures {
     }
 
     /// Everything, in the order the renderer prints it (sorted by name).
+    /// `families` as parsing them from OpenMetrics gives them: a counter or info family
+    /// carries the name its `# TYPE` line declared.
+    static func declaredInOpenMetrics(_ families: [MetricFamily]) -> [MetricFamily] {
+        families.map { family in
+            var declared = family
+            let name = ExpositionRenderer.familyName(of: family, format: .openMetrics)
+            declared.declaredName = name == family.name ? nil : name
+            return declared
+        }
+    }
+
     static func all() -> [MetricFamily] {
         [
             counterWithUnit(), counter(), empty(), gaugeWithEscaping(), untyped(), histogram(), summary(),

@@ -115,6 +115,56 @@ struct EncoderTests {
         }
     }
 
+    /// Every OpenMetrics type has its own code in both protocols, and 1.0's metadata names
+    /// the family as the document declared it (`build`, not `build_info`), as Prometheus
+    /// does for what it scraped as OpenMetrics; a text-format counter keeps its `_total`.
+    @Test func openMetricsTypesAndFamilyNamesReachTheMetadata() throws {
+        let openMetrics = """
+            # TYPE jobs counter
+            jobs_total 3
+            # TYPE build info
+            build_info{version="1.2"} 1
+            # TYPE feature stateset
+            feature{feature="a"} 1
+            feature{feature="b"} 0
+            # TYPE queue gaugehistogram
+            queue_bucket{le="1"} 2
+            queue_bucket{le="+Inf"} 3
+            queue_gcount 3
+            queue_gsum 2.5
+            # TYPE other unknown
+            other 1
+            # EOF
+
+            """
+        let text = "# TYPE requests_total counter\nrequests_total 1\n"
+        let families =
+            try ExpositionParser.parse(openMetrics, source: "om").families
+            + ExpositionParser.parse(text, source: "text").families
+        let expected: [String: UInt32] = [
+            "jobs": 1, "build": 6, "feature": 7, "queue": 4, "other": 0, "requests_total": 1,
+        ]
+        let v1 = try CollectionEncoder(externalLabels: .empty, shardCount: 1, maxSamplesPerSend: 100)
+            .encode(families, timestamp: 5, protocolVersion: .v1)
+        let request = try DecodedRequest.v1(compressed: v1.batches[0].payload)
+        #expect(Dictionary(uniqueKeysWithValues: request.metadata.map { ($0.familyName, $0.type) }) == expected)
+
+        let v2 = try CollectionEncoder(externalLabels: .empty, shardCount: 1, maxSamplesPerSend: 100)
+            .encode(families, timestamp: 5, protocolVersion: .v2)
+        let series = try DecodedRequest.v2(compressed: v2.batches[0].payload).series
+        let types = Dictionary(
+            series.map { (($0.labels.first { $0.name == "__name__" })!.value, $0.metadata?.type) }
+        ) { first, _ in first }
+        #expect(types["jobs_total"] == 1 && types["build_info"] == 6 && types["feature"] == 7)
+        #expect(types["queue_bucket"] == 4 && types["queue_gsum"] == 4 && types["other"] == 0)
+        #expect(types["requests_total"] == 1)
+        // 2.0 to 1.0 (the fallback) keeps the types and names an info family as 1.0 does.
+        let transcoded = try DecodedRequest.v1(
+            compressed: RequestTranscoder.v2ToV1(v2.batches[0].payload))
+        let transcodedTypes = Dictionary(transcoded.metadata.map { ($0.familyName, $0.type) }) { first, _ in first }
+        #expect(transcodedTypes["build"] == 6 && transcodedTypes["queue"] == 4 && transcodedTypes["feature"] == 7)
+    }
+
     @Test func batchesHoldAtMostMaxSamplesPerSendAndSeriesKeepTheirShard() throws {
         let encoder = CollectionEncoder(externalLabels: .empty, shardCount: 4, maxSamplesPerSend: 7)
         var shardOfSeries: [String: Int] = [:]
