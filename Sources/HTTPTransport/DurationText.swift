@@ -11,13 +11,13 @@ enum DurationText {
 
 extension Duration {
     /// Whole milliseconds, rounded down, for libcurl's `_MS` options and messages.
-    var milliseconds: Int64 {
+    public var milliseconds: Int64 {
         let (seconds, attoseconds) = components
         return seconds * 1000 + attoseconds / 1_000_000_000_000_000
     }
 
     /// The duration in seconds as a floating-point number.
-    var seconds: Double {
+    public var seconds: Double {
         let (seconds, attoseconds) = components
         return Double(seconds) + Double(attoseconds) / 1e18
     }

@@ -1,14 +1,15 @@
 import Dispatch
 import Logging
 
-/// An HTTP client over libcurl, shared by the Pushgateway and remote-write senders.
+/// An HTTP client over libcurl, shared by the Pushgateway and remote-write senders:
+/// the ``RequestTransport`` they retry through ``RetryLoop``.
 ///
 /// libcurl transfers block, so they run on dedicated threads (a serial dispatch queue
 /// per libcurl handle), never on the Swift concurrency pool; the `async` methods
 /// suspend until the transfer ends.
 /// Handles (and with them open connections) are pooled and reused across requests.
 /// Many requests may run at once. Cancelling the calling task aborts its transfer.
-public final class HTTPClient: Sendable {
+public final class HTTPClient: RequestTransport {
     public let configuration: TransportConfiguration
     private let logger: Logger
     private let pool: CurlHandlePool
@@ -52,54 +53,12 @@ public final class HTTPClient: Sendable {
         try await exchange(request).get().response
     }
 
-    /// Sends `request` until it succeeds (2xx) or `retryPolicy` gives up, waiting the
-    /// policy's backoff (or the server's `Retry-After`) between attempts.
-    ///
-    /// Throws `.status` for a permanent HTTP failure (a 4xx other than a retried 429),
-    /// `.retriesExhausted` when retryable failures went on until the policy's last
-    /// attempt (even with a single attempt allowed), `.configuration` or `.network`
-    /// with a permanent curl code for problems retrying cannot fix, and `.cancelled`.
-    /// `onRetry` hears about each retry before its wait.
-    public func send(
-        _ request: HTTPRequest, retryPolicy: RetryPolicy,
-        onRetry: (@Sendable (RetryAttempt) -> Void)? = nil
-    ) async throws(HTTPTransportError) -> HTTPResponse {
-        let redactedURL = URLRedaction.redact(request.url)
-        var attempt = 0
-        while true {
-            attempt += 1
-            let outcome: Result<HTTPResponse, HTTPTransportError>
-            switch await exchange(request) {
-            case .success(let exchange):
-                outcome = exchange.failure.map { .failure(.status($0)) } ?? .success(exchange.response)
-            case .failure(let error):
-                outcome = .failure(error)
-            }
-            switch retryPolicy.decide(outcome) {
-            case .success(let response):
-                return response
-            case .permanent(let error):
-                throw error
-            case .retry(let error, let retryAfter):
-                guard retryPolicy.allowsAttempt(after: attempt) else {
-                    throw .retriesExhausted(attempts: attempt, last: error)
-                }
-                let delay = retryPolicy.delay(afterFailures: attempt, retryAfter: retryAfter)
-                logger.info(
-                    "HTTP request failed, retrying",
-                    metadata: [
-                        "http.method": "\(request.method.rawValue)", "http.url": "\(redactedURL)",
-                        "http.attempt": "\(attempt)", "http.retry_delay_ms": "\(delay.milliseconds)",
-                        "error": "\(error)",
-                    ])
-                onRetry?(RetryAttempt(failedAttempt: attempt, error: error, delay: delay))
-                do {
-                    try await Task.sleep(for: delay)
-                } catch {
-                    throw .cancelled(url: redactedURL)
-                }
-            }
-        }
+    /// Sends `request` once: the answer when it is 2xx, `.status` (its body scrubbed of
+    /// the request's secrets) for any other (see ``RequestTransport``).
+    public func perform(_ request: HTTPRequest) async throws(HTTPTransportError) -> HTTPResponse {
+        let exchange = try await exchange(request).get()
+        if let failure = exchange.failure { throw .status(failure) }
+        return exchange.response
     }
 
     /// A response and, for a non-2xx one, its failure with the body prefix scrubbed

@@ -15,12 +15,14 @@ public final class PushGatewayClient: Sendable {
     /// The gateway's base URL without a trailing slash (may include a path prefix).
     public let baseURL: String
     public let options: PushOptions
-    private let transport: HTTPClient
+    private let transport: any RequestTransport
     private let logger: Logger
 
     /// `baseURL` is the gateway's address, such as `http://pushgateway:9091`, possibly
     /// with a path prefix when it runs behind a reverse proxy.
-    public init(baseURL: String, transport: HTTPClient, options: PushOptions = PushOptions(), logger: Logger)
+    public init(
+        baseURL: String, transport: any RequestTransport, options: PushOptions = PushOptions(), logger: Logger
+    )
         throws(PushGatewayError)
     {
         let lowered = baseURL.lowercased()
@@ -92,8 +94,18 @@ public final class PushGatewayClient: Sendable {
 
         let retries = RetryCounter()
         let response: HTTPResponse
+        let logger = logger
         do {
-            response = try await transport.send(request, retryPolicy: options.retryPolicy) { _ in retries.increment() }
+            response = try await transport.send(request, retryPolicy: options.retryPolicy) { retry in
+                retries.increment()
+                logger.info(
+                    "Pushgateway request failed, retrying",
+                    metadata: [
+                        "pushgateway.method": "\(method.rawValue)", "pushgateway.url": "\(shownURL)",
+                        "pushgateway.attempt": "\(retry.failedAttempt)",
+                        "pushgateway.retry_delay_ms": "\(retry.delay.milliseconds)", "error": "\(retry.error)",
+                    ])
+            }
         } catch {
             throw Self.translate(error, url: shownURL, attempts: retries.count + 1)
         }
@@ -127,7 +139,7 @@ public final class PushGatewayClient: Sendable {
     }
 }
 
-/// Counts the retries `HTTPClient.send` reports, so the result can say how many
+/// Counts the retries `RequestTransport.send` reports, so the result can say how many
 /// attempts a push took.
 final class RetryCounter: @unchecked Sendable {
     private let lock = NSLock()

@@ -17,7 +17,7 @@ import Logging
 /// enqueued and resends nothing acknowledged (with a queue directory).
 public final class RemoteWriteSender: Sendable {
     public let configuration: RemoteWriteConfiguration
-    private let client: HTTPClient
+    private let transport: any RequestTransport
     private let logger: Logger
     let queue: BatchQueue
     private let encoder: EncoderBox
@@ -25,15 +25,27 @@ public final class RemoteWriteSender: Sendable {
     private let statistics = SendStatistics()
     private let state: SenderState
     private let signals: [WakeSignal]
-    private let attemptPolicy: RetryPolicy
+    /// Retries until the receiver acknowledges or rejects a batch (no attempt limit).
+    private let retries: RetryLoop
 
     /// Builds the sender and opens (replaying) its queue. With `queueDirectory` set the
     /// queue lives in `queueDirectory/<QueueDirectoryName.name(for: url)>`.
-    public init(configuration: RemoteWriteConfiguration, logger: Logger) throws {
+    public convenience init(configuration: RemoteWriteConfiguration, logger: Logger) throws {
         try configuration.validate()
         var transport = configuration.transport
         transport.maxIdleHandles = max(transport.maxIdleHandles, configuration.shards)
-        client = try HTTPClient(configuration: transport, logger: logger)
+        try self.init(
+            configuration: configuration, transport: HTTPClient(configuration: transport, logger: logger),
+            clock: ContinuousClock(), logger: logger)
+    }
+
+    /// The sender over any transport, waiting between retries on `clock` (tests script both).
+    init(
+        configuration: RemoteWriteConfiguration, transport: any RequestTransport, clock: any Clock<Duration>,
+        logger: Logger
+    ) throws {
+        try configuration.validate()
+        self.transport = transport
         self.configuration = configuration
         var logger = logger
         logger[metadataKey: "remote_write.url"] = "\(configuration.redactedURL)"
@@ -51,9 +63,11 @@ public final class RemoteWriteSender: Sendable {
                 maxSamplesPerSend: configuration.maxSamplesPerSend, relabeler: try configuration.makeRelabeler()))
         state = SenderState(protocolVersion: configuration.protocolVersion)
         signals = (0..<queue.shardCount).map { _ in WakeSignal() }
-        attemptPolicy = RetryPolicy(
-            minBackoff: configuration.minBackoff, maxBackoff: configuration.maxBackoff, maxAttempts: 1,
-            retryOn429: configuration.retryOn429, jitter: 0.5)
+        retries = RetryLoop(
+            policy: RetryPolicy(
+                minBackoff: configuration.minBackoff, maxBackoff: configuration.maxBackoff, maxAttempts: nil,
+                retryOn429: configuration.retryOn429, jitter: 0.5),
+            clock: clock)
     }
 
     /// The protocol new batches are encoded with: the configured one, or 1.0 after a
@@ -65,6 +79,9 @@ public final class RemoteWriteSender: Sendable {
 
     /// Batches waiting for the receiver.
     public var queuedBatches: Int { queue.snapshot.batches }
+
+    /// What was sent, failed, retried and dropped so far.
+    var counts: SendStatistics.Counts { statistics.snapshot }
 
     /// Shards in use: the configured count, or the count an on-disk queue was written
     /// with while it still holds batches.
@@ -208,12 +225,24 @@ public final class RemoteWriteSender: Sendable {
         }
     }
 
+    /// How delivering one batch ended.
+    private enum Delivery {
+        /// The receiver acknowledged it, rejected it, or it cannot be re-encoded: off the queue.
+        case finished
+        /// The queue dropped it meanwhile (its bound).
+        case gone
+        /// The sender is stopping; the batch stays queued.
+        case stopping
+    }
+
     /// Sends one batch until it is acknowledged, rejected or dropped from the queue
-    /// meanwhile; false when cancelled first.
+    /// meanwhile; false when cancelled or stopping first. Failures a retry can fix are
+    /// retried with the policy's backoff; configuration problems and permanent curl
+    /// errors too, slowly (`maxBackoff`) and loudly, since dropping the batch would lose
+    /// data someone may be about to fix.
     private func deliver(_ batch: QueuedBatch) async -> Bool {
         var payload = batch.payload
         var protocolVersion = batch.protocolVersion
-        var failures = 0
         func switchToV1() -> Bool {
             do {
                 payload = try RequestTranscoder.v2ToV1(payload)
@@ -228,86 +257,90 @@ public final class RemoteWriteSender: Sendable {
         if protocolVersion == .v2, state.protocolVersion == .v1, !switchToV1() {
             return await remove(batch)
         }
-        while !Task.isCancelled {
-            guard !state.isStopping else { return false }
-            guard queue.contains(shard: batch.shard, sequence: batch.sequence) else { return true }
-            let request = HTTPRequest(
-                method: .post, url: configuration.url,
-                headers: RemoteWriteHeaders.fields(for: protocolVersion, tenant: configuration.tenant), body: payload)
-            do {
-                let response = try await client.send(request, retryPolicy: attemptPolicy)
-                if protocolVersion == .v2 && response.headers[RemoteWriteHeaders.samplesWritten] == nil {
-                    fallBack(
-                        because: "it answered HTTP \(response.status) without \(RemoteWriteHeaders.samplesWritten)")
-                    guard switchToV1() else { return await remove(batch) }
-                    continue
-                }
-                statistics.sent(protocolVersion, samples: batch.sampleCount)
-                if failures > 0 {
-                    logger.info(
-                        "remote-write receiver reachable again",
-                        metadata: ["remote_write.failed_attempts": "\(failures)"])
-                }
-                return await remove(batch)
-            } catch {
-                switch error {
-                case .cancelled:
-                    return false
-                case .status(let failure) where failure.status == 415 && protocolVersion == .v2:
-                    fallBack(because: "it answered HTTP 415 Unsupported Media Type")
-                    guard switchToV1() else { return await remove(batch) }
-                case .status(let failure):
-                    statistics.failed(protocolVersion, samples: batch.sampleCount, retrying: false)
-                    statistics.dropped(protocolVersion, .receiverRejected, samples: batch.sampleCount)
-                    logger.error(
-                        "remote-write receiver rejected a batch; dropped it (sending it again cannot succeed)",
-                        metadata: [
-                            "http.status": "\(failure.status)", "remote_write.samples": "\(batch.sampleCount)",
-                            "http.response_body": "\(failure.body)",
-                        ])
-                    return await remove(batch)
-                default:
-                    failures += 1
-                    statistics.failed(protocolVersion, samples: batch.sampleCount, retrying: true)
-                    var retryAfter: Duration? = nil
-                    if case .status(let failure) = error.underlying { retryAfter = failure.retryAfter }
-                    // Configuration problems and permanent curl errors are retried too, slowly and
-                    // loudly: dropping the batch would lose data someone may be about to fix.
-                    let permanent = !isRetryable(error)
-                    let delay =
-                        permanent
-                        ? configuration.maxBackoff
-                        : attemptPolicy.delay(afterFailures: failures, retryAfter: retryAfter)
+        let policy = retries.policy
+        let maxBackoff = configuration.maxBackoff
+        let delivery: Delivery
+        do {
+            delivery = try await retries.run(
+                cancelledURL: configuration.redactedURL,
+                onRetry: { [logger] retry in
                     let message: Logger.Message = "remote-write request failed; retrying"
                     let metadata: Logger.Metadata = [
-                        "error": "\(error.underlying)", "remote_write.attempt": "\(failures)",
-                        "remote_write.retry_in_ms":
-                            "\(Int((Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18) * 1000))",
+                        "error": "\(retry.error)", "remote_write.attempt": "\(retry.failedAttempt)",
+                        "remote_write.retry_in_ms": "\(retry.delay.milliseconds)",
                     ]
-                    if permanent {
+                    if case .permanent = policy.decide(.failure(retry.error)) {
                         logger.error(message, metadata: metadata)
-                    } else if failures == 1 || failures % 10 == 0 {
+                    } else if retry.failedAttempt == 1 || retry.failedAttempt % 10 == 0 {
                         logger.warning(message, metadata: metadata)
                     } else {
                         logger.debug(message, metadata: metadata)
                     }
-                    do {
-                        try await Task.sleep(for: delay)
-                    } catch {
-                        return false
+                }
+            ) { attempt -> RetryLoop.Step<Delivery> in
+                // A fallback to 1.0 resends at once, within the same attempt: it is no failure.
+                while true {
+                    guard !state.isStopping else { return .done(.stopping) }
+                    guard queue.contains(shard: batch.shard, sequence: batch.sequence) else { return .done(.gone) }
+                    let request = HTTPRequest(
+                        method: .post, url: configuration.url,
+                        headers: RemoteWriteHeaders.fields(for: protocolVersion, tenant: configuration.tenant),
+                        body: payload)
+                    let error: HTTPTransportError
+                    do throws(HTTPTransportError) {
+                        let response = try await transport.perform(request)
+                        if protocolVersion == .v2 && response.headers[RemoteWriteHeaders.samplesWritten] == nil {
+                            fallBack(
+                                because:
+                                    "it answered HTTP \(response.status) without \(RemoteWriteHeaders.samplesWritten)")
+                            guard switchToV1() else { return .done(.finished) }
+                            continue
+                        }
+                        statistics.sent(protocolVersion, samples: batch.sampleCount)
+                        if attempt > 1 {
+                            logger.info(
+                                "remote-write receiver reachable again",
+                                metadata: ["remote_write.failed_attempts": "\(attempt - 1)"])
+                        }
+                        return .done(.finished)
+                    } catch let failure {
+                        error = failure
+                    }
+                    switch policy.decide(.failure(error)) {
+                    case .success:
+                        return .done(.finished)
+                    case .retry(let error, _):
+                        statistics.failed(protocolVersion, samples: batch.sampleCount, retrying: true)
+                        return .retry(error)
+                    case .permanent(.cancelled):
+                        return .fail(error)
+                    case .permanent(.status(let failure)) where failure.status == 415 && protocolVersion == .v2:
+                        fallBack(because: "it answered HTTP 415 Unsupported Media Type")
+                        guard switchToV1() else { return .done(.finished) }
+                    case .permanent(.status(let failure)):
+                        statistics.failed(protocolVersion, samples: batch.sampleCount, retrying: false)
+                        statistics.dropped(protocolVersion, .receiverRejected, samples: batch.sampleCount)
+                        logger.error(
+                            "remote-write receiver rejected a batch; dropped it (sending it again cannot succeed)",
+                            metadata: [
+                                "http.status": "\(failure.status)", "remote_write.samples": "\(batch.sampleCount)",
+                                "http.response_body": "\(failure.body)",
+                            ])
+                        return .done(.finished)
+                    case .permanent(let error):
+                        statistics.failed(protocolVersion, samples: batch.sampleCount, retrying: true)
+                        return .retry(error, after: maxBackoff)
                     }
                 }
             }
+        } catch {
+            return false
         }
-        return false
-    }
-
-    /// Whether `error` is one a retry can fix (the transport wraps those in
-    /// `retriesExhausted`); the others are configuration problems the sender still
-    /// retries, slowly, so that nothing queued is lost while someone fixes them.
-    private func isRetryable(_ error: HTTPTransportError) -> Bool {
-        if case .retriesExhausted = error { return true }
-        return false
+        switch delivery {
+        case .finished: return await remove(batch)
+        case .gone: return true
+        case .stopping: return false
+        }
     }
 
     private func remove(_ batch: QueuedBatch) async -> Bool {

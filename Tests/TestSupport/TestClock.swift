@@ -1,0 +1,35 @@
+import Foundation
+
+/// A clock whose sleeps return at once, recording how long each was asked to last and
+/// moving the clock's time on by as much: retry and backoff tests check the waits
+/// without spending them.
+public final class TestClock: Clock, @unchecked Sendable {
+    public struct Instant: InstantProtocol {
+        public var offset: Duration
+
+        public func advanced(by duration: Duration) -> Instant { Instant(offset: offset + duration) }
+        public func duration(to other: Instant) -> Duration { other.offset - offset }
+        public static func < (lhs: Instant, rhs: Instant) -> Bool { lhs.offset < rhs.offset }
+    }
+
+    private let lock = NSLock()
+    private var current = Instant(offset: .zero)
+    private var recorded: [Duration] = []
+
+    public init() {}
+
+    public var now: Instant { lock.withLock { current } }
+    public var minimumResolution: Duration { .zero }
+
+    /// Every sleep asked for, in order.
+    public var sleeps: [Duration] { lock.withLock { recorded } }
+
+    public func sleep(until deadline: Instant, tolerance: Duration?) async throws {
+        try Task.checkCancellation()
+        lock.withLock {
+            recorded.append(deadline.offset - current.offset)
+            if current < deadline { current = deadline }
+        }
+        await Task.yield()
+    }
+}
