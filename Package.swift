@@ -104,7 +104,7 @@ let package = Package(
         .target(
             name: "Configuration",
             dependencies: [
-                "Agent", "Exposition", "Relabel", "Collector", "PullServer", "PushGateway", "HTTPTransport",
+                "Exposition", "Relabel", "Collector", "PullServer", "PushGateway", "HTTPTransport",
                 "RemoteWrite", "ServiceNames",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
@@ -112,7 +112,8 @@ let package = Package(
         .target(
             name: "Agent",
             dependencies: [
-                "Collector", "Exposition", "PullServer", "PushGateway", "HTTPTransport", "RemoteWrite", "Relabel",
+                "Configuration", "Collector", "Exposition", "PullServer", "PushGateway", "HTTPTransport", "RemoteWrite",
+                "Relabel",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

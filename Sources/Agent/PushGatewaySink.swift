@@ -14,13 +14,6 @@ import Synchronization
 /// pattern has no virtual service left) has its group deleted at the next push: the gateway
 /// would otherwise serve its last numbers forever.
 public final class PushGatewaySink: Sendable {
-    public enum Method: String, Sendable, CaseIterable {
-        /// Replace the whole group (HTTP PUT).
-        case put
-        /// Replace only the families pushed (HTTP POST).
-        case post
-    }
-
     /// The outcome of pushing (or deleting) one group.
     public struct GroupOutcome: Sendable {
         public var group: GroupingKey
@@ -35,13 +28,13 @@ public final class PushGatewaySink: Sendable {
     public let client: PushGatewayClient
     /// The grouping key without the namespace: job, instance and `--grouping-label`s.
     public let baseGroup: GroupingKey
-    public let method: Method
+    public let method: PushMethod
     private let logger: Logger
     private let pushed = LockedSet<GroupingKey>()
     /// The namespace groups the last ``pushByNamespace(_:)`` holds on the gateway.
     private let namespaceGroups = Mutex<Set<GroupingKey>>([])
 
-    public init(client: PushGatewayClient, baseGroup: GroupingKey, method: Method, logger: Logger) {
+    public init(client: PushGatewayClient, baseGroup: GroupingKey, method: PushMethod, logger: Logger) {
         self.client = client
         self.baseGroup = baseGroup
         self.method = method

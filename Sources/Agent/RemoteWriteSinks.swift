@@ -32,16 +32,6 @@ public final class RemoteWriteSinks: Sendable {
         return failed
     }
 
-    /// Sends queued batches until the returned task is cancelled.
-    public func start() -> Task<Void, Never> {
-        let senders = self.senders
-        return Task {
-            await withTaskGroup(of: Void.self) { group in
-                for sender in senders { group.addTask { await sender.run() } }
-            }
-        }
-    }
-
     /// Waits until every queue is empty or `deadline` passes (draining them itself when
     /// no `start()` task runs); returns the destinations that still hold batches.
     public func flush(deadline: ContinuousClock.Instant) async -> [String] {

@@ -1,8 +1,8 @@
-import Agent
 import Collector
 import Foundation
 import HTTPTransport
 import Logging
+import PushGateway
 import RemoteWrite
 
 /// The agent's configuration file, read strictly: every key is known, every value has
@@ -131,7 +131,7 @@ public struct AgentConfigFile: Sendable {
             return [text]
         case .logFormat: return value.choice(LogFormat.self).map { [$0.rawValue] }
         case .compat: return value.choice(MetricOptions.Compatibility.self).map { [$0.rawValue] }
-        case .method: return value.choice(PushGatewaySink.Method.self).map { [$0.rawValue] }
+        case .method: return value.choice(PushMethod.self).map { [$0.rawValue] }
         case .compression: return value.choice(Compression.self).map { [$0.rawValue] }
         case .namespacePath, .namespaceGlob:
             guard let items = value.list() else { return nil }

@@ -1,9 +1,9 @@
 import Foundation
-import Agent
 import Collector
 import Exposition
 import HTTPTransport
 import Logging
+import PushGateway
 import RemoteWrite
 
 /// Everything a command runs with, after the layers are resolved: flag over
@@ -26,7 +26,7 @@ public struct AgentSettings: Sendable {
         /// nil: the host name.
         public var instance: String?
         public var groupingLabels: [Label] = []
-        public var method: PushGatewaySink.Method = .put
+        public var method: PushMethod = .put
         public var gzip = false
         public var deleteOnExit = false
         public var transport = TransportConfiguration()
@@ -124,7 +124,7 @@ public struct AgentSettings: Sendable {
                         : "; use --\(label.name) (pushgateway.\(label.name))"))
         }
         settings.method = layers.value(.method, default: .put, expected: "put or post") {
-            PushGatewaySink.Method(rawValue: $0)
+            PushMethod(rawValue: $0)
         }
         settings.gzip =
             layers.value(.compression, default: .none, expected: "none or gzip") {

@@ -1,4 +1,3 @@
-import Agent
 import Logging
 
 /// Log level and format.

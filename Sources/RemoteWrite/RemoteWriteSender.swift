@@ -74,9 +74,6 @@ public final class RemoteWriteSender: Sendable {
     /// 2.0 sender fell back.
     public var protocolVersion: RemoteWriteProtocol { state.protocolVersion }
 
-    /// The directory of this URL's queue, nil for an in-memory queue.
-    public var queuePath: String? { queue.directory }
-
     /// Batches waiting for the receiver.
     public var queuedBatches: Int { queue.snapshot.batches }
 
@@ -134,12 +131,6 @@ public final class RemoteWriteSender: Sendable {
         }
         statistics.staleMarkersQueued(collection.staleMarkers)
         try outcome.appended.get()
-    }
-
-    /// `enqueue(families:timestampMilliseconds:)` with the time as a `Date`.
-    public func enqueue(families: [MetricFamily], timestamp: Date) async throws {
-        try await enqueue(
-            families: families, timestampMilliseconds: Int64((timestamp.timeIntervalSince1970 * 1000).rounded()))
     }
 
     // MARK: Draining
