@@ -11,7 +11,7 @@ public struct SettingLayers: Sendable {
     public var environment: [String: String]
     /// The values the configuration file gives.
     public var file: [SettingKey: FileSetting]
-    private(set) var problems: [String] = []
+    private(set) var problems: [SettingsError.Problem] = []
 
     /// A value from the configuration file, with its position.
     public struct FileSetting: Sendable {
@@ -52,7 +52,7 @@ public struct SettingLayers: Sendable {
 
     /// Records a problem about the value `origin` gave.
     public mutating func problem(_ origin: SettingOrigin, _ message: String) {
-        problems.append("\(origin): \(message)")
+        problems.append(SettingsError.Problem(origin: origin, message: message))
     }
 
     /// The single value of `key` parsed by `parse`, or `defaultValue` when no layer sets
@@ -141,13 +141,25 @@ public struct SettingLayers: Sendable {
 /// Invalid settings from flags, the environment or the configuration file, each line
 /// naming where the value came from.
 public struct SettingsError: Error, Sendable, CustomStringConvertible {
-    public var problems: [String]
+    /// One invalid value and where it was given.
+    public struct Problem: Sendable, Hashable, CustomStringConvertible {
+        public var origin: SettingOrigin
+        public var message: String
 
-    public init(problems: [String]) {
+        public var description: String { "\(origin): \(message)" }
+    }
+
+    public var problems: [Problem]
+
+    public init(problems: [Problem]) {
         self.problems = problems
     }
 
-    public var description: String { problems.joined(separator: "\n") }
+    /// Whether any problem is in the configuration file (else only flags and variables
+    /// were wrong: a usage error).
+    public var involvesFile: Bool { problems.contains { $0.origin.isFile } }
+
+    public var description: String { problems.map(\.description).joined(separator: "\n") }
 }
 
 extension String {

@@ -19,7 +19,7 @@ enum CommandSettings {
                 flags: flags, environment: Environment.variables, file: file, defaults: defaults)
         } catch {
             StandardStreams.error(error.description)
-            throw error.problems.contains { $0.hasPrefix(file?.path ?? "\u{0}") } ? ExitStatus.configuration : ExitStatus.usage
+            throw error.involvesFile ? ExitStatus.configuration : ExitStatus.usage
         }
     }
 

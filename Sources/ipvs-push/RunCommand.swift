@@ -143,7 +143,7 @@ struct RunCommand: AsyncParsableCommand {
             ?? Environment.variables["IPVS_PUSH_CONFIG"].map { try AgentConfigFile.load(path: $0) }
         var next = try AgentSettings.resolve(flags: flags, environment: Environment.variables, file: file)
         let problems = next.fileProblems()
-        if !problems.isEmpty { throw SettingsError(problems: problems) }
+        if !problems.isEmpty { throw SettingFilesError(problems: problems) }
         if next.collection.namespaces != previous.collection.namespaces
             || next.collection.namespaceGlobs != previous.collection.namespaceGlobs
             || next.collection.dockerHost != previous.collection.dockerHost

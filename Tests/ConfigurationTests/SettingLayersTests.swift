@@ -41,7 +41,7 @@ struct SettingLayersTests {
             _ = try AgentSettings.resolve(flags: flags, environment: environment, file: file)
             return []
         } catch {
-            return error.problems
+            return error.problems.map(\.description)
         }
     }
 
