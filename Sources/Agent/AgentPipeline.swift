@@ -57,7 +57,7 @@ public actor AgentPipeline {
     public func cycle() async {
         await takeTurn()
         defer { endTurn() }
-        let timestamp = Self.nowMilliseconds()
+        let timestamp = SampleClock.nowMilliseconds()
         var families = IPVSMetrics.families(await collector.collect(), options: plan.metricOptions)
         if let textfiles {
             families += textfiles.read(reservedNames: Set(families.map(\.name)))
@@ -349,9 +349,5 @@ public actor AgentPipeline {
                         value: lastReloadSeconds.rounded())
                 ]),
         ]
-    }
-
-    static func nowMilliseconds() -> Int64 {
-        Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
     }
 }

@@ -1,4 +1,5 @@
 import Collector
+import Exposition
 import Foundation
 import HTTPTransport
 import Logging
@@ -174,14 +175,9 @@ public struct AgentConfigFile: Sendable {
         }
     }
 
+    /// A label name a user may set: the classic syntax, not reserved.
     static func isLabelName(_ name: String) -> Bool {
-        guard let first = name.utf8.first, !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first),
-            !name.hasPrefix("__")
-        else { return false }
-        return name.utf8.allSatisfy { byte in
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
-                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "_")
-        }
+        Label.isValidName(name) && !Label.isReservedName(name)
     }
 
     /// The Pushgateway's body compression.

@@ -36,7 +36,7 @@ public struct GroupingKey: Sendable, Hashable {
         }
         var seen: Set<String> = []
         for label in labels {
-            guard Self.isValidLabelName(label.name) else {
+            guard Label.isValidName(label.name) else {
                 throw .invalidGroupingKey(
                     "grouping label name \"\(label.name)\" is not a valid label name ([a-zA-Z_][a-zA-Z0-9_]*)")
             }
@@ -93,15 +93,5 @@ public struct GroupingKey: Sendable, Hashable {
             }
         }
         return String(decoding: bytes, as: UTF8.self)
-    }
-
-    static func isValidLabelName(_ name: String) -> Bool {
-        guard let first = name.utf8.first, !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) else {
-            return false
-        }
-        return name.utf8.allSatisfy {
-            ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) || ($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z"))
-                || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: "_")
-        }
     }
 }

@@ -1,16 +1,10 @@
+import Exposition
+
 /// The label name rules relabeling checks, as Prometheus checks them with its classic
 /// (non-UTF-8) name validation.
 enum LabelNameSyntax {
     /// `[a-zA-Z_][a-zA-Z0-9_]*`, what a label name must look like.
-    static func isValidName(_ name: String) -> Bool {
-        var first = true
-        for byte in name.utf8 {
-            let ok = isLetterOrUnderscore(byte) || (!first && isDigit(byte))
-            if !ok { return false }
-            first = false
-        }
-        return !first
-    }
+    static func isValidName(_ name: String) -> Bool { Label.isValidName(name) }
 
     /// What Prometheus allows as a replace action's `target_label` with references and
     /// as a labelmap `replacement`: word characters and `$name`, `$1`, `${name}`,

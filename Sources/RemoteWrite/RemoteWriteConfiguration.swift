@@ -111,7 +111,7 @@ public struct RemoteWriteConfiguration: Sendable {
         guard minBackoff > .zero, maxBackoff >= minBackoff else {
             throw .configuration("remote-write backoff: the minimum must be positive and at most the maximum")
         }
-        for label in externalLabels where !Self.isValidLabelName(label.name) || label.name.hasPrefix("__") {
+        for label in externalLabels where !Label.isValidName(label.name) || Label.isReservedName(label.name) {
             throw .configuration(
                 "remote-write external label name \"\(label.name)\" is not allowed: use letters, digits and "
                     + "underscores, not starting with a digit or with \"__\" (reserved)")
@@ -129,18 +129,6 @@ public struct RemoteWriteConfiguration: Sendable {
             return try Relabeler(writeRelabelRules)
         } catch {
             throw .configuration("remote-write \(redactedURL) write relabel configs: \(error)")
-        }
-    }
-
-    /// The classic Prometheus label name syntax, `[a-zA-Z_][a-zA-Z0-9_]*`.
-    static func isValidLabelName(_ name: String) -> Bool {
-        guard let first = name.utf8.first, !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) else {
-            return false
-        }
-        return name.utf8.allSatisfy { byte in
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
-                || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
-                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "_")
         }
     }
 }

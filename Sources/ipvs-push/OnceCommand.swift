@@ -31,7 +31,7 @@ struct OnceCommand: AsyncParsableCommand {
             [pushgateway, remoteWrite, transport, collection, logging], defaults: .init(logLevel: .error))
         let logger = LoggingOptions.bootstrap(level: settings.logging.level, format: settings.logging.format)
         let delivery = try OneShotDelivery(settings: settings, logger: logger)
-        let timestamp = currentMilliseconds()
+        let timestamp = SampleClock.nowMilliseconds()
         let (collector, _) = try await settings.collection.namedCollector(logger: logger)
         let collections = await collector.collect()
         var exitCode: ExitCode?

@@ -63,14 +63,3 @@ struct OneShotDelivery {
         return exitCode
     }
 }
-
-/// Milliseconds since the Unix epoch, now.
-func currentMilliseconds() -> Int64 {
-    var now = timespec()
-    clock_gettime(CLOCK_REALTIME, &now)
-    return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
-}
-
-#if canImport(Glibc)
-import Glibc
-#endif

@@ -55,7 +55,7 @@ struct SendCommand: AsyncParsableCommand {
             let preview = SendPreview(
                 settings: settings, baseGroup: settings.pushgateway.map(PushGatewayOptions.baseGroup))
             if let code = preview.report(
-                input, inputs: max(1, files.count), timestampMilliseconds: currentMilliseconds())
+                input, inputs: max(1, files.count), timestampMilliseconds: SampleClock.nowMilliseconds())
             {
                 throw code
             }
@@ -64,7 +64,7 @@ struct SendCommand: AsyncParsableCommand {
         let delivery = try OneShotDelivery(settings: settings, logger: logger)
         // Remote write keeps each sample's own timestamp and stamps the others with now.
         if let code = await delivery.deliver(
-            input.families, timestampMilliseconds: currentMilliseconds(), splitByNamespace: false, inputIsUserData: true)
+            input.families, timestampMilliseconds: SampleClock.nowMilliseconds(), splitByNamespace: false, inputIsUserData: true)
         {
             throw code
         }
