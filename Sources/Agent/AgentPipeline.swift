@@ -336,18 +336,15 @@ public actor AgentPipeline {
 
     private func reloadMetrics() -> [MetricFamily] {
         [
-            MetricFamily(
-                name: "ipvs_push_config_last_reload_successful", type: .gauge,
-                help: "Whether the last configuration reload succeeded (1) or was rejected (0).",
-                samples: [Sample(name: "ipvs_push_config_last_reload_successful", labels: .empty, value: reloadSucceeded ? 1 : 0)]),
-            MetricFamily(
-                name: "ipvs_push_config_last_reload_success_timestamp_seconds", type: .gauge,
-                help: "When the configuration was last loaded successfully (start or reload).",
-                samples: [
-                    Sample(
-                        name: "ipvs_push_config_last_reload_success_timestamp_seconds", labels: .empty,
-                        value: lastReloadSeconds.rounded())
-                ]),
+            Self.reloadSuccessful.family(reloadSucceeded ? 1 : 0),
+            Self.reloadSuccessTimestamp.family(lastReloadSeconds.rounded()),
         ]
     }
+
+    static let reloadSuccessful = MetricDescriptor(
+        "ipvs_push_config_last_reload_successful", .gauge,
+        help: "Whether the last configuration reload succeeded (1) or was rejected (0).")
+    static let reloadSuccessTimestamp = MetricDescriptor(
+        "ipvs_push_config_last_reload_success_timestamp_seconds", .gauge,
+        help: "When the configuration was last loaded successfully (start or reload).")
 }

@@ -52,9 +52,7 @@ public final class RemoteWriteSinks: Sendable {
     }
 
     /// Samples the receivers refused with a 4xx (dropped, not retried), over all destinations.
-    public func rejectedSamples() -> Double {
-        selfMetrics().filter { $0.name == "ipvs_push_remote_write_samples_dropped_total" }
-            .flatMap(\.samples).filter { $0.labels["reason"] == DropReason.receiverRejected.rawValue }
-            .reduce(0) { $0 + $1.value }
+    public func rejectedSamples() -> Int {
+        senders.reduce(0) { $0 + $1.samplesRejectedByReceiver }
     }
 }

@@ -30,9 +30,13 @@ import Synchronization
 /// Problems are logged at error level when they appear or change, not at every read,
 /// and at info level when a file is usable again. Safe to share between tasks.
 public struct TextfileDirectory: Sendable {
-    /// The metric names of the directory's own metrics.
-    public static let scrapeErrorName = "ipvs_push_textfile_scrape_error"
-    public static let mtimeName = "ipvs_push_textfile_mtime_seconds"
+    /// The directory's own metrics.
+    public static let scrapeError = MetricDescriptor(
+        "ipvs_push_textfile_scrape_error", .gauge,
+        help: "1 if the textfile directory or a file in it could not be used in the last read, 0 otherwise.")
+    public static let mtime = MetricDescriptor(
+        "ipvs_push_textfile_mtime_seconds", .gauge,
+        help: "Modification time (Unix seconds) of each textfile used in the last read.")
 
     public let path: String
     private let logger: Logger
@@ -49,7 +53,7 @@ public struct TextfileDirectory: Sendable {
     /// metrics. `reservedNames` are the metric names the agent produces itself (its
     /// families' names); a file with a family or sample of such a name is skipped.
     public func read(reservedNames: Set<String> = []) -> [MetricFamily] {
-        let reserved = reservedNames.union([Self.scrapeErrorName, Self.mtimeName])
+        let reserved = reservedNames.union([Self.scrapeError.name, Self.mtime.name])
         var problems: [String: String] = [:]
         var merged = MergedFamilies()
         var modified: [(file: String, seconds: Double)] = []
@@ -73,19 +77,11 @@ public struct TextfileDirectory: Sendable {
         }
         report(problems, used: used)
 
-        var scrapeError = MetricFamily(
-            name: Self.scrapeErrorName, type: .gauge,
-            help: "1 if the textfile directory or a file in it could not be used in the last read, 0 otherwise.")
-        scrapeError.add(.empty, problems.isEmpty ? 0 : 1)
         var families = merged.families
         if !modified.isEmpty {
-            var mtime = MetricFamily(
-                name: Self.mtimeName, type: .gauge,
-                help: "Modification time (Unix seconds) of each textfile used in the last read.")
-            for (file, seconds) in modified { mtime.add(Labels(presorted: [Label("file", file)]), seconds) }
-            families.append(mtime)
+            families.append(Self.mtime.family(modified.map { (Labels(presorted: [Label("file", $0.0)]), $0.1) }))
         }
-        families.append(scrapeError)
+        families.append(Self.scrapeError.family(problems.isEmpty ? 0 : 1))
         return families
     }
 

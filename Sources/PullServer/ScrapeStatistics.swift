@@ -10,16 +10,16 @@ actor ScrapeStatistics {
     }
 
     func families(collectionsStarted: Int) -> [MetricFamily] {
-        var requests = MetricFamily(
-            name: "ipvs_push_scrape_requests_total", type: .counter,
-            help: "Requests for the telemetry path answered, by HTTP status code.")
-        for (code, count) in requestsByCode.sorted(by: { $0.key < $1.key }) {
-            requests.add(Labels(presorted: [Label("code", String(code))]), Double(count))
-        }
-        var collections = MetricFamily(
-            name: "ipvs_push_scrape_collections_total", type: .counter,
-            help: "Collections started for scrapes; concurrent scrapes share one.")
-        collections.add(.empty, Double(collectionsStarted))
-        return [requests, collections]
+        [
+            Self.requests.family(
+                requestsByCode.sorted { $0.key < $1.key }.map { (Labels(presorted: [Label("code", String($0.key))]), Double($0.value)) }),
+            Self.collections.family(Double(collectionsStarted)),
+        ]
     }
+
+    static let requests = MetricDescriptor(
+        "ipvs_push_scrape_requests_total", .counter, help: "Requests for the telemetry path answered, by HTTP status code.")
+    static let collections = MetricDescriptor(
+        "ipvs_push_scrape_collections_total", .counter,
+        help: "Collections started for scrapes; concurrent scrapes share one.")
 }

@@ -380,78 +380,92 @@ public final class RemoteWriteSender: Sendable {
         for (version, _) in counts.dropped { protocols.insert(version) }
         for (version, _) in snapshot.droppedForSpace { protocols.insert(version) }
         let ordered = RemoteWriteProtocol.allCases.filter { protocols.contains($0) }
-        func labels(_ version: RemoteWriteProtocol) -> Labels {
-            Labels(presorted: [Label("protocol", version.rawValue), Label("url", url)])
-        }
         let urlOnly = Labels(presorted: [Label("url", url)])
-        func perProtocol(_ name: String, _ help: String, _ values: [RemoteWriteProtocol: Int]) -> MetricFamily {
-            var family = MetricFamily(name: name, type: .counter, help: help)
-            for version in ordered { family.add(labels(version), Double(values[version] ?? 0)) }
-            return family
+        func perProtocol(_ metric: MetricDescriptor, _ values: [RemoteWriteProtocol: Int]) -> MetricFamily {
+            metric.family(
+                ordered.map { version in
+                    (Labels(presorted: [Label("protocol", version.rawValue), Label("url", url)]),
+                        Double(values[version] ?? 0))
+                })
         }
-        func single(_ name: String, _ type: MetricType, _ help: String, _ value: Double) -> MetricFamily {
-            var family = MetricFamily(name: name, type: type, help: help)
-            family.add(urlOnly, value)
-            return family
-        }
-        var dropped = MetricFamily(
-            name: "ipvs_push_remote_write_samples_dropped_total", type: .counter,
-            help: "Samples never delivered to the remote-write receiver, by reason.")
-        for version in ordered {
-            for reason in DropReason.allCases {
-                var value = counts.dropped[version]?[reason] ?? 0
-                if reason == .queueFull { value += snapshot.droppedForSpace[version] ?? 0 }
-                if reason == .queueWriteFailed { value += snapshot.droppedForWriteErrors[version] ?? 0 }
-                dropped.add(
-                    Labels(presorted: [
+        let dropped = SelfMetrics.samplesDropped.family(
+            ordered.flatMap { version in
+                DropReason.allCases.map { reason in
+                    (Labels(presorted: [
                         Label("protocol", version.rawValue), Label("reason", reason.rawValue), Label("url", url),
-                    ]),
-                    Double(value))
-            }
-        }
+                    ]), Double(droppedSamples(version, reason, counts: counts, queue: snapshot)))
+                }
+            })
         return [
-            perProtocol(
-                "ipvs_push_remote_write_samples_sent_total", "Samples acknowledged by the remote-write receiver.",
-                counts.samplesSent),
-            perProtocol(
-                "ipvs_push_remote_write_batches_sent_total", "Requests acknowledged by the remote-write receiver.",
-                counts.batchesSent),
-            perProtocol(
-                "ipvs_push_remote_write_samples_failed_total",
-                "Samples in remote-write attempts that failed, counted once per attempt.", counts.samplesFailed),
+            perProtocol(SelfMetrics.samplesSent, counts.samplesSent),
+            perProtocol(SelfMetrics.batchesSent, counts.batchesSent),
+            perProtocol(SelfMetrics.samplesFailed, counts.samplesFailed),
             dropped,
-            perProtocol(
-                "ipvs_push_remote_write_retries_total",
-                "Remote-write attempts repeated after a network error, timeout, 5xx or 429.", counts.retries),
-            single(
-                "ipvs_push_remote_write_stale_markers_total", .counter,
-                "Staleness markers queued for series that disappeared.", Double(counts.staleMarkers)),
-            single(
-                "ipvs_push_remote_write_protocol_fallbacks_total", .counter,
-                "Fallbacks from remote-write 2.0 to 1.0 because the receiver speaks only 1.0.",
-                Double(counts.fallbacks)),
-            single(
-                "ipvs_push_remote_write_queue_bytes", .gauge,
-                "Bytes of batches waiting in the remote-write queue.", Double(snapshot.bytes)),
-            single(
-                "ipvs_push_remote_write_queue_batches", .gauge, "Batches waiting in the remote-write queue.",
-                Double(snapshot.batches)),
-            single(
-                "ipvs_push_remote_write_queue_max_bytes", .gauge,
-                "The bound of the remote-write queue; beyond it the oldest batches are dropped.",
-                Double(configuration.queueMaxBytes)),
-            single(
-                "ipvs_push_remote_write_shards", .gauge, "Requests the remote-write sender keeps in flight at most.",
-                Double(queue.shardCount)),
-            single(
-                "ipvs_push_remote_write_queue_corrupt_records_total", .counter,
-                "Damaged records found in the on-disk remote-write queue and skipped.",
-                Double(snapshot.corruptRecords)),
-            single(
-                "ipvs_push_remote_write_last_success_timestamp_seconds", .gauge,
-                "When the remote-write receiver last acknowledged a request (0: never).",
-                counts.lastSuccess ?? 0),
+            perProtocol(SelfMetrics.retries, counts.retries),
+            SelfMetrics.staleMarkers.family(urlOnly, Double(counts.staleMarkers)),
+            SelfMetrics.protocolFallbacks.family(urlOnly, Double(counts.fallbacks)),
+            SelfMetrics.queueBytes.family(urlOnly, Double(snapshot.bytes)),
+            SelfMetrics.queueBatches.family(urlOnly, Double(snapshot.batches)),
+            SelfMetrics.queueMaxBytes.family(urlOnly, Double(configuration.queueMaxBytes)),
+            SelfMetrics.shards.family(urlOnly, Double(queue.shardCount)),
+            SelfMetrics.queueCorruptRecords.family(urlOnly, Double(snapshot.corruptRecords)),
+            SelfMetrics.lastSuccess.family(urlOnly, counts.lastSuccess ?? 0),
         ]
+    }
+
+    /// Samples the receiver refused with a 4xx (dropped, not retried), over both protocols.
+    public var samplesRejectedByReceiver: Int {
+        let counts = statistics.snapshot
+        return RemoteWriteProtocol.allCases.reduce(0) { $0 + (counts.dropped[$1]?[.receiverRejected] ?? 0) }
+    }
+
+    private func droppedSamples(
+        _ version: RemoteWriteProtocol, _ reason: DropReason, counts: SendStatistics.Counts, queue: QueueSnapshot
+    ) -> Int {
+        var value = counts.dropped[version]?[reason] ?? 0
+        if reason == .queueFull { value += queue.droppedForSpace[version] ?? 0 }
+        if reason == .queueWriteFailed { value += queue.droppedForWriteErrors[version] ?? 0 }
+        return value
+    }
+
+    /// The sender's own metrics, each declared once.
+    enum SelfMetrics {
+        static let samplesSent = MetricDescriptor(
+            "ipvs_push_remote_write_samples_sent_total", .counter,
+            help: "Samples acknowledged by the remote-write receiver.")
+        static let batchesSent = MetricDescriptor(
+            "ipvs_push_remote_write_batches_sent_total", .counter,
+            help: "Requests acknowledged by the remote-write receiver.")
+        static let samplesFailed = MetricDescriptor(
+            "ipvs_push_remote_write_samples_failed_total", .counter,
+            help: "Samples in remote-write attempts that failed, counted once per attempt.")
+        static let samplesDropped = MetricDescriptor(
+            "ipvs_push_remote_write_samples_dropped_total", .counter,
+            help: "Samples never delivered to the remote-write receiver, by reason.")
+        static let retries = MetricDescriptor(
+            "ipvs_push_remote_write_retries_total", .counter,
+            help: "Remote-write attempts repeated after a network error, timeout, 5xx or 429.")
+        static let staleMarkers = MetricDescriptor(
+            "ipvs_push_remote_write_stale_markers_total", .counter,
+            help: "Staleness markers queued for series that disappeared.")
+        static let protocolFallbacks = MetricDescriptor(
+            "ipvs_push_remote_write_protocol_fallbacks_total", .counter,
+            help: "Fallbacks from remote-write 2.0 to 1.0 because the receiver speaks only 1.0.")
+        static let queueBytes = MetricDescriptor(
+            "ipvs_push_remote_write_queue_bytes", .gauge, help: "Bytes of batches waiting in the remote-write queue.")
+        static let queueBatches = MetricDescriptor(
+            "ipvs_push_remote_write_queue_batches", .gauge, help: "Batches waiting in the remote-write queue.")
+        static let queueMaxBytes = MetricDescriptor(
+            "ipvs_push_remote_write_queue_max_bytes", .gauge,
+            help: "The bound of the remote-write queue; beyond it the oldest batches are dropped.")
+        static let shards = MetricDescriptor(
+            "ipvs_push_remote_write_shards", .gauge, help: "Requests the remote-write sender keeps in flight at most.")
+        static let queueCorruptRecords = MetricDescriptor(
+            "ipvs_push_remote_write_queue_corrupt_records_total", .counter,
+            help: "Damaged records found in the on-disk remote-write queue and skipped.")
+        static let lastSuccess = MetricDescriptor(
+            "ipvs_push_remote_write_last_success_timestamp_seconds", .gauge,
+            help: "When the remote-write receiver last acknowledged a request (0: never).")
     }
 }
 

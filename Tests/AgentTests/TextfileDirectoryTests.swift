@@ -36,12 +36,12 @@ struct TextfileDirectoryTests {
     }
 
     private func scrapeError(_ families: [MetricFamily]) -> Double? {
-        family(families, TextfileDirectory.scrapeErrorName)?.samples.first?.value
+        family(families, TextfileDirectory.scrapeError.name)?.samples.first?.value
     }
 
     private func mtimes(_ families: [MetricFamily]) -> [String: Double] {
         var result: [String: Double] = [:]
-        for sample in family(families, TextfileDirectory.mtimeName)?.samples ?? [] {
+        for sample in family(families, TextfileDirectory.mtime.name)?.samples ?? [] {
             result[sample.labels["file"] ?? "?"] = sample.value
         }
         return result
@@ -71,7 +71,7 @@ struct TextfileDirectoryTests {
         let families = textfiles.read()
         #expect(
             families.map(\.name) == [
-                "m", "c_total", "plain", TextfileDirectory.mtimeName, TextfileDirectory.scrapeErrorName,
+                "m", "c_total", "plain", TextfileDirectory.mtime.name, TextfileDirectory.scrapeError.name,
             ])
         #expect(family(families, "m")?.samples.map(\.value) == [1, 2])
         #expect(family(families, "m")?.help == "A gauge.")
@@ -141,7 +141,7 @@ struct TextfileDirectoryTests {
         #expect(family(families, "m")?.samples.map(\.value) == [1, 3])
         #expect(family(families, "other") == nil && family(families, "fine") == nil)
         #expect(family(families, "ipvs_service_connections_total") == nil)
-        #expect(family(families, TextfileDirectory.scrapeErrorName)?.samples.count == 1)
+        #expect(family(families, TextfileDirectory.scrapeError.name)?.samples.count == 1)
         #expect(Set(mtimes(families).keys) == ["a.prom", "d.prom"])
         #expect(scrapeError(families) == 1)
         let a = directory.path + "/a.prom"
@@ -185,7 +185,7 @@ struct TextfileDirectoryTests {
         let capture = LogCapture()
         let textfiles = TextfileDirectory(path: path, logger: capture.logger())
         let families = textfiles.read()
-        #expect(families.map(\.name) == [TextfileDirectory.scrapeErrorName])
+        #expect(families.map(\.name) == [TextfileDirectory.scrapeError.name])
         #expect(scrapeError(families) == 1)
         _ = textfiles.read()
         #expect(errorLines(capture).count == 1)
