@@ -113,7 +113,7 @@ let package = Package(
             name: "Agent",
             dependencies: [
                 "Configuration", "Collector", "Exposition", "PullServer", "PushGateway", "HTTPTransport", "RemoteWrite",
-                "Relabel",
+                "Relabel", "ServiceNames",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

@@ -1,9 +1,10 @@
 import Collector
+import Configuration
+import Logging
 import RemoteWrite
 
-/// What the long-running agent does each interval, in the Agent module's own terms
-/// (the command line builds it from the resolved settings). A reload builds a new
-/// plan and hands it to ``AgentPipeline/apply(_:)``.
+/// What the long-running agent does each interval, built from the resolved settings.
+/// A reload builds a new plan and hands it to ``AgentPipeline/apply(_:)``.
 public struct AgentPlan: Sendable {
     public var interval: Duration
     /// How long the remote-write queues may take to drain when stopping or when a
@@ -28,5 +29,15 @@ public struct AgentPlan: Sendable {
         self.pushgateway = pushgateway
         self.deleteOnExit = deleteOnExit
         self.remoteWrite = remoteWrite
+    }
+
+    /// The plan `settings` call for, with the Pushgateway sink built (the remote-write
+    /// senders are built by the pipeline, which keeps those a reload leaves unchanged).
+    public init(settings: AgentSettings, logger: Logger) throws {
+        self.init(
+            interval: settings.interval, shutdownGrace: settings.shutdownGrace,
+            metricOptions: settings.collection.metricOptions, textfileDirectory: settings.collection.textfileDirectory,
+            pushgateway: try settings.pushgateway.map { try DeliverySinks.pushgatewaySink($0, logger: logger) },
+            deleteOnExit: settings.pushgateway?.deleteOnExit ?? false, remoteWrite: settings.remoteWrite)
     }
 }

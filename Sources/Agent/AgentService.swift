@@ -17,6 +17,11 @@ public struct AgentService: Service {
         self.logger = logger
     }
 
+    /// The service reloading through `reload` on SIGHUP.
+    public init(pipeline: AgentPipeline, logger: Logger, reload: ConfigurationReload) {
+        self.init(pipeline: pipeline, logger: logger) { try await reload.nextPlan() }
+    }
+
     public func run() async throws {
         let hangups = await UnixSignalsSequence(trapping: .sighup)
         let pipeline = self.pipeline

@@ -23,7 +23,7 @@ struct OnceCommand: AsyncParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
-        try Sinks.validateAnyGiven(pushgateway, remoteWrite)
+        try PushDestinations.validateAnyGiven(pushgateway, remoteWrite)
     }
 
     func run() async throws {

@@ -14,9 +14,15 @@ struct OneShotDelivery {
     /// Whether unsent batches survive in a `--queue-dir`.
     var queueOnDisk: Bool
 
-    /// Creates the sinks (see ``Sinks``).
+    /// Creates the sinks; a configuration a sink refuses ends the command with exit 78.
     init(settings: AgentSettings, logger: Logger) throws {
-        let sinks = try Sinks(settings: settings, logger: logger)
+        let sinks: DeliverySinks
+        do {
+            sinks = try DeliverySinks(settings: settings, logger: logger)
+        } catch {
+            StandardStreams.error("\(error)")
+            throw ExitStatus.configuration
+        }
         pushgateway = sinks.pushgateway
         remoteWrite = sinks.remoteWrite
         let timeout = settings.remoteWrite.map(\.transport.timeout).max() ?? .seconds(30)

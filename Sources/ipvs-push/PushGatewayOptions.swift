@@ -49,11 +49,6 @@ struct PushGatewayOptions: ParsableArguments, GivenFlags {
         guard let settings = (try? AgentSettings.resolve(flags: given, environment: Environment.variables, file: nil))?
             .pushgateway
         else { return GroupingKey(job: "ipvs", labels: []) }
-        return Self.baseGroup(settings)
-    }
-
-    static func baseGroup(_ settings: AgentSettings.PushgatewaySettings) -> GroupingKey {
-        let instance = Exposition.Label("instance", settings.instance ?? ProcessInfo.processInfo.hostName)
-        return GroupingKey(job: settings.job, labels: [instance] + settings.groupingLabels)
+        return settings.baseGroup
     }
 }

@@ -87,9 +87,8 @@ struct RunCommand: AsyncParsableCommand {
         }
         let pipeline: AgentPipeline
         do {
-            pipeline = try AgentPipeline(collector: collector, plan: try Self.plan(settings, logger: logger), logger: logger)
-        } catch let exit as ExitCode {
-            throw exit
+            pipeline = try AgentPipeline(
+                collector: collector, plan: try AgentPlan(settings: settings, logger: logger), logger: logger)
         } catch {
             StandardStreams.error("\(error)")
             throw ExitStatus.configuration
@@ -102,16 +101,9 @@ struct RunCommand: AsyncParsableCommand {
             services.append(MetricsServerService(server: endpoint))
             server = endpoint
         }
-        let reload: @Sendable () async throws -> AgentPlan = { [self, server] in
-            let next = try self.reloadSettings(previous: settings, logger: logger)
-            // The names file is read again; one with problems keeps the one in use (and fails the reload).
-            if let namer { namer.replaceFile(try next.collection.loadNamesFile()) }
-            if let server, let path = settings.serve?.webConfigFile {
-                // The web config file is read again too (new users, renewed certificates).
-                try await server.reload(security: try WebConfigFile.load(path: path))
-            }
-            return try Self.plan(next, logger: logger)
-        }
+        let reload = ConfigurationReload(
+            initial: settings, read: { [self] in try self.readSettingsAgain() }, namer: namer, server: server,
+            logger: logger)
         services.append(AgentService(pipeline: pipeline, logger: logger, reload: reload))
         logger.info(
             "running",
@@ -133,39 +125,13 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     /// The settings after SIGHUP: the file read again, flags and environment as at start.
-    /// Settings that need a restart (namespaces, the endpoint, logging) are kept, with a warning.
-    private func reloadSettings(previous: AgentSettings, logger: Logger) throws -> AgentSettings {
+    private func readSettingsAgain() throws -> AgentSettings {
         var flags = ownFlags
         for group: any GivenFlags in [pushgateway, remoteWrite, transport, serve, collection, logging] {
             flags.merge(group.given) { _, new in new }
         }
         let file = try configFile.map { try AgentConfigFile.load(path: $0) }
             ?? Environment.variables["IPVS_PUSH_CONFIG"].map { try AgentConfigFile.load(path: $0) }
-        var next = try AgentSettings.resolve(flags: flags, environment: Environment.variables, file: file)
-        let problems = next.fileProblems()
-        if !problems.isEmpty { throw SettingFilesError(problems: problems) }
-        if next.collection.namespaces != previous.collection.namespaces
-            || next.collection.namespaceGlobs != previous.collection.namespaceGlobs
-            || next.collection.dockerHost != previous.collection.dockerHost
-            || (next.collection.namesFile == nil) != (previous.collection.namesFile == nil)
-            || next.serve?.listenAddress != previous.serve?.listenAddress
-            || next.serve?.webConfigFile != previous.serve?.webConfigFile || next.logging.level != previous.logging.level
-            || next.logging.format != previous.logging.format
-        {
-            logger.warning(
-                "namespaces, the Docker host, turning the names file on or off, the listen address, the web config file's path and logging change only at restart; kept as they were")
-        }
-        next.collection.namespaces = previous.collection.namespaces
-        next.collection.namespaceGlobs = previous.collection.namespaceGlobs
-        next.collection.dockerHost = previous.collection.dockerHost
-        return next
-    }
-
-    static func plan(_ settings: AgentSettings, logger: Logger) throws -> AgentPlan {
-        AgentPlan(
-            interval: settings.interval, shutdownGrace: settings.shutdownGrace,
-            metricOptions: settings.collection.metricOptions, textfileDirectory: settings.collection.textfileDirectory,
-            pushgateway: try settings.pushgateway.map { try Sinks.pushgatewaySink($0, logger: logger) },
-            deleteOnExit: settings.pushgateway?.deleteOnExit ?? false, remoteWrite: settings.remoteWrite)
+        return try AgentSettings.resolve(flags: flags, environment: Environment.variables, file: file)
     }
 }

@@ -29,7 +29,7 @@ struct SendCommand: AsyncParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
-        try Sinks.validateAnyGiven(pushgateway, remoteWrite)
+        try PushDestinations.validateAnyGiven(pushgateway, remoteWrite)
     }
 
     func run() async throws {
@@ -53,7 +53,7 @@ struct SendCommand: AsyncParsableCommand {
         let settings = try CommandSettings.resolve([pushgateway, remoteWrite, transport])
         if dryRun {
             let preview = SendPreview(
-                settings: settings, baseGroup: settings.pushgateway.map(PushGatewayOptions.baseGroup))
+                settings: settings, baseGroup: settings.pushgateway?.baseGroup)
             if let code = preview.report(
                 input, inputs: max(1, files.count), timestampMilliseconds: SampleClock.nowMilliseconds())
             {
