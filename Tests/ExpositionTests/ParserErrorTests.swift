@@ -254,10 +254,12 @@ import Testing
     static let openMetricsRuleCases: [Case] = [
         Case(
             "# TYPE c counter\nc_total -1\n# EOF\n", nil,
-            "metrics.prom:2: counter c_total is -1: OpenMetrics counters count up from 0 and are neither NaN nor negative"),
+            "metrics.prom:2: counter c_total is -1: OpenMetrics counters count up from 0 and are neither NaN nor negative"
+        ),
         Case(
             "# TYPE c counter\nc_total NaN\n# EOF\n", nil,
-            "metrics.prom:2: counter c_total is NaN: OpenMetrics counters count up from 0 and are neither NaN nor negative"),
+            "metrics.prom:2: counter c_total is NaN: OpenMetrics counters count up from 0 and are neither NaN nor negative"
+        ),
         Case(
             "# TYPE h histogram\nh_bucket{a=\"1\",le=\"1\"} 1\nh_bucket{a=\"1\",le=\"+Inf\"} 1\n"
                 + "h_bucket{a=\"2\",le=\"1\"} 1\n# EOF\n", nil,
@@ -326,7 +328,8 @@ import Testing
             #"metrics.prom:1: the label name "_x" starts with '_': OpenMetrics reserves such names; rename the label"#),
         Case(
             "_a 1\n# EOF\n", nil,
-            #"metrics.prom:1: the metric name "_a" starts with '_': OpenMetrics reserves such names; rename the metric"#),
+            #"metrics.prom:1: the metric name "_a" starts with '_': OpenMetrics reserves such names; rename the metric"#
+        ),
     ]
 
     @Test(arguments: openMetricsRuleCases)
