@@ -125,6 +125,12 @@ extension DocumentParser {
         let start = index
         while index < end && !isFieldEnd(bytes[index]) { index += 1 }
         guard let milliseconds = NumberText.parseSecondsAsMilliseconds(bytes + start, count: index - start) else {
+            if let seconds = NumberText.parseDouble(bytes + start, count: index - start), seconds.isFinite {
+                throw failure(
+                    "timestamp \(quoted(start, index - start)) for \"\(text(nameStart, nameCount))\" is more than "
+                        + "292 million years from 1970 in seconds, which ipvs-push cannot hold: OpenMetrics timestamps "
+                        + "are seconds (1700000000.123), not milliseconds or nanoseconds")
+            }
             throw failure(
                 "invalid timestamp \(quoted(start, index - start)) for \"\(text(nameStart, nameCount))\": "
                     + "OpenMetrics wants seconds since the epoch, such as 1700000000 or 1700000000.123")

@@ -327,6 +327,10 @@ import Testing
             "a{_x=\"1\"} 1\n# EOF\n", nil,
             #"metrics.prom:1: the label name "_x" starts with '_': OpenMetrics reserves such names; rename the label"#),
         Case(
+            "a 1 1604676851123456789\n# EOF\n", nil,
+            #"metrics.prom:1: timestamp "1604676851123456789" for "a" is more than 292 million years from 1970 in seconds, which ipvs-push cannot hold: OpenMetrics timestamps are seconds (1700000000.123), not milliseconds or nanoseconds"#
+        ),
+        Case(
             "_a 1\n# EOF\n", nil,
             #"metrics.prom:1: the metric name "_a" starts with '_': OpenMetrics reserves such names; rename the metric"#
         ),
