@@ -176,8 +176,9 @@ extension DocumentParser {
     {
         if family.boundsBySeries[metric, default: []].contains(number) {
             throw failure(
-                "\(Self.seriesText(name, labels)): \(Self.seriesText(name, metric)) already has \(label)=\(number) "
-                    + "in another spelling; the Pushgateway would keep both (give each \(label) once)")
+                "\(Self.seriesText(name, labels)): \(Self.seriesText(name, metric)) already has \(label) "
+                    + "\(describeValue(number)) in another spelling; the Pushgateway would keep both (give each "
+                    + "\(label) once)")
         }
         family.boundsBySeries[metric, default: []].append(number)
     }

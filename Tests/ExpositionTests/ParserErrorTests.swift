@@ -119,7 +119,7 @@ import Testing
         ),
         Case(
             "# TYPE h histogram\nh_bucket{le=\"1\"} 1\nh_bucket{le=\"1.0\"} 2\n", nil,
-            #"metrics.prom:3: h_bucket{le="1.0"}: h_bucket already has le=1.0 in another spelling; the Pushgateway would keep both (give each le once)"#
+            #"metrics.prom:3: h_bucket{le="1.0"}: h_bucket already has le 1 in another spelling; the Pushgateway would keep both (give each le once)"#
         ),
         Case(
             "# TYPE h histogram\nh_bucket{le=\"1\"} 1.5\n", nil,
