@@ -115,7 +115,7 @@ extension DocumentParser {
                 upper == point.lastBound
                     ? "second bucket with le=\"\(bound)\" in \(Self.seriesText(name, metric)): bucket thresholds are "
                         + "unique"
-                    : "bucket \(Self.seriesText(name, labels)) comes after the bucket with le=\(point.lastBound): "
+                    : "bucket \(Self.seriesText(name, labels)) comes after the bucket with le=\(describeValue(point.lastBound)): "
                         + "OpenMetrics lists buckets in increasing order of \"le\"")
         }
         guard value >= point.lastBucketValue else {
@@ -128,7 +128,7 @@ extension DocumentParser {
             guard exemplar <= upper && (point.bucketCount == 0 || exemplar > point.lastBound) else {
                 throw failure(
                     "the exemplar of \(Self.seriesText(name, labels)) is \(describeValue(exemplar)), outside the "
-                        + "bucket (\(point.bucketCount == 0 ? "-Inf" : "\(point.lastBound)"), \(bound)]: an "
+                        + "bucket (\(point.bucketCount == 0 ? "-Inf" : describeValue(point.lastBound)), \(bound)]: an "
                         + "exemplar's value lies in its bucket")
             }
         }

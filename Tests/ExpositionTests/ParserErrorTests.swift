@@ -271,7 +271,7 @@ import Testing
         ),
         Case(
             "# TYPE h histogram\nh_bucket{le=\"2\"} 1\nh_bucket{le=\"1\"} 1\nh_bucket{le=\"+Inf\"} 2\n# EOF\n", nil,
-            #"metrics.prom:3: bucket h_bucket{le="1"} comes after the bucket with le=2.0: OpenMetrics lists buckets in increasing order of "le""#
+            #"metrics.prom:3: bucket h_bucket{le="1"} comes after the bucket with le=2: OpenMetrics lists buckets in increasing order of "le""#
         ),
         Case(
             "# TYPE h histogram\nh_bucket{le=\"+Inf\"} 2\nh_count 3\nh_sum 1\n# EOF\n", nil,
