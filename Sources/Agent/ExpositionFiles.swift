@@ -22,16 +22,23 @@ public enum ExpositionFiles {
         }
     }
 
-    /// The merged families and how many samples carried timestamps.
+    /// The merged families, how many samples carried timestamps, and the parsers'
+    /// warnings (`FILE:LINE: message`: valid but probably a mistake; sent anyway).
     public struct Input: Sendable {
         public var families: [MetricFamily]
         public var timestampedSamples: Int
+        public var warnings: [ExpositionWarning] = []
         public var sampleCount: Int { families.reduce(0) { $0 + $1.samples.count } }
     }
 
     /// Reads and parses `paths` (`-` is standard input) and merges them. A label named
-    /// in `reservedLabels` (the grouping key's) must not appear in the input.
-    public static func read(_ paths: [String], reservedLabels: Set<String> = []) throws(Failure) -> Input {
+    /// in `reservedLabels` (the grouping key's) must not appear in the input. Without
+    /// `format`, each input is OpenMetrics when its last line is `# EOF`, else text 0.0.4.
+    /// One series may come several times only within one OpenMetrics input, as MetricPoints
+    /// with increasing timestamps (which the parser checks).
+    public static func read(_ paths: [String], reservedLabels: Set<String> = [], format: ExpositionFormat? = nil)
+        throws(Failure) -> Input
+    {
         var families: [MetricFamily] = []
         var index: [String: Int] = [:]
         var familyOrigin: [String: Place] = [:]
@@ -39,6 +46,7 @@ public enum ExpositionFiles {
         var seriesOrigin: [SeriesKey: (input: Int32, line: Int32)] = [:]
         var sources: [String] = []
         var timestamped = 0
+        var warnings: [ExpositionWarning] = []
         for path in paths {
             let source = path == "-" ? "<stdin>" : path
             let input = Int32(sources.count)
@@ -46,11 +54,12 @@ public enum ExpositionFiles {
             let bytes = try readAll(path)
             let parsed: ParsedExposition
             do {
-                parsed = try ExpositionParser.parse(bytes, source: source)
+                parsed = try ExpositionParser.parse(bytes, source: source, format: format)
             } catch {
                 throw .invalid(error.description)
             }
             timestamped += parsed.timestampedSamples
+            warnings += parsed.warnings
             seriesOrigin.reserveCapacity(seriesOrigin.count + parsed.sampleCount)
             for (position, family) in parsed.families.enumerated() {
                 let location = parsed.locations[position]
@@ -65,7 +74,9 @@ public enum ExpositionFiles {
                                 + "input or leave it to the grouping key")
                     }
                     let key = SeriesKey(name: sample.name, labels: sample.labels)
-                    if let first = seriesOrigin.updateValue((input, Int32(clamping: line)), forKey: key) {
+                    if let first = seriesOrigin.updateValue((input, Int32(clamping: line)), forKey: key),
+                        first.input != input || sample.timestampMilliseconds == nil
+                    {
                         let earlier = Place(source: sources[Int(first.input)], line: Int(first.line))
                         throw .invalid(
                             "\(Place(source: source, line: line)): series \(describe(sample)) was already given at \(earlier)")
@@ -87,7 +98,7 @@ public enum ExpositionFiles {
                 }
             }
         }
-        return Input(families: families, timestampedSamples: timestamped)
+        return Input(families: families, timestampedSamples: timestamped, warnings: warnings)
     }
 
     private struct Place: CustomStringConvertible {

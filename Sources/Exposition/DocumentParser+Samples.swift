@@ -54,6 +54,7 @@ extension DocumentParser {
 
         var timestamp: Int64?
         var exemplarStart: Int?
+        var exemplar: Double?
         if openMetrics {
             if index < end && bytes[index] == UInt8(ascii: " ") {
                 index += 1
@@ -68,7 +69,7 @@ extension DocumentParser {
                 }
             }
             if exemplarStart != nil {
-                try readExemplar(role: family.sampleNames[nameIndex].role, name: nameStart, nameCount)
+                exemplar = try readExemplar(role: family.sampleNames[nameIndex].role, name: nameStart, nameCount)
             }
             try expectEndOfLine(after: "the sample \"\(text(nameStart, nameCount))\"")
         } else {
@@ -91,7 +92,7 @@ extension DocumentParser {
             }
         }
 
-        try record(nameIndex: nameIndex, labelSetID: labelSetID, value: value, timestamp: timestamp)
+        try record(nameIndex: nameIndex, labelSetID: labelSetID, value: value, timestamp: timestamp, exemplar: exemplar)
         try endLine()
     }
 
@@ -124,6 +125,12 @@ extension DocumentParser {
         let start = index
         while index < end && !isFieldEnd(bytes[index]) { index += 1 }
         guard let milliseconds = NumberText.parseSecondsAsMilliseconds(bytes + start, count: index - start) else {
+            if let seconds = NumberText.parseDouble(bytes + start, count: index - start), seconds.isFinite {
+                throw failure(
+                    "timestamp \(quoted(start, index - start)) for \"\(text(nameStart, nameCount))\" is more than "
+                        + "292 million years from 1970 in seconds, which ipvs-push cannot hold: OpenMetrics timestamps "
+                        + "are seconds (1700000000.123), not milliseconds or nanoseconds")
+            }
             throw failure(
                 "invalid timestamp \(quoted(start, index - start)) for \"\(text(nameStart, nameCount))\": "
                     + "OpenMetrics wants seconds since the epoch, such as 1700000000 or 1700000000.123")
@@ -132,9 +139,9 @@ extension DocumentParser {
     }
 
     /// ` # {labels} value [timestamp]` after an OpenMetrics counter total or bucket; it
-    /// is checked and not kept.
+    /// is checked and not kept. Returns its value, which a bucket's range must hold.
     private mutating func readExemplar(role: SampleRole, name nameStart: Int, _ nameCount: Int)
-        throws(ExpositionParseError)
+        throws(ExpositionParseError) -> Double
     {
         let name = text(nameStart, nameCount)
         guard role == .total || role == .bucket else {
@@ -163,7 +170,7 @@ extension DocumentParser {
         index += 1
         let valueStart = index
         while index < end && bytes[index] != UInt8(ascii: " ") && bytes[index] != UInt8(ascii: "\n") { index += 1 }
-        guard NumberText.parseDouble(bytes + valueStart, count: index - valueStart) != nil else {
+        guard let value = NumberText.parseDouble(bytes + valueStart, count: index - valueStart) else {
             throw failure(
                 "invalid exemplar value \(quoted(valueStart, index - valueStart)) for \"\(name)\": expected a number")
         }
@@ -171,12 +178,14 @@ extension DocumentParser {
             index += 1
             _ = try readOpenMetricsTimestamp(name: nameStart, nameCount)
         }
+        return value
     }
 
     // MARK: Families of samples
 
-    /// Finds which sample name of the current family this is, or starts a new untyped
-    /// family named after the sample. Returns the index into the family's sample names.
+    /// Finds which sample name of the current family this is, continues the text-format
+    /// family the name belongs to, or starts a new untyped family named after the sample.
+    /// Returns the index into the family's sample names.
     private mutating func resolveSampleName(_ start: Int, _ count: Int) throws(ExpositionParseError) -> Int {
         if hasFamily {
             for position in family.sampleNames.indices {
@@ -187,30 +196,60 @@ extension DocumentParser {
                 if !family.namesClaimed { try claimNames(line: line) }
                 return position
             }
-            if family.declared && family.kind.hasOwnSuffixes && isLikelyMember(start, count, of: family.name) {
-                let kindWord = family.kind.word(openMetrics: openMetrics)
-                var hint = ""
-                if !openMetrics && family.kind == .counter && text(start, count) == family.name + "_total" {
-                    hint =
-                        " (a counter named without \"_total\" whose samples end in \"_total\" is OpenMetrics, "
-                        + "which must end with '# EOF')"
-                }
-                let declaredOn = family.typeLine ?? family.firstLine
-                throw failure(
-                    "sample \"\(text(start, count))\" does not belong to the \(kindWord) family \"\(family.name)\" "
-                        + "(line \(declaredOn)): its samples are named \(family.sampleNameList)\(hint)")
+        }
+        let name = text(start, count)
+        if !openMetrics, let owner = sampleOwners[name], !(hasFamily && owner.family == family.name) {
+            // Prometheus merges a family that comes back after others.
+            try endFamily()
+            resume(familyPositions[owner.family]!)
+            if let position = family.sampleNames.firstIndex(where: { $0.name == name }) {
+                if !family.namesClaimed { try claimNames(line: line) }
+                return position
             }
+            throw doesNotBelong(name, to: family)
+        }
+        if hasFamily && family.declared && family.kind.hasOwnSuffixes && isLikelyMember(start, count, of: family.name) {
+            if openMetrics || count == family.name.utf8.count { throw doesNotBelong(name, to: family) }
+            let kindWord = family.kind.word(openMetrics: false)
+            let hint =
+                family.kind == .counter && name == family.name + "_total"
+                ? "write '# TYPE \(name) counter' if the counter is \"\(name)\" (or end an OpenMetrics file with "
+                    + "'# EOF')"
+                : "declare it with '# TYPE \(name) …' if it is meant as a family of its own"
+            warnings.append(
+                ExpositionWarning(
+                    source: source, line: line,
+                    message: "sample \"\(name)\" is not part of the \(kindWord) family \"\(family.name)\" (line "
+                        + "\(family.typeLine ?? family.firstLine)), whose samples are named \(family.sampleNameList): "
+                        + "it is sent as the untyped family \"\(name)\", as Prometheus reads it; \(hint)"))
         }
         try endFamily()
-        let name = text(start, count)
-        if let ended = endedFamilies[name] {
-            throw failure(
-                "samples of \"\(name)\" appear again after other families (the family starts on line "
-                    + "\(ended.firstLine)): keep all lines of a metric family together")
+        if let position = familyPositions[name] {
+            let existing = allFamilies[position]
+            if openMetrics {
+                throw failure(
+                    "samples of \"\(name)\" appear again after other families (the family starts on line "
+                        + "\(existing.firstLine)): keep all lines of a metric family together")
+            }
+            throw doesNotBelong(name, to: existing)
         }
-        startFamily(OpenFamily(name: name, firstLine: line, openMetrics: openMetrics, declared: false))
+        try startFamily(name: name, declared: false)
         try claimNames(line: line)
         return 0
+    }
+
+    /// The error for a sample named like `family` (or with one of its type's suffixes)
+    /// that is none of its samples.
+    private func doesNotBelong(_ name: String, to family: OpenFamily) -> ExpositionParseError {
+        let kindWord = family.kind.word(openMetrics: openMetrics)
+        let declaredOn = family.typeLine ?? family.firstLine
+        var hint = ""
+        if !openMetrics && family.kind == .histogram && name == family.name {
+            hint = " (the Pushgateway would store it as a bucket, or drop it without an \"le\" label)"
+        }
+        return failure(
+            "sample \"\(name)\" does not belong to the \(kindWord) family \"\(family.name)\" (line \(declaredOn)): "
+                + "its samples are named \(family.sampleNameList)\(hint)")
     }
 
     /// Enters every sample name the current family has (used or not, so a counter's
@@ -241,25 +280,37 @@ extension DocumentParser {
         return FamilyKind.knownSuffixes.contains(suffix)
     }
 
-    /// Checks the sample against its role and the family's series so far, then keeps it.
-    private mutating func record(nameIndex: Int, labelSetID: Int32, value: Double, timestamp: Int64?)
-        throws(ExpositionParseError)
-    {
+    /// Checks the sample against its role, its value and the family's series so far, then
+    /// keeps it.
+    private mutating func record(
+        nameIndex: Int, labelSetID: Int32, value: Double, timestamp: Int64?, exemplar: Double?
+    ) throws(ExpositionParseError) {
         let role = family.sampleNames[nameIndex].role
         let labels = labelSets[Int(labelSetID)]
-        switch role {
-        case .bucket: try checkBucket(labels, nameIndex: nameIndex)
-        case .quantile: try checkQuantile(labels, nameIndex: nameIndex)
-        default: break
-        }
+        let metric: Labels =
+            switch role {
+            case .bucket: labels.removing("le")
+            case .quantile: labels.removing("quantile")
+            default: labels
+            }
+        if openMetrics { try enterPoint(metric, timestamp: timestamp) }
         let slot = Int(labelSetID) &* 4 &+ nameIndex
         let stamp = seriesStamps[slot]
         if stamp >> 32 == generation {
-            throw failure(
-                "duplicate series \(Self.seriesText(family.sampleNames[nameIndex].name, labels)) "
-                    + "(first on line \(stamp & 0xFFFF_FFFF)): each name and label set may appear only once")
+            guard openMetrics else {
+                throw failure(
+                    "duplicate series \(Self.seriesText(family.sampleNames[nameIndex].name, labels)) "
+                        + "(first on line \(stamp & 0xFFFF_FFFF)): each name and label set may appear only once")
+            }
+            try startNextPoint(
+                timestamp: timestamp, name: family.sampleNames[nameIndex].name, labels: labels,
+                firstLine: stamp & 0xFFFF_FFFF)
         }
         seriesStamps[slot] = generation << 32 | UInt64(truncatingIfNeeded: line)
+        try checkValue(value, role: role, nameIndex: nameIndex, labels: labels, metric: metric, exemplar: exemplar)
+        if !openMetrics {
+            family.seriesKeys.append(UInt64(slot) << 32 | (UInt64(truncatingIfNeeded: line) & 0xFFFF_FFFF))
+        }
         family.sampleLines += 1
         guard role != .created else { return }
         if timestamp != nil { timestampedSamples += 1 }
@@ -268,50 +319,6 @@ extension DocumentParser {
                 name: family.sampleNames[nameIndex].name, labels: labels, value: value,
                 timestampMilliseconds: timestamp))
         family.sampleLineNumbers.append(line)
-    }
-
-    private mutating func checkBucket(_ labels: Labels, nameIndex: Int) throws(ExpositionParseError) {
-        let name = family.sampleNames[nameIndex].name
-        guard let bound = labels["le"] else {
-            throw failure(
-                "histogram bucket \(Self.seriesText(name, labels)) has no \"le\" label: every bucket needs one")
-        }
-        guard let upper = parseNumber(bound), !upper.isNaN else {
-            throw failure(
-                "histogram bucket \(Self.seriesText(name, labels)) has le=\"\(bound)\": "
-                    + "expected a number such as 0.5 or +Inf")
-        }
-        let group = labels.removing("le")
-        if var known = family.bucketGroups[group] {
-            if upper == .infinity {
-                known.hasInfinity = true
-                family.bucketGroups[group] = known
-            }
-        } else {
-            family.bucketGroups[group] = OpenFamily.BucketGroup(line: line, hasInfinity: upper == .infinity)
-        }
-    }
-
-    private func checkQuantile(_ labels: Labels, nameIndex: Int) throws(ExpositionParseError) {
-        let name = family.sampleNames[nameIndex].name
-        guard let quantile = labels["quantile"] else {
-            throw failure(
-                "summary sample \(Self.seriesText(name, labels)) has no \"quantile\" label: the samples named "
-                    + "like a summary are its quantiles (the others are \"\(name)_sum\" and \"\(name)_count\")")
-        }
-        guard let number = parseNumber(quantile), !number.isNaN else {
-            throw failure(
-                "summary sample \(Self.seriesText(name, labels)) has quantile=\"\(quantile)\": "
-                    + "expected a number such as 0.5")
-        }
-    }
-
-    private func parseNumber(_ text: String) -> Double? {
-        var copy = text
-        return copy.withUTF8 { bytes in
-            guard let base = bytes.baseAddress else { return nil }
-            return NumberText.parseDouble(base, count: bytes.count)
-        }
     }
 
     // MARK: Label sets
@@ -438,6 +445,15 @@ extension DocumentParser {
             if name == "__name__" {
                 throw failure("the label name \"__name__\" is reserved: the metric name goes before the '{'")
             }
+            if openMetrics && name.utf8.first == UInt8(ascii: "_") {
+                throw failure(
+                    "the label name \"\(name)\" starts with '_': OpenMetrics reserves such names; rename the label")
+            }
+            if name.utf8.starts(with: "__".utf8) {
+                throw failure(
+                    "the label name \"\(name)\" starts with '__', which Prometheus reserves for its own labels (the "
+                        + "Pushgateway refuses it): rename the label")
+            }
             if pairs.contains(where: { $0.name == name }) {
                 throw failure("duplicate label \"\(name)\" in one sample: each label name may appear only once")
             }
@@ -484,11 +500,17 @@ extension DocumentParser {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") { break }
             if byte == UInt8(ascii: "\\") {
-                let next = index + 1 < end ? bytes[index + 1] : 0
-                guard next == UInt8(ascii: "\\") || next == UInt8(ascii: "\"") || next == UInt8(ascii: "n") else {
+                let next = index + 1 < end ? bytes[index + 1] : UInt8(ascii: "\n")
+                let allowed =
+                    openMetrics
+                    ? next != UInt8(ascii: "\n")
+                    : next == UInt8(ascii: "\\") || next == UInt8(ascii: "\"") || next == UInt8(ascii: "n")
+                guard allowed else {
                     throw failure(
                         "label value for \"\(name)\" has the invalid escape \(describeEscape(index)): "
-                            + "only \\\\, \\\" and \\n are allowed")
+                            + (openMetrics
+                                ? "a backslash must be followed by a character on the same line"
+                                : "only \\\\, \\\" and \\n are allowed"))
                 }
                 escaped = true
                 index += 2

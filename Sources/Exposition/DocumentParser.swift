@@ -7,18 +7,9 @@
 /// Reads one document, line by line, straight from its bytes (pinned by the caller for
 /// the whole parse), checking every rule of its format and collecting the model
 /// families. Metadata lines and the family bookkeeping are here; sample lines and
-/// label sets are in `DocumentParser+Samples.swift`.
+/// label sets are in `DocumentParser+Samples.swift`, the checks of histogram, summary and
+/// OpenMetrics values in `DocumentParser+Values.swift`.
 struct DocumentParser {
-    /// What is known about a family after it ended, to reject a second `# TYPE` or a
-    /// family that comes back after others.
-    struct EndedFamily {
-        var kindWord: String
-        var firstLine: Int
-        var helpLine: Int?
-        var typeLine: Int?
-        var unitLine: Int?
-    }
-
     /// A label section in the input and its label set id.
     struct Section {
         var start: Int
@@ -39,13 +30,15 @@ struct DocumentParser {
     var index = 0
     var line = 1
 
-    var families: [MetricFamily] = []
-    var locations: [FamilyLocation] = []
-    /// The family being read; meaningful only while `hasFamily`. Not an optional so the
-    /// hot path mutates it in place.
-    var family = OpenFamily(name: "", firstLine: 0, openMetrics: false, declared: false)
+    /// Every family met, in the order of first appearance. The slot of the one being read
+    /// holds a placeholder; the family itself is `family`, so the hot path mutates it in
+    /// place.
+    var allFamilies: [OpenFamily] = []
+    /// Family name (as the document writes it) → its index in `allFamilies`.
+    var familyPositions: [String: Int] = [:]
+    /// The family being read; meaningful only while `hasFamily`.
+    var family = OpenFamily.placeholder
     var hasFamily = false
-    var endedFamilies: [String: EndedFamily] = [:]
     /// Sample name → the document name of the family that uses it.
     var sampleOwners: [String: (family: String, line: Int)] = [:]
     /// Raw label section text (`{…}`) → label set id, so a repeated section is decoded once.
@@ -62,11 +55,15 @@ struct DocumentParser {
     /// `i` is usually byte-for-byte the one before, found with one `memcmp`.
     var sectionsByPosition: [Section] = []
     /// Duplicate-series check: for label set id `i` and sample name `n`, slot `4 i + n`
-    /// holds `generation << 32 | line` of the sample last seen; a family is one generation.
+    /// holds `generation << 32 | line` of the sample last seen. A generation is a family
+    /// in the text format (a new one each time the family is continued), an OpenMetrics
+    /// MetricPoint in OpenMetrics (where one series may have several, with increasing
+    /// timestamps).
     var seriesStamps: [UInt64] = [0, 0, 0, 0]
     var generation: UInt64 = 0
     var timestampedSamples = 0
     var eofLine: Int?
+    var warnings: [ExpositionWarning] = []
     /// Reused buffer for unescaping.
     var scratch: [UInt8] = []
 
@@ -108,12 +105,15 @@ struct DocumentParser {
         }
         try endFamily()
         return ParsedExposition(
-            families: families, format: openMetrics ? .openMetrics : .prometheus,
-            timestampedSamples: timestampedSamples, locations: locations)
+            families: allFamilies.map { $0.finished() }, format: openMetrics ? .openMetrics : .prometheus,
+            timestampedSamples: timestampedSamples, locations: allFamilies.map { $0.location() }, warnings: warnings)
     }
 
     // MARK: Comments and metadata
 
+    /// A text-format line starting with `#`, read as Prometheus reads it: `# HELP` and
+    /// `# TYPE` with a name and something after it are metadata; any other comment,
+    /// including a bare `# HELP`, `# TYPE`, `# HELP name` or `# TYPE name`, is ignored.
     private mutating func readTextComment() throws(ExpositionParseError) {
         index += 1
         skipBlanksInText()
@@ -126,33 +126,28 @@ struct DocumentParser {
             default: nil
             }
         guard let kind else {
-            try skipComment(from: wordStart)
+            skipComment()
             return
         }
-        guard index < end && isBlank(bytes[index]) else {
-            throw failure(
-                "'# \(kind.rawValue)' needs a metric name: expected '# \(kind.rawValue) <name> \(kind.argument)'")
+        skipBlanksInText()
+        if index == end || bytes[index] == UInt8(ascii: "\n") {
+            try endLine()
+            return
+        }
+        let name = try readMetadataName(kind)
+        if index < end && !isBlank(bytes[index]) && bytes[index] != UInt8(ascii: "\n") {
+            throw invalidNameCharacter(name, what: "metric name")
         }
         skipBlanksInText()
-        let name = try readMetadataName(kind)
+        if index == end || bytes[index] == UInt8(ascii: "\n") {
+            try endLine()
+            return
+        }
         switch kind {
         case .help:
-            var help = ""
-            if index < end && isBlank(bytes[index]) {
-                skipBlanksInText()
-                help = try readHelpText(name)
-            } else if index < end && bytes[index] != UInt8(ascii: "\n") {
-                throw invalidNameCharacter(name, what: "metric name")
-            }
+            let help = try readHelpText(name)
             try declare(.help, name: name, value: help)
         case .type:
-            guard index < end && isBlank(bytes[index]) else {
-                if index < end && bytes[index] != UInt8(ascii: "\n") {
-                    throw invalidNameCharacter(name, what: "metric name")
-                }
-                throw failure("'# TYPE \(name)' names no type: expected \(FamilyKind.textTypeList)")
-            }
-            skipBlanksInText()
             let wordStart = index
             while index < end && !isBlank(bytes[index]) && bytes[index] != UInt8(ascii: "\n") { index += 1 }
             let word = text(wordStart, index - wordStart)
@@ -246,11 +241,15 @@ struct DocumentParser {
         try endLine()
     }
 
-    /// Skips a text-format comment line, which must still be UTF-8.
-    private mutating func skipComment(from start: Int) throws(ExpositionParseError) {
-        while index < end && bytes[index] != UInt8(ascii: "\n") { index += 1 }
-        try checkUTF8(start, index - start, what: "the comment")
-        try endLine()
+    /// Skips a text-format comment line. Its bytes are not checked: Prometheus ignores
+    /// comments, UTF-8 or not, and so does the Pushgateway.
+    private mutating func skipComment() {
+        if let found = memchr(bytes + index, Int32(UInt8(ascii: "\n")), end - index) {
+            index = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - bytes + 1
+            line += 1
+        } else {
+            index = end
+        }
     }
 
     private mutating func readMetadataName(_ kind: MetadataKind) throws(ExpositionParseError) -> String {
@@ -265,7 +264,10 @@ struct DocumentParser {
     }
 
     /// Reads the rest of the line as help text, undoing its escapes: `\\` and `\n`, and
-    /// in OpenMetrics also `\"` (where a bare `"` is not allowed).
+    /// in OpenMetrics also `\"` (where a bare `"` is not allowed) and a backslash before any
+    /// other character, which stands for itself (`\a` is `\\a`). Text-format help that is
+    /// not UTF-8 is sent with U+FFFD in place of the bad bytes, as the Pushgateway stores
+    /// it, and warned about.
     private mutating func readHelpText(_ name: String) throws(ExpositionParseError) -> String {
         let start = index
         var escaped = false
@@ -273,12 +275,13 @@ struct DocumentParser {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\\") {
                 escaped = true
-                let next = index + 1 < end ? bytes[index + 1] : 0
+                let next = index + 1 < end ? bytes[index + 1] : UInt8(ascii: "\n")
                 let allowed =
-                    next == UInt8(ascii: "\\") || next == UInt8(ascii: "n")
-                    || (openMetrics && next == UInt8(ascii: "\""))
+                    openMetrics
+                    ? next != UInt8(ascii: "\n")
+                    : next == UInt8(ascii: "\\") || next == UInt8(ascii: "n")
                 guard allowed else {
-                    let escapes = openMetrics ? "\\\\, \\\" and \\n" : "\\\\ and \\n"
+                    let escapes = openMetrics ? "a backslash before a character other than a newline" : "\\\\ and \\n"
                     throw failure(
                         "invalid escape \(describeEscape(index)) in the help text of \"\(name)\": "
                             + "only \(escapes) are allowed there")
@@ -292,44 +295,64 @@ struct DocumentParser {
             index += 1
         }
         let count = index - start
-        try checkUTF8(start, count, what: "the help text of \"\(name)\"")
+        if openMetrics {
+            try checkUTF8(start, count, what: "the help text of \"\(name)\"")
+        } else if !UTF8Check.isASCII(bytes + start, count: count),
+            let bad = UTF8Check.firstInvalidOffset(bytes + start, count: count)
+        {
+            warnings.append(
+                ExpositionWarning(
+                    source: source, line: line,
+                    message: "the help text of \"\(name)\" is not valid UTF-8 (byte 0x\(hex(bytes[start + bad])) at "
+                        + "column \(column(of: start + bad))): it is sent with U+FFFD in place of the bad bytes, as the "
+                        + "Pushgateway stores it; write the file as UTF-8 to keep the text"))
+        }
         guard escaped else { return text(start, count) }
         return unescape(start, count)
     }
 
     /// Applies a `# HELP`, `# TYPE` or `# UNIT` line to its family, opening the family if
-    /// it is not the current one.
+    /// it is not the current one. In the text format a family read before is continued, as
+    /// Prometheus does; there `# HELP` may also follow the samples, `# TYPE` may not.
     private mutating func declare(
         _ metadata: MetadataKind, name: String, value: String = "", kind: FamilyKind = .unknown
     ) throws(ExpositionParseError) {
         if !hasFamily || family.name != name {
-            try endFamily()
-            if let ended = endedFamilies[name] {
-                let firstLine: Int? =
-                    switch metadata {
-                    case .help: ended.helpLine
-                    case .type: ended.typeLine
-                    case .unit: ended.unitLine
+            if let position = familyPositions[name] {
+                let ended = allFamilies[position]
+                if openMetrics {
+                    let firstLine: Int? =
+                        switch metadata {
+                        case .help: ended.helpLine
+                        case .type: ended.typeLine
+                        case .unit: ended.unitLine
+                        }
+                    if let firstLine {
+                        throw failure(
+                            "second '# \(metadata.rawValue)' line for \"\(name)\" (the first is on line \(firstLine))")
                     }
-                if let firstLine {
                     throw failure(
-                        "second '# \(metadata.rawValue)' line for \"\(name)\" (the first is on line \(firstLine))")
+                        "'# \(metadata.rawValue)' for \"\(name)\" is apart from the rest of that family "
+                            + "(which starts on line \(ended.firstLine)): keep all lines of a metric family together")
                 }
-                throw failure(
-                    "'# \(metadata.rawValue)' for \"\(name)\" is apart from the rest of that family "
-                        + "(which starts on line \(ended.firstLine)): keep all lines of a metric family together")
+                try endFamily()
+                resume(position)
+            } else {
+                if let owner = sampleOwners[name] {
+                    throw failure(
+                        "family \"\(name)\" has the name of a sample of the family \"\(owner.family)\" "
+                            + "(line \(owner.line)): give every family its own names")
+                }
+                try endFamily()
+                try startFamily(name: name, declared: true)
             }
-            if let owner = sampleOwners[name] {
-                throw failure(
-                    "family \"\(name)\" has the name of a sample of the family \"\(owner.family)\" "
-                        + "(line \(owner.line)): give every family its own names")
-            }
-            startFamily(OpenFamily(name: name, firstLine: line, openMetrics: openMetrics, declared: true))
         }
-        guard family.sampleLines == 0 else {
-            throw failure(
-                "'# \(metadata.rawValue)' for \"\(name)\" comes after its samples (from line \(family.firstLine)): "
-                    + "put the family's '# HELP' and '# TYPE' lines before its samples")
+        if openMetrics {
+            guard family.sampleLines == 0 else {
+                throw failure(
+                    "'# \(metadata.rawValue)' for \"\(name)\" comes after its samples (from line \(family.firstLine)): "
+                        + "put the family's '# HELP' and '# TYPE' lines before its samples")
+            }
         }
         let earlierLine: Int?
         switch metadata {
@@ -339,8 +362,15 @@ struct DocumentParser {
             family.help = value
         case .type:
             earlierLine = family.typeLine
+            if earlierLine == nil && family.sampleLines > 0 {
+                throw failure(
+                    "'# TYPE' for \"\(name)\" comes after its samples (from line \(family.firstLine)): "
+                        + "put the family's '# TYPE' line before its samples (Prometheus and the Pushgateway refuse it "
+                        + "after them)")
+            }
             family.typeLine = line
             family.setKind(kind)
+            family.namesClaimed = false
         case .unit:
             earlierLine = family.unitLine
             family.unitLine = line
@@ -353,31 +383,52 @@ struct DocumentParser {
 
     // MARK: Families
 
-    /// Makes `opened` the current family (the previous one must be ended).
-    mutating func startFamily(_ opened: OpenFamily) {
-        family = opened
+    /// Opens a new family named `name` as the current one (the previous one must be ended).
+    mutating func startFamily(name: String, declared: Bool) throws(ExpositionParseError) {
+        if openMetrics && name.utf8.first == UInt8(ascii: "_") {
+            throw failure(
+                "the metric name \"\(name)\" starts with '_': OpenMetrics reserves such names; rename the metric")
+        }
+        let position = allFamilies.count
+        allFamilies.append(.placeholder)
+        familyPositions[name] = position
+        family = OpenFamily(
+            name: name, position: position, firstLine: line, openMetrics: openMetrics, declared: declared)
         hasFamily = true
         generation += 1
     }
 
-    /// Closes the current family: checks its histogram series all have a `+Inf` bucket
-    /// and adds it to the result.
+    /// Continues the text-format family at `position` (the previous one must be ended):
+    /// it gets a new generation, and its series are stamped with it again so duplicates
+    /// of its earlier lines are still found.
+    mutating func resume(_ position: Int) {
+        family = allFamilies[position]
+        allFamilies[position] = .placeholder
+        hasFamily = true
+        generation += 1
+        for key in family.seriesKeys {
+            seriesStamps[Int(key >> 32)] = generation << 32 | (key & 0xFFFF_FFFF)
+        }
+    }
+
+    /// Closes the current family: claims its names if it had no samples, finishes its
+    /// last OpenMetrics point, and puts it back in the list.
     mutating func endFamily() throws(ExpositionParseError) {
         guard hasFamily else { return }
         if !family.namesClaimed { try claimNames(line: family.typeLine ?? family.firstLine) }
         hasFamily = false
-        if let missing = family.bucketGroups.filter({ !$0.value.hasInfinity }).min(by: { $0.value.line < $1.value.line }
-        ) {
-            throw ExpositionParseError(
-                source: source, line: missing.value.line,
-                reason: "histogram \"\(family.name)\" has no bucket with le=\"+Inf\" for "
-                    + "\(Self.seriesText(family.name + "_bucket", missing.key)): every histogram series needs one")
+        if openMetrics {
+            try closePoint()
+            family.finishedMetrics = []
+            if family.kind == .stateset || family.kind == .info, let unitLine = family.unitLine, family.unit != nil {
+                throw ExpositionParseError(
+                    source: source, line: unitLine,
+                    reason: "the \(family.kind.word(openMetrics: true)) \"\(family.name)\" has the unit "
+                        + "\"\(family.unit!)\": OpenMetrics \(family.kind.word(openMetrics: true)) families have no unit; "
+                        + "remove the '# UNIT' line")
+            }
         }
-        families.append(family.finished())
-        locations.append(family.location())
-        endedFamilies[family.name] = EndedFamily(
-            kindWord: family.kind.word(openMetrics: openMetrics), firstLine: family.firstLine,
-            helpLine: family.helpLine, typeLine: family.typeLine, unitLine: family.unitLine)
+        allFamilies[family.position] = family
     }
 
     // MARK: Lines and bytes
@@ -458,7 +509,8 @@ struct DocumentParser {
         other.count == count && other.withUnsafeBufferPointer { memcmp($0.baseAddress!, bytes + start, count) == 0 }
     }
 
-    /// Undoes `\\`, `\n` and `\"` (already checked to be the only escapes present).
+    /// Undoes `\\`, `\n` and `\"`; any other escape (OpenMetrics allows them) stands for
+    /// itself, backslash included.
     mutating func unescape(_ start: Int, _ count: Int) -> String {
         scratch.removeAll(keepingCapacity: true)
         var offset = start
@@ -467,7 +519,13 @@ struct DocumentParser {
             let byte = bytes[offset]
             if byte == UInt8(ascii: "\\") {
                 let next = bytes[offset + 1]
-                scratch.append(next == UInt8(ascii: "n") ? UInt8(ascii: "\n") : next)
+                switch next {
+                case UInt8(ascii: "n"): scratch.append(UInt8(ascii: "\n"))
+                case UInt8(ascii: "\\"), UInt8(ascii: "\""): scratch.append(next)
+                default:
+                    scratch.append(byte)
+                    scratch.append(next)
+                }
                 offset += 2
             } else {
                 scratch.append(byte)

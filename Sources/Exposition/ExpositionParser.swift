@@ -8,18 +8,37 @@
 /// validating all of it, so a tool can refuse to send anything from a file with a
 /// mistake and point at the line.
 ///
-/// Checked: metric and label name syntax; label value quoting, escapes (`\\`, `\"`,
-/// `\n`) and UTF-8; duplicate label names in a sample; values (`+Inf`, `-Inf`, `NaN`,
-/// decimal floats; no hex); timestamps (integer milliseconds in the text format, seconds
-/// in OpenMetrics, both returned as milliseconds); `# HELP`/`# TYPE` before the samples
-/// of their family and at most once; families in one contiguous block; sample names that
-/// fit the declared type (a histogram's `_bucket`/`_sum`/`_count`, a summary's quantiles
-/// with `quantile`, an OpenMetrics counter's `_total`); buckets with `le` and a `+Inf`
-/// bucket per series; duplicate series; known `# TYPE` values; and for OpenMetrics the
-/// stricter syntax (single spaces, no blank lines, no other comments) and `# EOF` as the
-/// last line (its own newline is optional; every other line needs one). The text format
-/// accepts a last line without a newline, as Prometheus does. An empty document is valid
-/// text with no families.
+/// **Text 0.0.4 is read as Prometheus' parser reads it, held to what the Pushgateway
+/// stores.** A document the Pushgateway stores without loss is accepted: families that
+/// come back after others are merged (`# TYPE` must still come before a family's samples;
+/// `# HELP` may come anywhere, once); bare `# HELP`/`# TYPE` lines and `# HELP name`/`# TYPE
+/// name` without more are comments; comments (including `# EOF` and `# UNIT` lines) are not
+/// checked at all. Refused is what Prometheus or the Pushgateway refuses (syntax, escapes
+/// other than `\\`, `\"`, `\n`, label values that are not UTF-8, label names starting with
+/// `__`, a second `# HELP` or `# TYPE`, duplicate series) and what it would store wrongly or
+/// lose: a histogram sample without its suffix, a bucket without `le` or a quantile without
+/// `quantile`, two buckets or quantiles with the same number, `le`/`quantile` on `_sum` or
+/// `_count`, bucket and count values that are not whole numbers from 0 to 2^64. Warned
+/// about, and kept: a sample named like a declared counter, histogram or summary with
+/// another type's suffix (`x_total` after `# TYPE x counter`), which becomes an untyped
+/// family of its own as Prometheus reads it; help text that is not UTF-8 (bad bytes become
+/// U+FFFD). A histogram without a `+Inf` bucket is accepted: the Pushgateway serves its
+/// count as that bucket. Beyond Prometheus, blanks at line ends and a last line without a
+/// newline are accepted. Timestamps are integer milliseconds.
+///
+/// **OpenMetrics 1.0 is held to every MUST of the specification a parser can check**:
+/// the stricter syntax (single spaces, no blank lines, no other comments, `# EOF` last,
+/// any escape in label values and help); metadata before the samples and at most once;
+/// families, metrics and MetricPoints not interleaved, several points of one series only
+/// with increasing timestamps; names and label names not starting with `_`; sample names
+/// by type; counter totals neither NaN nor negative; histograms and gaugehistograms with
+/// a `+Inf` bucket, buckets increasing in `le` and cumulative, whole and not negative,
+/// `_count` and `_sum` together and the count equal to the `+Inf` bucket, no sum beside
+/// negative buckets; summary counts and sums not NaN nor negative, quantiles from 0 to 1
+/// with values not negative; stateset values 0 or 1 with the family-named label; info
+/// values 1; a unit that ends the name, none on stateset and info; exemplars only on
+/// totals and buckets, at most 128 characters of labels, inside their bucket. Timestamps
+/// are seconds with any number of digits, returned as milliseconds.
 ///
 /// OpenMetrics families map into the model like this:
 /// - counter `foo` (samples `foo_total`) becomes the counter family `foo_total`;
@@ -31,14 +50,10 @@
 /// - `# UNIT` becomes the family's `unit`.
 ///
 /// Samples with no `# HELP`/`# TYPE` of their own name form an untyped family named
-/// after them. A sample named like the current counter, histogram or summary family plus
-/// a known suffix that does not fit its type (`foo_count` after `# TYPE foo counter`,
-/// `foo_total` after a text-format `# TYPE foo counter`) is an error rather than a new
-/// family, as it is almost always a mistake; after a gauge or untyped family such a
-/// sample starts a new untyped family, as Prometheus reads it.
+/// after them. An empty document is valid text with no families.
 public enum ExpositionParser {
-    /// Parses a whole document. Without `format`, the document is OpenMetrics when it
-    /// has a `# EOF` line or a `# UNIT` line, and text 0.0.4 otherwise.
+    /// Parses a whole document. Without `format`, the document is OpenMetrics when its
+    /// last line is `# EOF`, and text 0.0.4 otherwise.
     ///
     /// - Parameter source: the name errors report (usually the file path).
     public static func parse(_ bytes: [UInt8], source: String, format: ExpositionFormat? = nil)
@@ -67,27 +82,11 @@ public enum ExpositionParser {
         try parse(Array(text.utf8), source: source, format: format)
     }
 
-    /// OpenMetrics if a line is `# EOF` or starts with `# UNIT `. The end of the document
-    /// is checked first (where a valid OpenMetrics document has its `# EOF`); otherwise
-    /// only lines starting with `#` are looked at.
+    /// OpenMetrics if the last line is `# EOF` (with or without its newline).
     static func detectFormat(_ bytes: UnsafePointer<UInt8>, count: Int) -> ExpositionFormat {
         var last = count
         if last > 0 && bytes[last - 1] == UInt8(ascii: "\n") { last -= 1 }
-        if isLine(bytes, count: count, at: max(0, last - 5), "# EOF") { return .openMetrics }
-        var position = 0
-        while position < count {
-            guard let found = memchr(bytes + position, Int32(UInt8(ascii: "#")), count - position) else { break }
-            let hash = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - bytes
-            if hash == 0 || bytes[hash - 1] == UInt8(ascii: "\n") {
-                if isLine(bytes, count: count, at: hash, "# EOF")
-                    || startsWith(bytes, count: count, at: hash, "# UNIT ")
-                {
-                    return .openMetrics
-                }
-            }
-            position = hash + 1
-        }
-        return .prometheus
+        return last >= 5 && isLine(bytes, count: count, at: last - 5, "# EOF") ? .openMetrics : .prometheus
     }
 
     /// Whether `literal` is at `position`, at the start of a line and followed by a newline

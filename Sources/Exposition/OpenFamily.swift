@@ -1,6 +1,7 @@
-/// The family a parser is currently reading: its metadata, the sample names it accepts
-/// and the samples read so far, plus what is needed to reject duplicates and incomplete
-/// histograms when it ends.
+/// A family the parser has met: its metadata, the sample names it accepts and the samples
+/// read so far, plus what is needed to reject duplicates and broken histograms. In the
+/// text format a family can be continued after others (Prometheus merges interleaved
+/// families), so ended families are kept in this form until the document ends.
 struct OpenFamily {
     /// One sample name the family accepts, with the bytes to compare a line against.
     struct SampleName {
@@ -10,14 +11,14 @@ struct OpenFamily {
         var role: SampleRole
     }
 
-    /// A histogram series (labels without `le`) and whether it had a `+Inf` bucket.
-    struct BucketGroup {
-        var line: Int
-        var hasInfinity: Bool
-    }
+    /// A stand-in left in the parser's family list while the family itself is being read,
+    /// so the one being read holds the only reference to its storage.
+    static let placeholder = OpenFamily(name: "", position: -1, firstLine: 0, openMetrics: false, declared: false)
 
     /// The name as the document writes it in `# TYPE` (OpenMetrics counters: no `_total`).
     let name: String
+    /// The family's index in the parser's list (the order of first appearance).
+    let position: Int
     let firstLine: Int
     let openMetrics: Bool
     /// Whether the family was opened by a `# HELP`/`# TYPE`/`# UNIT` line, not a sample.
@@ -39,10 +40,20 @@ struct OpenFamily {
     /// Whether the family's sample names are entered in the parser's owner table (at its
     /// first sample, or when it ends without samples).
     var namesClaimed = false
-    var bucketGroups: [Labels: BucketGroup] = [:]
+    /// Text format: every series read, as `slot << 32 | line` (the parser's duplicate-check
+    /// slot), so a family continued after others can be checked against its earlier lines.
+    var seriesKeys: [UInt64] = []
+    /// Text format: the `le` (histograms) or `quantile` (summaries) values of each series
+    /// (its labels without them), as numbers: `le="1"` and `le="1.0"` are one bucket.
+    var boundsBySeries: [Labels: [Double]] = [:]
+    /// OpenMetrics: the MetricPoint being read, and the metrics (label sets without `le`
+    /// or `quantile`) whose points are finished: a metric must not come back.
+    var point: MetricPoint?
+    var finishedMetrics: Set<Labels> = []
 
-    init(name: String, firstLine: Int, openMetrics: Bool, declared: Bool) {
+    init(name: String, position: Int, firstLine: Int, openMetrics: Bool, declared: Bool) {
         self.name = name
+        self.position = position
         self.firstLine = firstLine
         self.openMetrics = openMetrics
         self.declared = declared
@@ -76,12 +87,12 @@ struct OpenFamily {
         return quoted.dropLast().joined(separator: ", ") + " or " + quoted.last!
     }
 
-    /// The family in the model.
     /// Where the finished family and each of its samples stand in the document.
     func location() -> FamilyLocation {
         FamilyLocation(firstLine: typeLine ?? helpLine ?? firstLine, sampleLines: sampleLineNumbers)
     }
 
+    /// The family in the model.
     func finished() -> MetricFamily {
         MetricFamily(
             name: modelName, type: kind.modelType, help: help ?? "", unit: unit, samples: samples,

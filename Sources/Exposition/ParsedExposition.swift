@@ -11,14 +11,19 @@ public struct ParsedExposition: Sendable, Hashable {
     /// Where each family (same index as ``families``) and its samples stand in the
     /// document, so that checks made after parsing can still name a line.
     public var locations: [FamilyLocation]
+    /// What is valid but probably a mistake, or was repaired (see ``ExpositionWarning``),
+    /// in document order; a sender shows them and still sends.
+    public var warnings: [ExpositionWarning]
 
     public init(
-        families: [MetricFamily], format: ExpositionFormat, timestampedSamples: Int, locations: [FamilyLocation] = []
+        families: [MetricFamily], format: ExpositionFormat, timestampedSamples: Int, locations: [FamilyLocation] = [],
+        warnings: [ExpositionWarning] = []
     ) {
         self.families = families
         self.format = format
         self.timestampedSamples = timestampedSamples
         self.locations = locations
+        self.warnings = warnings
     }
 
     /// The number of samples over all families.

@@ -26,9 +26,38 @@ public struct PushPayload: Sendable {
                 }
             }
         }
+        if stripped > 0 { Self.keepLatestPoints(&cleaned) }
         var text: [UInt8] = []
         ExpositionRenderer.render(stripped > 0 ? cleaned : families, format: .prometheus, into: &text)
         self.text = text
         self.strippedTimestamps = stripped
+    }
+
+    /// An OpenMetrics series with several MetricPoints (increasing timestamps) would be
+    /// the same series several times once the timestamps are gone, which the gateway
+    /// refuses: only the last, newest, point of each series is kept.
+    private static func keepLatestPoints(_ families: inout [MetricFamily]) {
+        for index in families.indices {
+            var seen = Set<SeriesIdentity>()
+            guard families[index].samples.contains(where: { !seen.insert(SeriesIdentity($0)).inserted }) else {
+                continue
+            }
+            seen.removeAll()
+            var kept: [Sample] = []
+            for sample in families[index].samples.reversed() where seen.insert(SeriesIdentity(sample)).inserted {
+                kept.append(sample)
+            }
+            families[index].samples = kept.reversed()
+        }
+    }
+
+    private struct SeriesIdentity: Hashable {
+        var name: String
+        var labels: Labels
+
+        init(_ sample: Sample) {
+            name = sample.name
+            labels = sample.labels
+        }
     }
 }

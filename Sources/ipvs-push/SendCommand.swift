@@ -9,7 +9,10 @@ struct SendCommand: AsyncParsableCommand {
         abstract: "Push Prometheus text or OpenMetrics files (or standard input) to a Pushgateway and/or remote write.",
         discussion: """
             Every input is parsed and checked completely before anything is sent: a bad line \
-            gives FILE:LINE: reason and exit 65, and nothing is pushed. Timestamps are removed \
+            gives FILE:LINE: reason and exit 65, and nothing is pushed. Text 0.0.4 is accepted \
+            as Prometheus reads it, refused where the Pushgateway would store it wrongly or \
+            lose part of it; what is valid but probably a mistake is sent with a warning. \
+            OpenMetrics is held to its specification. Timestamps are removed \
             with a warning (the Pushgateway rejects them). Exit codes: 0 accepted; 65 bad input; \
             66 an input cannot be read; 75 unreachable after retries; 76 rejected (its answer \
             is shown); 78 invalid configuration. With --dry-run, everything is checked as for a \
@@ -22,6 +25,13 @@ struct SendCommand: AsyncParsableCommand {
 
     @Flag(help: "Check the input and print what each destination would receive; send nothing.")
     var dryRun = false
+
+    @Option(
+        help: ArgumentHelp(
+            "Read every input as prometheus (text 0.0.4) or openmetrics (1.0). Default: OpenMetrics when the input's "
+                + "last line is '# EOF', else text 0.0.4.",
+            valueName: "format"))
+    var format: ExpositionFormat?
 
     @OptionGroup var pushgateway: PushGatewayOptions
     @OptionGroup var remoteWrite: RemoteWriteOptions
@@ -37,7 +47,7 @@ struct SendCommand: AsyncParsableCommand {
         let input: ExpositionFiles.Input
         do {
             let reserved = pushgateway.url == nil ? [] : Set(["job"] + pushgateway.baseGroup().labels.map(\.name))
-            input = try ExpositionFiles.read(files.isEmpty ? ["-"] : files, reservedLabels: reserved)
+            input = try ExpositionFiles.read(files.isEmpty ? ["-"] : files, reservedLabels: reserved, format: format)
         } catch {
             StandardStreams.error("\(error); nothing was sent")
             switch error {
@@ -45,6 +55,7 @@ struct SendCommand: AsyncParsableCommand {
             case .invalid: throw ExitStatus.badInput
             }
         }
+        for warning in input.warnings { StandardStreams.warning(warning.description) }
         if input.timestampedSamples > 0 && pushgateway.url != nil {
             StandardStreams.warning(
                 "\(input.timestampedSamples) sample(s) carried timestamps; they were removed for the Pushgateway, "
@@ -52,8 +63,7 @@ struct SendCommand: AsyncParsableCommand {
         }
         let settings = try CommandSettings.resolve([pushgateway, remoteWrite, transport])
         if dryRun {
-            let preview = SendPreview(
-                settings: settings, baseGroup: settings.pushgateway?.baseGroup)
+            let preview = SendPreview(settings: settings, baseGroup: settings.pushgateway?.baseGroup)
             if let code = preview.report(
                 input, inputs: max(1, files.count), timestampMilliseconds: SampleClock.nowMilliseconds())
             {

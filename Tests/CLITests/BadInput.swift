@@ -81,27 +81,40 @@ struct BadInput: Sendable, CustomTestStringConvertible {
             "second-type-line", [("a.prom", "# TYPE m gauge\n# TYPE m gauge\nm 1\n")], error: "a.prom", line: 2,
             "second '# TYPE'"),
         BadInput(
-            "type-after-samples", [("a.prom", "# TYPE m gauge\nm 1\n# TYPE m gauge\n")], error: "a.prom", line: 3,
+            "type-after-samples", [("a.prom", "# HELP m h\nm 1\n# TYPE m gauge\n")], error: "a.prom", line: 3,
             "comes after its samples"),
         BadInput(
-            "histogram-without-inf-bucket",
-            [("a.prom", "# TYPE h histogram\nh_bucket{le=\"1\"} 1\nh_sum 1\nh_count 1\n")], error: "a.prom", line: 2,
+            "openmetrics-histogram-without-inf-bucket",
+            [("a.om", "# TYPE h histogram\nh_bucket{le=\"1\"} 1\nh_sum 1\nh_count 1\n# EOF\n")], error: "a.om", line: 2,
             "+Inf"),
+        BadInput(
+            "histogram-sample-without-suffix", [("a.prom", "# TYPE h histogram\nh{le=\"1\"} 1\n")], error: "a.prom",
+            line: 2, "store it as a bucket"),
+        BadInput(
+            "fractional-bucket", [("a.prom", "# TYPE h histogram\nh_bucket{le=\"+Inf\"} 2.5\n")], error: "a.prom",
+            line: 2, "whole numbers"),
+        BadInput(
+            "duplicate-bucket-spelling",
+            [("a.prom", "# TYPE h histogram\nh_bucket{le=\"1\"} 1\nx 1\nh_bucket{le=\"1.0\"} 1\n")], error: "a.prom",
+            line: 4, "would keep both"),
+        BadInput(
+            "reserved-label-name", [("a.prom", "ok 1\nm{__x=\"1\"} 1\n")], error: "a.prom", line: 2,
+            "starts with '__'"),
+        BadInput(
+            "openmetrics-negative-counter", [("a.om", "# TYPE c counter\nc_total -1\n# EOF\n")], error: "a.om",
+            line: 2, "neither NaN nor negative"),
         BadInput(
             "histogram-bucket-without-le", [("a.prom", "# TYPE h histogram\nh_bucket 1\n")], error: "a.prom", line: 2,
             "le"),
         BadInput(
             "summary-without-quantile", [("a.prom", "# TYPE s summary\ns 1\n")], error: "a.prom", line: 2, "quantile"),
-        BadInput(
-            "counter-with-foreign-suffix", [("a.prom", "# TYPE c counter\nc_count 1\n")], error: "a.prom", line: 2,
-            "c_count"),
         BadInput("carriage-return", [("a.prom", "ok 1\r\nm 1\r\n")], error: "a.prom", line: 1, "carriage return"),
         BadInput(
             "openmetrics-missing-eof", [("a.om", "# TYPE m_seconds gauge\n# UNIT m_seconds seconds\nm_seconds 1\n")],
-            error: "a.om", line: 4, "# EOF"),
+            error: "a.om", line: 4, "# EOF", arguments: ["--format", "openmetrics"]),
         BadInput(
             "openmetrics-content-after-eof", [("a.om", "# TYPE m gauge\nm 1\n# EOF\nm 2\n")], error: "a.om", line: 4,
-            "after '# EOF'"),
+            "after '# EOF'", arguments: ["--format", "openmetrics"]),
         BadInput(
             "openmetrics-blank-line", [("a.om", "# TYPE m gauge\n\nm 1\n# EOF\n")], error: "a.om", line: 2, "empty line"
         ),

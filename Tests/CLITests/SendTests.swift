@@ -241,6 +241,44 @@ struct SendTests {
         #expect(scraped.allSatisfy { $0.timestampMilliseconds == nil }, "\(scraped)")
     }
 
+    @Test("what a shell loop writes (families interleaved) and a probable mistake: sent, the mistake warned about")
+    func interleavedAndWarned() async throws {
+        let files = try ScratchFiles()
+        let loop = try files.write(
+            "loop.prom",
+            "# TYPE cli_case_seconds gauge\ncli_case_seconds{case=\"a\"} 1\ncli_case_ok{case=\"a\"} 1\n"
+                + "cli_case_seconds{case=\"b\"} 2\ncli_case_ok{case=\"b\"} 0\n# HELP cli_case_seconds Case time.\n"
+                + "# TYPE cli_runs counter\ncli_runs_total 3\n")
+        let job = "cli-send-interleaved"
+        let result = try await CLIRun.run([
+            "send", loop, "--pushgateway", try TestPushgateway.url, "--job", job, "--instance", "i",
+        ])
+        #expect(result.status == 0, "\(result)")
+        #expect(
+            result.stderr.contains("warning: \(loop):8: sample \"cli_runs_total\" is not part of the counter family"),
+            "\(result)")
+        let group = try await Self.expectGroup(
+            job: job, key: ["instance": "i"],
+            series: [
+                PushgatewaySeries("cli_case_seconds", ["case": "a"]): 1,
+                PushgatewaySeries("cli_case_seconds", ["case": "b"]): 2,
+                PushgatewaySeries("cli_case_ok", ["case": "a"]): 1, PushgatewaySeries("cli_case_ok", ["case": "b"]): 0,
+                PushgatewaySeries("cli_runs_total"): 3,
+            ],
+            types: ["cli_case_seconds": "GAUGE", "cli_case_ok": "UNTYPED", "cli_runs_total": "UNTYPED"])
+        #expect(group.families["cli_case_seconds"]?.help == "Case time.")
+    }
+
+    @Test("an OpenMetrics series with several timestamped points: the last one is pushed")
+    func openMetricsPoints() async throws {
+        let job = "cli-send-points"
+        let result = try await CLIRun.run(
+            ["send", "--pushgateway", try TestPushgateway.url, "--job", job, "--instance", "p"],
+            stdin: Data("# TYPE cli_points gauge\ncli_points 1 100\ncli_points 2 200\n# EOF\n".utf8))
+        #expect(result.status == 0, "\(result)")
+        _ = try await Self.expectGroup(job: job, key: ["instance": "p"], series: [PushgatewaySeries("cli_points"): 2])
+    }
+
     @Test("an empty input is a valid document: the group is created empty")
     func emptyInput() async throws {
         let job = "cli-send-empty"

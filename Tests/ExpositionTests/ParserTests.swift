@@ -80,11 +80,86 @@ import Testing
         #expect(try parse("a 1\n# EOF\n").format == .openMetrics)
         #expect(try parse("a 1\n# EOF").format == .openMetrics)
         #expect(try parse("a 1\n").format == .prometheus)
-        // A `# UNIT` line makes it OpenMetrics even when `# EOF` is missing, so the
-        // message is about the missing `# EOF`.
-        #expect(throws: ExpositionParseError.self) { try parse("# UNIT a_seconds seconds\na_seconds 1\n") }
+        // Only the last line decides: a `# UNIT` line or a `# EOF` in the middle is a
+        // comment of a text document, as Prometheus and the Pushgateway read it.
+        #expect(try parse("# UNIT a_seconds seconds\na_seconds 1\n").format == .prometheus)
+        #expect(try parse("a 1\n# EOF\nb 1\n").families.map(\.name) == ["a", "b"])
+        #expect(try parse("a 1\n# EOF\n\n").format == .prometheus)
         // Given explicitly, `# EOF` is only a comment in the text format.
         #expect(try parse("a 1\n# EOF\n", format: .prometheus).families.count == 1)
+    }
+
+    /// What a shell loop writes (one line of each metric per test case) and two files
+    /// concatenated: families that come back are merged, as Prometheus merges them; a
+    /// `# HELP` may follow the samples; bare `# HELP`/`# TYPE` lines are comments.
+    @Test func interleavedTextFamiliesAreMerged() throws {
+        let parsed = try parse(
+            """
+            # HELP
+            # TYPE t
+            # TYPE t gauge
+            t{case="1"} 1.5
+            r{case="1"} 0
+            # HELP t Seconds a case took.
+            t{case="2"} 2
+            r{case="2"} 1
+            # TYPE h histogram
+            h_bucket{le="+Inf"} 1
+            t{case="3"} 3
+            h_sum 4
+            h_count 1
+
+            """)
+        #expect(parsed.families.map(\.name) == ["t", "r", "h"])
+        #expect(parsed.families[0].type == .gauge)
+        #expect(parsed.families[0].help == "Seconds a case took.")
+        #expect(parsed.families[0].samples.map(\.value) == [1.5, 2, 3])
+        #expect(parsed.locations[0].sampleLines == [4, 7, 11])
+        #expect(parsed.families[2].samples.map(\.name) == ["h_bucket", "h_sum", "h_count"])
+        #expect(parsed.warnings.isEmpty)
+    }
+
+    /// Valid but probably a mistake: kept, as Prometheus reads it, with a warning.
+    @Test func textWarnings() throws {
+        let parsed = try parse("# TYPE c counter\nc_total 1\n# TYPE s summary\ns_count 1\ns_bucket 2\n")
+        #expect(parsed.families.map(\.name) == ["c", "c_total", "s", "s_bucket"])
+        #expect(parsed.families.map(\.type) == [.counter, .untyped, .summary, .untyped])
+        #expect(
+            parsed.warnings.map(\.description) == [
+                #"test.prom:2: sample "c_total" is not part of the counter family "c" (line 1), whose samples are named "c": it is sent as the untyped family "c_total", as Prometheus reads it; write '# TYPE c_total counter' if the counter is "c_total" (or end an OpenMetrics file with '# EOF')"#,
+                #"test.prom:5: sample "s_bucket" is not part of the summary family "s" (line 3), whose samples are named "s", "s_sum" or "s_count": it is sent as the untyped family "s_bucket", as Prometheus reads it; declare it with '# TYPE s_bucket …' if it is meant as a family of its own"#,
+            ])
+        // What the Pushgateway stores without loss: a histogram without a +Inf bucket (it
+        // serves the count as that bucket), decreasing buckets, negative counters.
+        let lenient = try parse(
+            "# TYPE h histogram\nh_bucket{le=\"1\"} 3\nh_bucket{le=\"2\"} 1\nh_count 2\n# TYPE c counter\nc -1\n")
+        #expect(lenient.families.map(\.samples.count) == [3, 1])
+    }
+
+    /// Valid OpenMetrics that must not be refused: any escape in label values and help,
+    /// several points of one series with increasing timestamps, long timestamps.
+    @Test func openMetricsValidCorners() throws {
+        let parsed = try parse(
+            #"""
+            # HELP a Tab \t and \q stay.
+            a{v="x\ty"} 1
+            # TYPE c counter
+            c_total 1 1520879607.789
+            c_created 1520430000 1520879607.789
+            c_total 2 1520879608.000000000000000000001
+            c_created 1520430000 1520879608
+            # TYPE h histogram
+            h_bucket{le="0.1"} 0 0001520879607
+            h_bucket{le="+Inf"} 2 0001520879607
+            h_bucket{le="0.1"} 1 1520879608.5
+            h_bucket{le="+Inf"} 3 1520879608.5
+            # EOF
+            """#)
+        #expect(parsed.families[0].help == #"Tab \t and \q stay."#)
+        #expect(parsed.families[0].samples[0].labels["v"] == #"x\ty"#)
+        #expect(
+            parsed.families[1].samples.map(\.timestampMilliseconds) == [1_520_879_607_789, 1_520_879_608_000])
+        #expect(parsed.families[2].samples.map(\.value) == [0, 2, 1, 3])
     }
 
     /// OpenMetrics types and names as the model carries them.
