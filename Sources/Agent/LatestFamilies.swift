@@ -1,19 +1,18 @@
 import Exposition
-import Foundation
+import Synchronization
 
 /// The newest collection, shared with the `/metrics` endpoint of `run`.
-public final class LatestFamilies: @unchecked Sendable {
-    private let lock = NSLock()
-    private var families: [MetricFamily] = []
+public final class LatestFamilies: Sendable {
+    private let families = Mutex<[MetricFamily]>([])
 
     public init() {}
 
     func set(_ families: [MetricFamily]) {
-        lock.withLock { self.families = families }
+        self.families.withLock { $0 = families }
     }
 
     /// The families of the last finished cycle (none before the first).
     public func get() -> [MetricFamily] {
-        lock.withLock { families }
+        families.withLock { $0 }
     }
 }

@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -27,19 +28,23 @@ public enum TerminationSignals {
         }
     }
 
-    private final class ResumeOnce: @unchecked Sendable {
-        private var continuation: CheckedContinuation<Int32, Never>?
-        private var retained: [any DispatchSourceSignal] = []
-        private let lock = DispatchQueue(label: "ipvs-push.signals.once")
+    private final class ResumeOnce: Sendable {
+        /// The signal sources are kept alive here until the process ends.
+        private struct State: @unchecked Sendable {
+            var continuation: CheckedContinuation<Int32, Never>?
+            var retained: [any DispatchSourceSignal] = []
+        }
 
-        init(_ continuation: CheckedContinuation<Int32, Never>) { self.continuation = continuation }
+        private let state: Mutex<State>
 
-        func keepAlive(_ sources: [any DispatchSourceSignal]) { lock.sync { retained = sources } }
+        init(_ continuation: CheckedContinuation<Int32, Never>) { state = Mutex(State(continuation: continuation)) }
+
+        func keepAlive(_ sources: [any DispatchSourceSignal]) { state.withLock { $0.retained = sources } }
 
         func resume(_ signalNumber: Int32) {
-            let pending: CheckedContinuation<Int32, Never>? = lock.sync {
-                defer { continuation = nil }
-                return continuation
+            let pending: CheckedContinuation<Int32, Never>? = state.withLock { state in
+                defer { state.continuation = nil }
+                return state.continuation
             }
             pending?.resume(returning: signalNumber)
         }

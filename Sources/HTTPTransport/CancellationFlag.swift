@@ -1,16 +1,13 @@
-import Foundation
+import Synchronization
 
 /// Set by a task's cancellation handler, read by libcurl's progress callback on the
 /// transfer thread, which then aborts the blocking transfer.
-final class CancellationFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var cancelled = false
+final class CancellationFlag: Sendable {
+    private let cancelled = Atomic<Bool>(false)
 
-    var isCancelled: Bool {
-        lock.withLock { cancelled }
-    }
+    var isCancelled: Bool { cancelled.load(ordering: .acquiring) }
 
     func cancel() {
-        lock.withLock { cancelled = true }
+        cancelled.store(true, ordering: .releasing)
     }
 }

@@ -1,11 +1,15 @@
-import Foundation
+import Synchronization
 
 /// Idle easy handles kept for reuse, so consecutive requests to one server reuse its
 /// open connection. A request takes a handle (or gets a new one) and gives it back;
 /// beyond `maxIdle` returned handles are freed.
-final class CurlHandlePool: @unchecked Sendable {
-    private let lock = NSLock()
-    private var idle: [CurlEasyHandle] = []
+final class CurlHandlePool: Sendable {
+    /// Handles are only ever used by one transfer at a time: the pool hands each out once.
+    private struct Idle: @unchecked Sendable {
+        var handles: [CurlEasyHandle] = []
+    }
+
+    private let idle = Mutex(Idle())
     private let maxIdle: Int
 
     init(maxIdle: Int) {
@@ -13,13 +17,13 @@ final class CurlHandlePool: @unchecked Sendable {
     }
 
     func acquire() throws(HTTPTransportError) -> CurlEasyHandle {
-        if let handle = lock.withLock({ idle.popLast() }) { return handle }
+        if let handle = idle.withLock({ $0.handles.popLast() }) { return handle }
         return try CurlEasyHandle()
     }
 
     func release(_ handle: CurlEasyHandle) {
-        lock.withLock {
-            if idle.count < maxIdle { idle.append(handle) }
+        idle.withLock {
+            if $0.handles.count < maxIdle { $0.handles.append(handle) }
         }
     }
 }

@@ -2,6 +2,7 @@ import Exposition
 import Foundation
 import HTTPTransport
 import Logging
+import Synchronization
 
 /// Sends metric families to a Prometheus Pushgateway.
 ///
@@ -141,13 +142,12 @@ public final class PushGatewayClient: Sendable {
 
 /// Counts the retries `RequestTransport.send` reports, so the result can say how many
 /// attempts a push took.
-final class RetryCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0
+final class RetryCounter: Sendable {
+    private let value = Atomic<Int>(0)
 
-    var count: Int { lock.withLock { value } }
+    var count: Int { value.load(ordering: .relaxed) }
 
     func increment() {
-        lock.withLock { value += 1 }
+        value.add(1, ordering: .relaxed)
     }
 }

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Logging
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -24,11 +25,14 @@ final class BatchQueue: @unchecked Sendable {
     private var nextSequence: UInt64
     private var closed = false
     private var lockFD: Int32 = -1
-    // Read from anywhere.
-    private let lock = NSLock()
-    private var published = QueueSnapshot()
-    private var droppedForSpace: [RemoteWriteProtocol: Int] = [:]
-    private var droppedForWriteErrors: [RemoteWriteProtocol: Int] = [:]
+    /// What any thread may read: the state as last published, and the drops so far.
+    private struct Observed {
+        var published = QueueSnapshot()
+        var droppedForSpace: [RemoteWriteProtocol: Int] = [:]
+        var droppedForWriteErrors: [RemoteWriteProtocol: Int] = [:]
+    }
+
+    private let observed = Mutex(Observed())
 
     /// Opens the queue. With a directory, shard logs are `shard-NNN` subdirectories;
     /// existing ones are replayed, and when they still hold batches written with a
@@ -174,7 +178,7 @@ final class BatchQueue: @unchecked Sendable {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             io.async {
                 if !self.closed {
-                    self.lock.withLock { self.published.isClosed = true }
+                    self.observed.withLock { $0.published.isClosed = true }
                     for shard in self.shards { shard.close() }
                     if self.lockFD >= 0 { Glibc.close(self.lockFD) }
                     self.lockFD = -1
@@ -187,12 +191,12 @@ final class BatchQueue: @unchecked Sendable {
 
     // MARK: Observation (synchronous, from anywhere)
 
-    var snapshot: QueueSnapshot { lock.withLock { published } }
+    var snapshot: QueueSnapshot { observed.withLock { $0.published } }
 
     /// Whether batch `sequence` of `shard` is still queued.
     func contains(shard: Int, sequence: UInt64) -> Bool {
-        lock.withLock {
-            guard let head = published.heads[shard] else { return false }
+        observed.withLock {
+            guard let head = $0.published.heads[shard] else { return false }
             return sequence >= head
         }
     }
@@ -295,11 +299,11 @@ final class BatchQueue: @unchecked Sendable {
     }
 
     private func countDropped(_ protocolVersion: RemoteWriteProtocol, _ samples: Int, forSpace: Bool) {
-        lock.withLock {
+        observed.withLock {
             if forSpace {
-                droppedForSpace[protocolVersion, default: 0] += samples
+                $0.droppedForSpace[protocolVersion, default: 0] += samples
             } else {
-                droppedForWriteErrors[protocolVersion, default: 0] += samples
+                $0.droppedForWriteErrors[protocolVersion, default: 0] += samples
             }
         }
     }
@@ -312,11 +316,11 @@ final class BatchQueue: @unchecked Sendable {
             snapshot.heads.append(shard.first?.sequence)
             snapshot.corruptRecords += shard.corruptRecords
         }
-        lock.withLock {
-            snapshot.droppedForSpace = droppedForSpace
-            snapshot.droppedForWriteErrors = droppedForWriteErrors
-            snapshot.isClosed = published.isClosed
-            published = snapshot
+        observed.withLock {
+            snapshot.droppedForSpace = $0.droppedForSpace
+            snapshot.droppedForWriteErrors = $0.droppedForWriteErrors
+            snapshot.isClosed = $0.published.isClosed
+            $0.published = snapshot
         }
     }
 }

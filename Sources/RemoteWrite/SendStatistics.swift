@@ -1,7 +1,8 @@
-import Foundation
+import Exposition
+import Synchronization
 
 /// The sender's counters, updated from every shard.
-final class SendStatistics: @unchecked Sendable {
+final class SendStatistics: Sendable {
     struct Counts: Sendable {
         var samplesSent: [RemoteWriteProtocol: Int] = [:]
         var batchesSent: [RemoteWriteProtocol: Int] = [:]
@@ -14,43 +15,46 @@ final class SendStatistics: @unchecked Sendable {
         var lastSuccess: Double?
     }
 
-    private let lock = NSLock()
-    private var counts = Counts()
-    private var warnedReasons: Set<DropReason> = []
+    private struct State {
+        var counts = Counts()
+        var warnedReasons: Set<DropReason> = []
+    }
 
-    var snapshot: Counts { lock.withLock { counts } }
+    private let state = Mutex(State())
+
+    var snapshot: Counts { state.withLock { $0.counts } }
 
     func sent(_ protocolVersion: RemoteWriteProtocol, samples: Int) {
-        let now = Date().timeIntervalSince1970
-        lock.withLock {
-            counts.samplesSent[protocolVersion, default: 0] += samples
-            counts.batchesSent[protocolVersion, default: 0] += 1
-            counts.lastSuccess = now
+        let now = Double(SampleClock.nowMilliseconds()) / 1000
+        state.withLock {
+            $0.counts.samplesSent[protocolVersion, default: 0] += samples
+            $0.counts.batchesSent[protocolVersion, default: 0] += 1
+            $0.counts.lastSuccess = now
         }
     }
 
     func failed(_ protocolVersion: RemoteWriteProtocol, samples: Int, retrying: Bool) {
-        lock.withLock {
-            counts.samplesFailed[protocolVersion, default: 0] += samples
-            if retrying { counts.retries[protocolVersion, default: 0] += 1 }
+        state.withLock {
+            $0.counts.samplesFailed[protocolVersion, default: 0] += samples
+            if retrying { $0.counts.retries[protocolVersion, default: 0] += 1 }
         }
     }
 
     func dropped(_ protocolVersion: RemoteWriteProtocol, _ reason: DropReason, samples: Int) {
         guard samples > 0 else { return }
-        lock.withLock { counts.dropped[protocolVersion, default: [:]][reason, default: 0] += samples }
+        state.withLock { $0.counts.dropped[protocolVersion, default: [:]][reason, default: 0] += samples }
     }
 
     func staleMarkersQueued(_ count: Int) {
-        lock.withLock { counts.staleMarkers += count }
+        state.withLock { $0.counts.staleMarkers += count }
     }
 
     /// True the first time a drop for `reason` before sending is reported.
     func firstDrop(_ reason: DropReason) -> Bool {
-        lock.withLock { warnedReasons.insert(reason).inserted }
+        state.withLock { $0.warnedReasons.insert(reason).inserted }
     }
 
     func fellBack() {
-        lock.withLock { counts.fallbacks += 1 }
+        state.withLock { $0.counts.fallbacks += 1 }
     }
 }

@@ -1,47 +1,50 @@
-import Foundation
+import Synchronization
 
 /// The sender's mutable flags: the protocol in use (2.0 until a fallback), whether
 /// something (`run` or `flush`) is draining the queue, and whether it is to stop.
-final class SenderState: @unchecked Sendable {
-    private let lock = NSLock()
-    private var currentProtocol: RemoteWriteProtocol
-    private var draining = false
-    private var stopping = false
-
-    init(protocolVersion: RemoteWriteProtocol) {
-        currentProtocol = protocolVersion
+final class SenderState: Sendable {
+    private struct Flags {
+        var protocolVersion: RemoteWriteProtocol
+        var draining = false
+        var stopping = false
     }
 
-    var protocolVersion: RemoteWriteProtocol { lock.withLock { currentProtocol } }
+    private let flags: Mutex<Flags>
+
+    init(protocolVersion: RemoteWriteProtocol) {
+        flags = Mutex(Flags(protocolVersion: protocolVersion))
+    }
+
+    var protocolVersion: RemoteWriteProtocol { flags.withLock { $0.protocolVersion } }
 
     /// Switches to 1.0; true for the call that made the switch.
     func fallBackToV1() -> Bool {
-        lock.withLock {
-            guard currentProtocol == .v2 else { return false }
-            currentProtocol = .v1
+        flags.withLock {
+            guard $0.protocolVersion == .v2 else { return false }
+            $0.protocolVersion = .v1
             return true
         }
     }
 
-    var isDraining: Bool { lock.withLock { draining } }
+    var isDraining: Bool { flags.withLock { $0.draining } }
 
     /// Claims the right to drain; false when someone else drains already.
     func beginDraining() -> Bool {
-        lock.withLock {
-            guard !draining else { return false }
-            draining = true
+        flags.withLock {
+            guard !$0.draining else { return false }
+            $0.draining = true
             return true
         }
     }
 
     func endDraining() {
-        lock.withLock { draining = false }
+        flags.withLock { $0.draining = false }
     }
 
     /// Whether the sender was asked to stop once its requests in flight are answered.
-    var isStopping: Bool { lock.withLock { stopping } }
+    var isStopping: Bool { flags.withLock { $0.stopping } }
 
     func requestStop() {
-        lock.withLock { stopping = true }
+        flags.withLock { $0.stopping = true }
     }
 }

@@ -1,19 +1,22 @@
-import Foundation
+import Synchronization
 
 /// Wakes a shard's sender when batches were queued. A signal sent while nobody waits
 /// is kept, so a wake-up between "the queue is empty" and "wait" is not lost.
-final class WakeSignal: @unchecked Sendable {
-    private let lock = NSLock()
-    private var pending = false
-    private var waiter: CheckedContinuation<Void, Never>?
+final class WakeSignal: Sendable {
+    private struct State {
+        var pending = false
+        var waiter: CheckedContinuation<Void, Never>?
+    }
+
+    private let state = Mutex(State())
 
     func signal() {
-        let toResume: CheckedContinuation<Void, Never>? = lock.withLock {
-            if let waiter {
-                self.waiter = nil
+        let toResume: CheckedContinuation<Void, Never>? = state.withLock {
+            if let waiter = $0.waiter {
+                $0.waiter = nil
                 return waiter
             }
-            pending = true
+            $0.pending = true
             return nil
         }
         toResume?.resume()
@@ -24,20 +27,20 @@ final class WakeSignal: @unchecked Sendable {
     func wait() async {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let resumeNow: Bool = lock.withLock {
-                    if pending || Task.isCancelled {
-                        pending = false
+                let resumeNow: Bool = state.withLock {
+                    if $0.pending || Task.isCancelled {
+                        $0.pending = false
                         return true
                     }
-                    waiter = continuation
+                    $0.waiter = continuation
                     return false
                 }
                 if resumeNow { continuation.resume() }
             }
         } onCancel: {
-            let toResume: CheckedContinuation<Void, Never>? = lock.withLock {
-                defer { waiter = nil }
-                return waiter
+            let toResume: CheckedContinuation<Void, Never>? = state.withLock { state in
+                defer { state.waiter = nil }
+                return state.waiter
             }
             toResume?.resume()
         }

@@ -1,3 +1,4 @@
+// Flags parsed straight into the settings' own value types.
 import ArgumentParser
 import Configuration
 
