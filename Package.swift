@@ -2,7 +2,8 @@
 import PackageDescription
 
 // The architecture, bottom up:
-//   CDeps/*      C libraries from Debian (libnl-genl-3, libcurl, snappy, zlib, libcrypt) and their shims
+//   CDeps/*      C libraries from Debian (libnl-genl-3, libcurl, snappy, zlib, libcrypt) and the C shims
+//                (CLinux, CCapabilities, CIPTables: C targets, one per concern)
 //   Exposition   the metric model and the Prometheus / OpenMetrics text formats
 //   Relabel      Prometheus relabel rules (write_relabel_configs) over the metric model
 //   Collector    IPVS over generic netlink, network namespaces, the IPVS data model and metric set
@@ -11,8 +12,8 @@ import PackageDescription
 //   PushGateway, RemoteWrite  the two push senders
 //   PullServer   the /metrics HTTP endpoint
 //   Configuration  the YAML config file (and web.config.yml) read strictly into the modules' settings
-//   Agent        wires collection to sinks (what the subcommands run)
-//   ipvs-push    the command line, kept thin
+//   Agent        builds the sinks from the settings, runs collection to sinks, owns reload
+//   ipvs-push    the command line: parses flags, hands resolved settings to the agent
 let package = Package(
     name: "ipvs-push",
     platforms: [.macOS(.v13)],
@@ -42,13 +43,15 @@ let package = Package(
             name: "CCurl", path: "Sources/CDeps/CCurl",
             providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CSnappy", path: "Sources/CDeps/CSnappy", providers: [.apt(["libsnappy-dev"])]),
-        .systemLibrary(name: "CNamespace", path: "Sources/CDeps/CNamespace"),
         .systemLibrary(name: "CZlib", path: "Sources/CDeps/CZlib", providers: [.apt(["zlib1g-dev"])]),
         // bcrypt password hashes (web.config.yml basic_auth_users) through libxcrypt's crypt_r.
         .systemLibrary(
             name: "CCrypt", path: "Sources/CDeps/CCrypt", pkgConfig: "libxcrypt", providers: [.apt(["libcrypt-dev"])]),
         // capget/capset/prctl for dropping capabilities after the namespaces' sockets are open.
-        .systemLibrary(name: "CCapabilities", path: "Sources/CDeps/CCapabilities"),
+        // C shims compiled as C (with _GNU_SOURCE where glibc hides a call): one target per concern.
+        .target(name: "CLinux", path: "Sources/CDeps/CLinux"),
+        .target(name: "CCapabilities", path: "Sources/CDeps/CCapabilities"),
+        .target(name: "CIPTables", path: "Sources/CDeps/CIPTables"),
         // protobuf-c code generated from Proto/*.proto by Proto/generate.sh (committed).
         .target(
             name: "CRemoteWriteProto", path: "Proto",
@@ -62,7 +65,7 @@ let package = Package(
         .target(
             name: "Collector",
             dependencies: [
-                "CNetlink", "CNamespace", "CCapabilities", "Exposition",
+                "CNetlink", "CLinux", "CCapabilities", "CIPTables", "Exposition",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(

@@ -1,3 +1,4 @@
+import CLinux
 import CNetlink
 
 #if canImport(Glibc)
@@ -202,27 +203,22 @@ private func retryingOnInterrupt<T: SignedInteger>(_ call: () -> T) -> T {
 }
 
 /// `recvmmsg(2)` into reused buffers, asking for up to `count` datagrams but waiting for
-/// the first only (MSG_WAITFORONE).
-///
-/// Glibc declares recvmmsg and `struct mmsghdr` only for _GNU_SOURCE, which Swift's
-/// Glibc module does not define; the function is bound by name and the struct laid out
-/// here (a `msghdr` followed by the received length, padded to 8 bytes).
+/// the first only (MSG_WAITFORONE), through CLinux (glibc declares recvmmsg only for
+/// _GNU_SOURCE).
 private final class DatagramReceiver {
     private let count: Int
     private let size: Int
     private let buffers: UnsafeMutableRawPointer
     private let vectors: UnsafeMutablePointer<iovec>
-    private let headers: UnsafeMutableRawPointer
-    private static let headerStride = (MemoryLayout<msghdr>.size + MemoryLayout<UInt32>.size + 7) & ~7
-    private static let waitForOne: Int32 = 0x10000  // MSG_WAITFORONE
+    private let headers: UnsafeMutablePointer<CLinux_mmsghdr>
 
     init(count: Int, size: Int) {
         self.count = count
         self.size = size
         buffers = .allocate(byteCount: count * size, alignment: 16)
         vectors = .allocate(capacity: count)
-        headers = .allocate(byteCount: count * Self.headerStride, alignment: 8)
-        headers.initializeMemory(as: UInt8.self, repeating: 0, count: count * Self.headerStride)
+        headers = .allocate(capacity: count)
+        headers.initialize(repeating: CLinux_mmsghdr(), count: count)
         for index in 0..<count {
             vectors[index] = iovec(iov_base: buffers + index * size, iov_len: size)
         }
@@ -237,27 +233,16 @@ private final class DatagramReceiver {
     /// Receives up to `count` datagrams; returns how many, or -1 with errno set.
     func receive(from descriptor: Int32) -> Int {
         for index in 0..<count {
-            var header = msghdr()
-            header.msg_iov = vectors + index
-            header.msg_iovlen = 1
-            (headers + index * Self.headerStride).storeBytes(of: header, as: msghdr.self)
-            (headers + index * Self.headerStride + MemoryLayout<msghdr>.size).storeBytes(of: 0, as: UInt32.self)
+            headers[index] = CLinux_mmsghdr()
+            headers[index].msg_hdr.msg_iov = vectors + index
+            headers[index].msg_hdr.msg_iovlen = 1
         }
-        return Int(ipvs_push_recvmmsg(descriptor, headers, UInt32(count), Self.waitForOne, nil))
+        return Int(CLinux_recvmmsg(descriptor, headers, UInt32(count), CLinux_MSG_WAITFORONE, nil))
     }
 
     /// The bytes of datagram `index` of the last receive; nil when it was cut short.
     func datagram(_ index: Int) -> UnsafeRawBufferPointer? {
-        let header = headers + index * Self.headerStride
-        let flags = header.load(as: msghdr.self).msg_flags
-        guard flags & Int32(MSG_TRUNC) == 0 else { return nil }
-        let length = Int(header.load(fromByteOffset: MemoryLayout<msghdr>.size, as: UInt32.self))
-        return UnsafeRawBufferPointer(start: buffers + index * size, count: length)
+        guard headers[index].msg_hdr.msg_flags & Int32(MSG_TRUNC) == 0 else { return nil }
+        return UnsafeRawBufferPointer(start: buffers + index * size, count: Int(headers[index].msg_len))
     }
 }
-
-@_silgen_name("recvmmsg")
-private func ipvs_push_recvmmsg(
-    _ descriptor: Int32, _ vectors: UnsafeMutableRawPointer, _ count: UInt32, _ flags: Int32,
-    _ timeout: UnsafeMutableRawPointer?
-) -> Int32

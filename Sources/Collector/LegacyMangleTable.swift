@@ -1,4 +1,4 @@
-import CCapabilities
+import CIPTables
 
 #if canImport(Glibc)
     import Glibc
@@ -35,17 +35,17 @@ enum LegacyMangleTable {
         for _ in 0..<3 {
             var size: UInt32 = 0
             var count: UInt32 = 0
-            guard CCapabilities_iptables_info(socket, "mangle", &size, &count) == 0 else {
+            guard CIPTables_info(socket, "mangle", &size, &count) == 0 else {
                 return errno == ENOENT ? FirewallMarks() : nil
             }
-            let length = CCapabilities_iptables_entries_buffer_size(size)
+            let length = CIPTables_entries_buffer_size(size)
             let buffer = UnsafeMutableRawPointer.allocate(byteCount: length, alignment: 8)
             defer { buffer.deallocate() }
-            guard CCapabilities_iptables_entries(socket, "mangle", size, buffer) == 0 else {
+            guard CIPTables_entries(socket, "mangle", size, buffer) == 0 else {
                 if errno == EAGAIN { continue }  // the table changed between the two calls
                 return nil
             }
-            let start = CCapabilities_iptables_entries_offset()
+            let start = CIPTables_entries_offset()
             return parse(entries: UnsafeRawBufferPointer(start: buffer + start, count: Int(size)))
         }
         return nil
@@ -53,16 +53,16 @@ enum LegacyMangleTable {
 
     /// The marks of a table's entries (the kernel's `struct ipt_entry` records).
     static func parse(entries: UnsafeRawBufferPointer) -> FirewallMarks {
-        let entrySize = CCapabilities_ipt_entry_size()
-        let headerSize = CCapabilities_xt_header_size()
+        let entrySize = CIPTables_ipt_entry_size()
+        let headerSize = CIPTables_xt_header_size()
         var marks = FirewallMarksBuilder()
         var offset = 0
         while offset + entrySize <= entries.count {
             let entry = UnsafeRawBufferPointer(rebasing: entries[offset...])
             let targetOffset = Int(
-                entry.loadUnaligned(fromByteOffset: CCapabilities_ipt_entry_target_offset_offset(), as: UInt16.self))
+                entry.loadUnaligned(fromByteOffset: CIPTables_ipt_entry_target_offset_offset(), as: UInt16.self))
             let nextOffset = Int(
-                entry.loadUnaligned(fromByteOffset: CCapabilities_ipt_entry_next_offset_offset(), as: UInt16.self))
+                entry.loadUnaligned(fromByteOffset: CIPTables_ipt_entry_next_offset_offset(), as: UInt16.self))
             guard nextOffset >= entrySize, nextOffset <= entry.count, targetOffset >= entrySize,
                 targetOffset + headerSize <= nextOffset
             else { break }
@@ -85,17 +85,17 @@ enum LegacyMangleTable {
 
     /// The rule's destination when it is one IPv4 address (`-d ADDRESS/32`, not negated).
     private static func destinationAddress(_ entry: UnsafeRawBufferPointer) -> String? {
-        let mask = entry.loadUnaligned(fromByteOffset: CCapabilities_ipt_entry_destination_mask_offset(), as: UInt32.self)
-        let inverted = entry[CCapabilities_ipt_entry_invflags_offset()] & UInt8(CCapabilities_IPT_INV_DSTIP()) != 0
+        let mask = entry.loadUnaligned(fromByteOffset: CIPTables_ipt_entry_destination_mask_offset(), as: UInt32.self)
+        let inverted = entry[CIPTables_ipt_entry_invflags_offset()] & UInt8(CIPTables_IPT_INV_DSTIP()) != 0
         guard mask == 0xffff_ffff, !inverted else { return nil }
-        let address = UnsafeRawBufferPointer(rebasing: entry[CCapabilities_ipt_entry_destination_offset()...])
+        let address = UnsafeRawBufferPointer(rebasing: entry[CIPTables_ipt_entry_destination_offset()...])
         return IPAddress(family: .inet, raw: address).description
     }
 
     /// The mark a `MARK` target (revision 2, `struct xt_mark_tginfo2 { mark, mask }`) sets;
     /// nil for other targets and for mark 0.
     private static func markTarget(_ target: UnsafeRawBufferPointer) -> UInt32? {
-        let header = CCapabilities_xt_header_size()
+        let header = CIPTables_xt_header_size()
         guard name(of: target) == "MARK", revision(of: target) == 2, target.count >= header + 8 else { return nil }
         let mark = target.loadUnaligned(fromByteOffset: header, as: UInt32.self)
         return mark == 0 ? nil : mark
@@ -103,7 +103,7 @@ enum LegacyMangleTable {
 
     /// The single destination ports a match selects, none for ranges and negations.
     private static func destinationPorts(_ match: UnsafeRawBufferPointer) -> [UInt16] {
-        let header = CCapabilities_xt_header_size()
+        let header = CIPTables_xt_header_size()
         let data = UnsafeRawBufferPointer(rebasing: match[header...])
         switch name(of: match) {
         case "tcp", "udp":
@@ -140,15 +140,15 @@ enum LegacyMangleTable {
     }
 
     private static func name(of extensionData: UnsafeRawBufferPointer) -> Substring {
-        let start = CCapabilities_xt_name_offset()
-        let end = min(start + CCapabilities_xt_name_length(), extensionData.count)
+        let start = CIPTables_xt_name_offset()
+        let end = min(start + CIPTables_xt_name_length(), extensionData.count)
         guard start < end else { return "" }
         let bytes = extensionData[start..<end].prefix(while: { $0 != 0 })
         return Substring(String(decoding: bytes, as: UTF8.self))
     }
 
     private static func revision(of extensionData: UnsafeRawBufferPointer) -> UInt8 {
-        let offset = CCapabilities_xt_revision_offset()
+        let offset = CIPTables_xt_revision_offset()
         return offset < extensionData.count ? extensionData[offset] : 0
     }
 }

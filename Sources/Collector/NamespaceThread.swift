@@ -1,5 +1,4 @@
-import CCapabilities
-import CNamespace
+import CLinux
 import Dispatch
 import Synchronization
 
@@ -137,8 +136,8 @@ final class NamespaceThread: @unchecked Sendable {
         init(path: String) { self.path = path }
 
         func runThread() {
-            _ = CCapabilities_block_async_signals()
-            _ = CCapabilities_set_thread_name("ipvs-push netns")
+            _ = CLinux_block_async_signals()
+            _ = CLinux_set_thread_name("ipvs-push netns")
             outcome = Result { () throws(CollectorError) in try enter() }
             let succeeded = (try? outcome!.get()) != nil
             entered.signal()
@@ -162,7 +161,7 @@ final class NamespaceThread: @unchecked Sendable {
             guard let identity = NamespaceIdentity(descriptor: target) else {
                 throw CollectorError(.failure, namespace: path, detail: "fstat: \(errnoText())")
             }
-            guard CNamespace_setns_net(target) == 0 else {
+            guard CLinux_setns_net(target) == 0 else {
                 let code = errno
                 switch code {
                 case EINVAL:

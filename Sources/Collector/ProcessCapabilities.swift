@@ -1,3 +1,4 @@
+import CLinux
 import CCapabilities
 import Synchronization
 
@@ -27,7 +28,7 @@ public enum ProcessCapabilities {
 
     /// The calling thread's state.
     public static func current() throws(CapabilityError) -> ThreadCapabilities {
-        try thread(CCapabilities_gettid())
+        try thread(CLinux_gettid())
     }
 
     /// Every thread's state, in thread-id order (threads that end while being read are left out).
@@ -122,7 +123,7 @@ public enum ProcessCapabilities {
             throw failure(of: request, thread: before)
         }
         let after = try current()
-        let ownID = CCapabilities_gettid()
+        let ownID = CLinux_gettid()
         var signalled: Set<Int32> = []
         let deadline = ContinuousClock.now + .seconds(10)
         var total = 1
