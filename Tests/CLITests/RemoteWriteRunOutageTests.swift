@@ -18,16 +18,6 @@ struct RemoteWriteRunOutageTests {
 
     static func milliseconds() -> Int64 { RemoteWriteSendTests.milliseconds() }
 
-    /// Polls `condition` every 250 ms until it holds; fails after `seconds`.
-    static func waitUntil(_ what: String, seconds: Double, _ condition: () async throws -> Bool) async throws {
-        let end = Date().addingTimeInterval(seconds)
-        while Date() < end {
-            if try await condition() { return }
-            try await Task.sleep(for: .milliseconds(250))
-        }
-        throw TestFailure("timed out after \(seconds)s waiting until \(what)")
-    }
-
     @Test("every cycle stored once: none missing but the dead agent's, none twice, nothing dropped")
     func outageAndKill() async throws {
         let victoria = try await ExternalServer.victoriaMetrics()
@@ -43,7 +33,7 @@ struct RemoteWriteRunOutageTests {
 
         let started = Self.milliseconds()
         let first = try CLIRun(arguments)
-        try await Self.waitUntil("VictoriaMetrics holds 3 cycles", seconds: 15) { try await upSamples().count >= 3 }
+        try await waitUntil("VictoriaMetrics holds 3 cycles", timeout: .seconds(15), poll: .milliseconds(250)) { try await upSamples().count >= 3 }
 
         victoria.stop(removeData: false)
         try await Task.sleep(for: .seconds(3))  // cycles queued on disk during the outage
@@ -60,7 +50,7 @@ struct RemoteWriteRunOutageTests {
         let back = Self.milliseconds()
         // Drained: a collection taken after the receiver came back reports an empty queue
         // (the self metrics are read before the collection itself is queued).
-        try await Self.waitUntil("the queue drained", seconds: 20) {
+        try await waitUntil("the queue drained", timeout: .seconds(20), poll: .milliseconds(250)) {
             let queue = try await ReceiverReadBack.victoria(victoria.baseURL, "ipvs_push_remote_write_queue_batches")
             let latest = queue.flatMap(\.points).max { $0.timestamp < $1.timestamp }
             return latest.map { $0.timestamp > back && $0.value == 0 } ?? false

@@ -158,7 +158,7 @@ struct RunConfigTests {
         agent: CLIRun, _ what: String, seconds: Double = 90, _ condition: () async throws -> Bool
     ) async throws {
         do {
-            try await RemoteWriteRunOutageTests.waitUntil(what, seconds: seconds, condition)
+            try await TestSupport.waitUntil(what, timeout: .seconds(seconds), poll: .milliseconds(250), condition)
         } catch {
             throw TestFailure(
                 "\(error)\n--- the agent's log (running: \(agent.isRunning)) ---\n\(agent.stderrSoFar().suffix(4000))")

@@ -51,15 +51,3 @@ actor StaticSource: MetricsSource {
     }
 }
 
-/// Polls `condition` every 20 ms until it holds, failing after `deadline`: for waiting on
-/// something the server does in the background without sleeping a guessed time.
-func waitUntil(
-    _ what: String, deadline: Duration = .seconds(10), _ condition: () async -> Bool
-) async throws {
-    let clock = ContinuousClock()
-    let end = clock.now + deadline
-    while !(await condition()) {
-        guard clock.now < end else { throw TestFailure("\(what) did not happen within \(deadline)") }
-        try await Task.sleep(for: .milliseconds(20))
-    }
-}

@@ -20,18 +20,6 @@ func testConfiguration(
         transport: TransportConfiguration(connectTimeout: .seconds(2), timeout: timeout), shards: shards)
 }
 
-/// Polls `condition` every 20 ms until it holds or `seconds` pass.
-/// Generous by default: under a full parallel test run on two cores (lab, compilers)
-/// a step that takes milliseconds alone can take tens of seconds.
-func waitUntil(_ what: String, seconds: Double = 90, _ condition: () async throws -> Bool) async throws {
-    let end = Date().addingTimeInterval(seconds)
-    while Date() < end {
-        if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(20))
-    }
-    throw TestFailure("timed out after \(seconds)s waiting for: \(what)")
-}
-
 extension RemoteWriteSender {
     /// The value of a self-metric sample whose labels include `labels`.
     func metric(_ name: String, _ labels: [String: String] = [:]) -> Double? {
