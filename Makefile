@@ -33,8 +33,9 @@ build: deps
 ## the other: they start real servers and a kernel, too much at once for a 2-core machine.
 ## The swarm-deploy lab test builds the Docker image from the release binary (IPVS_PUSH_RELEASE),
 ## so `release` comes first; its base image is made once by Lab/host/base-image.sh (debootstrap,
-## cached in /var/cache/ipvs-push-lab).
-test: build release
+## cached in /var/cache/ipvs-push-lab). First the fuzz smoke pass (fuzz-smoke, below): every
+## parser of outside input, 20,000 fixed inputs each.
+test: fuzz-smoke build release
 	@IPVS_PUSH_RELEASE=$(CURDIR)/$(RELEASE_SCRATCH)/release/ipvs-push \
 	$(SWIFT) test -c $(CONFIG) --skip-build --no-parallel 2>&1 | tee .build/test-output.txt; \
 	status=$${PIPESTATUS[0]}; \
