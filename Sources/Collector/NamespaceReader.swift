@@ -85,10 +85,11 @@ final class NamespaceReader {
             try socket.request(.getConfig, dump: false) { message in
                 do { snapshot.timeouts = try IPVSMessageParser.parseConfig(message) } catch { malformed += 1 }
             }
+            var daemons: [SyncDaemon] = []
             try socket.request(.getDaemon, dump: true) { message in
-                do { snapshot.syncDaemons.append(try IPVSMessageParser.parseDaemon(message)) } catch { malformed += 1 }
+                do { daemons.append(try IPVSMessageParser.parseDaemon(message)) } catch { malformed += 1 }
             }
-            snapshot.syncDaemons.sort(by: SyncDaemon.isOrderedBefore)
+            snapshot.syncDaemons = SyncDaemon.running(daemons)
             let files = readNamespaceFiles(marks: services.contains { $0.firewallMark != nil })
             snapshot.markPorts = files.marks.ports
             snapshot.markAddresses = files.marks.addresses

@@ -21,8 +21,10 @@ public struct SyncDaemon: Sendable, Hashable {
         self.syncID = syncID
     }
 
-    /// Master before backup, as the kernel lists them.
-    static func isOrderedBefore(_ a: SyncDaemon, _ b: SyncDaemon) -> Bool {
-        (a.state == .master ? 0 : 1, a.interface, a.syncID) < (b.state == .master ? 0 : 1, b.interface, b.syncID)
+    /// The daemons of a dump as a namespace can run them: at most one master, then at most one
+    /// backup (the first the kernel sent of each). A dump repeated in part, or damaged, would
+    /// otherwise give one series twice.
+    static func running(_ dumped: [SyncDaemon]) -> [SyncDaemon] {
+        [State.master, .backup].compactMap { state in dumped.first { $0.state == state } }
     }
 }

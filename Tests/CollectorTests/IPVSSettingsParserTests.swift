@@ -57,7 +57,11 @@ import Testing
         // Kernels before 4.7 send the first three attributes only.
         let backup = try daemon(Self.daemonMessage(state: 2, interface: "vb0", syncID: 255, newerAttributes: false))
         #expect(backup == SyncDaemon(state: .backup, interface: "vb0", syncID: 255))
-        #expect(SyncDaemon.isOrderedBefore(master, backup) && !SyncDaemon.isOrderedBefore(backup, master))
+        #expect(SyncDaemon.running([backup, master]) == [master, backup])
+        // One of each state: a second master (a damaged or repeated dump) would repeat a series.
+        let other = SyncDaemon(state: .master, interface: "eth1", syncID: 8)
+        #expect(SyncDaemon.running([master, backup, other, backup]) == [master, backup])
+        #expect(SyncDaemon.running([backup]) == [backup])
     }
 
     @Test func malformedDaemonMessagesAreRejected() {
