@@ -42,7 +42,16 @@ write('FuzzNetlink', 'service-tcp', service_tcp)
 write('FuzzNetlink', 'service-mark6', service_mark6)
 write('FuzzNetlink', 'destination', destination)
 write('FuzzNetlink', 'info', info)
+config = message(12, [attr(4, struct.pack('<I', 900)), attr(5, struct.pack('<I', 120)),
+                      attr(6, struct.pack('<I', 300))])
+daemon_master = message(9, [attr(3, b''.join([
+    attr(1, struct.pack('<I', 1)), attr(2, b'eth0\0'), attr(3, struct.pack('<I', 7)), attr(4, struct.pack('<H', 1472)),
+    attr(7, struct.pack('<H', 8848)), attr(8, bytes([1])), attr(5, bytes([224, 0, 0, 81]))]), True)])
+daemon_backup = message(9, [attr(3, b''.join([
+    attr(1, struct.pack('<I', 2)), attr(2, b'vb0\0'), attr(3, struct.pack('<I', 255))]), True)])
 write('FuzzNetlink', 'datagram', service_tcp + destination + service_mark6 + done)
+write('FuzzNetlink', 'config', config)
+write('FuzzNetlink', 'daemons', daemon_master + daemon_backup + done)
 
 # --- ipt_entry tables (struct ipt_entry is 112 bytes, xt_entry_{match,target} 32) ----
 def ext(name, revision, data):

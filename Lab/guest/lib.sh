@@ -180,6 +180,8 @@ lab_ipvsadm() {
         thresholds) args="-Ln --thresholds" ;;
         persistent-conn) args="-Ln --persistent-conn" ;;
         conn) args="-Lnc" ;;
+        timeout) args="-L --timeout" ;;
+        daemon) args="-L --daemon" ;;
         *) lab_die "unknown ipvsadm mode $mode" ;;
     esac
     lab_nsh "$ns" "ipvsadm $args >$(printf '%q' "$file") 2>&1"
@@ -196,6 +198,8 @@ lab_ipvsadm() {
 #                                                      otherwise the truth lies between the two)
 #   ipvsadm.NAME.{list,exact,thresholds,conn}          read last (static attributes; take
 #                                                      connection counts from persistent-conn)
+#   ipvsadm.NAME.{timeout,daemon}, sysctl.NAME         read last too: the namespace's settings
+#                                                      (sysctl net.ipv4.vs, in the namespace)
 #   capture.env (attempts=, stable=yes|no, stable_attempt=), capture.log (each attempt's diff)
 lab_capture_stable() {
     local dir=$LAB_OUT/$1 max=$2 hook=$3; shift 3
@@ -237,7 +241,10 @@ lab_capture_stable() {
             cp "$work/after/$name.$mode" "$dir/ipvsadm.$name.$mode"
             cp "$work/before/$name.$mode" "$dir/ipvsadm.$name.$mode.before"
         done
-        for mode in list exact thresholds conn; do lab_ipvsadm "$ns" "$mode" "$dir/ipvsadm.$name.$mode"; done
+        for mode in list exact thresholds conn timeout daemon; do
+            lab_ipvsadm "$ns" "$mode" "$dir/ipvsadm.$name.$mode"
+        done
+        lab_nsh "$ns" "sysctl net.ipv4.vs >$(printf '%q' "$dir/sysctl.$name") 2>&1"
     done
     printf 'attempts=%s\nstable=%s\nstable_attempt=%s\n' "$attempt" "$stable" \
         "$([ "$stable" = yes ] && echo "$attempt" || echo 0)" >"$dir/capture.env"

@@ -2,7 +2,7 @@
 # What the systemd unit (deploy/systemd/ipvs-push.service) allows, against what ipvs-push does:
 # `ipvs-push run --config` as the unit runs it (uid/gid 65534 with CAP_NET_ADMIN and
 # CAP_SYS_ADMIN ambient), reading the host namespace and a Docker-style ingress namespace with a
-# firewall-mark service (so iptables-nft-save runs too), serving /metrics and remote-writing to
+# firewall-mark service (so iptables-nft-save runs too) and a sync daemon, serving /metrics and remote-writing to
 # an address that refuses (libcurl's connect and retry path), reloaded with SIGHUP and stopped
 # with SIGTERM, all under `strace -f`. The tests check every system call against the unit's
 # SystemCallFilter, the memory mappings against MemoryDenyWriteExecute, the sockets against
@@ -36,6 +36,10 @@ must ipvsadm -a -t 10.1.2.3:80 -r 10.9.9.9:8080 -m -w 1
 must in_ingress iptables-legacy -t mangle -A PREROUTING -p tcp --dport 30000 -j MARK --set-mark 260
 must in_ingress ipvsadm -A -f 260 -s rr
 must in_ingress ipvsadm -a -f 260 -r 10.0.1.5:80 -m -w 1
+# A master sync daemon, so that /metrics has every family the dashboard shows.
+must ip link add sync0 type veth peer name sync1
+must ip link set sync0 up
+must ipvsadm --start-daemon master --mcast-interface sync0
 
 mkdir -p "$QUEUE"
 chown 65534:65534 "$QUEUE"

@@ -2,8 +2,9 @@
 # The integration scenario: one boot builds every kind of IPVS object the collector must
 # report (TCP/UDP/SCTP over IPv4 and IPv6, firewall marks, every forwarding method, weights,
 # thresholds, persistence with netmask and engine, scheduler flags, one-packet scheduling, a
-# Docker-Swarm-like ingress namespace with MARK rules), moves real traffic through them, then
-# records the product's reading and ipvsadm's at the same moment, plus the product's error
+# Docker-Swarm-like ingress namespace with MARK rules; timeouts, sysctls and sync daemons that
+# differ between the two namespaces), moves real traffic through them, then records the
+# product's reading and ipvsadm's (and sysctl's) at the same moment, plus the product's error
 # cases. Tests/LabTests compares the two.
 #
 # Environment: IPVS_PUSH, absolute path of the ipvs-push binary (optional: without it only the
@@ -19,6 +20,9 @@
 #   dump.om, dump.om.{stderr,rc}          the same with --format openmetrics
 #   truth.prom/, truth.om/                ipvsadm around each dump (see lab_capture_stable):
 #       ipvsadm.<ns>.{rate,stats,persistent-conn}[.before], ipvsadm.<ns>.{list,exact,thresholds,conn},
+#       ipvsadm.<ns>.{timeout,daemon}, sysctl.<ns> (the settings: different timeouts in each
+#       namespace, a master sync daemon in the host and a backup in the ingress, whose conn lists
+#       the host's connections; sysctls changed in the ingress),
 #       capture.env (stable=yes|no, attempts=, stable_attempt=), capture.log
 #   namespaces.tsv                        "<ns>\t<path>" for host (path empty) and ingress
 #   mangle.<ns>, ip_vs_conn.<ns>          iptables-legacy-save -t mangle, /proc/net/ip_vs_conn
@@ -173,6 +177,22 @@ must in_ingress ipvsadm -R <<'RULES'
 -a -f 262 -r 10.255.0.21:80 -m
 RULES
 lab_log "ingress namespace built"
+
+# --- 5b. Settings: timeouts, sync daemons, sysctls -----------------------------------------------
+# Each namespace has its own timeouts (neither the defaults 900 120 300), and the ingress its own
+# sysctls. A master sync daemon in the guest's namespace sends its connections over the veth pair
+# to a backup in the ingress, which lists them (ipvsadm.ingress.conn) though it has no such service.
+must ipvsadm --set 7200 60 120
+must ipvsadm --start-daemon master --mcast-interface vh0 --syncid 7
+must lab_nsh "$INGRESS" "ipvsadm --set 1800 30 45 && ipvsadm --start-daemon backup --mcast-interface eth0 --syncid 7"
+{
+    for setting in conn_reuse_mode=0 expire_nodest_conn=1 expire_quiescent_template=1 sloppy_tcp=1 sloppy_sctp=1 \
+        schedule_icmp=1 ignore_tunneled=1 "sync_threshold=5 100"; do
+        printf 'echo %q >/proc/sys/net/ipv4/vs/%s || exit 1\n' "${setting#*=}" "${setting%%=*}"
+    done
+} >"$LAB_RUN/ingress-sysctls.sh"
+must lab_nsh "$INGRESS" ". $LAB_RUN/ingress-sysctls.sh"
+lab_log "timeouts, sync daemons and ingress sysctls set"
 
 must lab_wait_ready servers ingress-servers
 lab_log "servers ready"

@@ -47,7 +47,7 @@ public final class IPVSCollector: @unchecked Sendable {
     ) {
         self.namespaces = namespaces
         self.namespaceGlobs = namespaceGlobs
-        self.readers = namespaces.map(NamespaceReader.init(namespace:))
+        self.readers = namespaces.map { NamespaceReader(namespace: $0) }
         self.naming = naming
         self.logger = logger
         if !namespaceGlobs.isEmpty { permanentlyKept = [.netAdmin, .sysAdmin] }
@@ -191,7 +191,7 @@ public final class IPVSCollector: @unchecked Sendable {
             if globReaders[path] != nil, wasRecreated(path, now: identity) { globReaders[path] = nil }
             let reader = globReaders[path] ?? {
                 logger.info("network namespace found", metadata: ["namespace": "\(path)"])
-                let reader = NamespaceReader(namespace: path)
+                let reader = NamespaceReader(namespace: path, readsSettingsWithoutServices: false)
                 globReaders[path] = reader
                 return reader
             }()

@@ -156,6 +156,46 @@ enum IPVSMessageParser {
         return IPVSInfo(versionCode: version, connectionTableSize: size)
     }
 
+    /// The reply to `IPVS_CMD_GET_CONFIG` (`IPVS_CMD_SET_CONFIG` with the three timeouts at
+    /// the top level). A timeout the kernel leaves out stays nil.
+    static func parseConfig(_ message: UnsafeRawBufferPointer) throws(NetlinkMessageError) -> IPVSTimeouts {
+        let attributes = try payload(of: message, expecting: .setConfig)
+        var timeouts = IPVSTimeouts()
+        try NetlinkAttributes(attributes).forEach { type, value throws(NetlinkMessageError) in
+            switch IPVSProtocol.CommandAttribute(rawValue: type) {
+            case .timeoutTCP: timeouts.tcp = try value.netlinkU32("TCP timeout")
+            case .timeoutTCPFin: timeouts.tcpFin = try value.netlinkU32("TCP FIN timeout")
+            case .timeoutUDP: timeouts.udp = try value.netlinkU32("UDP timeout")
+            default: break
+            }
+        }
+        return timeouts
+    }
+
+    /// One message of the `IPVS_CMD_GET_DAEMON` dump: a running sync daemon.
+    static func parseDaemon(_ message: UnsafeRawBufferPointer) throws(NetlinkMessageError) -> SyncDaemon {
+        let attributes = try nested(.daemon, in: payload(of: message, expecting: .newDaemon))
+        var state: UInt32?
+        var interface: String?
+        var syncID: UInt32?
+        try NetlinkAttributes(attributes).forEach { type, value throws(NetlinkMessageError) in
+            switch IPVSProtocol.DaemonAttribute(rawValue: type) {
+            case .state: state = try value.netlinkU32("sync daemon state")
+            case .multicastInterface: interface = value.netlinkString()
+            case .syncID: syncID = try value.netlinkU32("sync daemon SyncID")
+            default: break  // the multicast group, port, TTL and message size
+            }
+        }
+        guard let state, let interface, let syncID else {
+            throw NetlinkMessageError("sync daemon without state, interface or SyncID")
+        }
+        switch state {
+        case IPVSProtocol.daemonStateMaster: return SyncDaemon(state: .master, interface: interface, syncID: syncID)
+        case IPVSProtocol.daemonStateBackup: return SyncDaemon(state: .backup, interface: interface, syncID: syncID)
+        default: throw NetlinkMessageError("sync daemon state \(state) unknown")
+        }
+    }
+
     static func parseStats(_ nest: UnsafeRawBufferPointer) throws(NetlinkMessageError) -> IPVSStats {
         var stats = IPVSStats()
         typealias A = IPVSProtocol.StatsAttribute

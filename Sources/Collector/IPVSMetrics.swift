@@ -108,14 +108,14 @@ public enum IPVSMetrics {
 
     /// What a family has one sample of, and where the value comes from.
     enum Kind: Equatable {
-        case up, services, tableSize, info, duration, malformed
+        case up, services, tableSize, info, duration, malformed, timeout, syncDaemon, sysctl
         case serviceCounter(Int), serviceDestinations, serviceInfo, serviceName, persistence, serviceRate(Int)
         case destinationGauge(Int), destinationCounter(Int), destinationRate(Int)
 
         /// Per namespace, per virtual service, or per real server.
         var scope: Scope {
             switch self {
-            case .up, .services, .tableSize, .info, .duration, .malformed: .namespace
+            case .up, .services, .tableSize, .info, .duration, .malformed, .timeout, .syncDaemon, .sysctl: .namespace
             case .serviceCounter, .serviceDestinations, .serviceInfo, .serviceName, .persistence, .serviceRate:
                 .service
             case .destinationGauge, .destinationCounter, .destinationRate: .destination
@@ -160,6 +160,23 @@ public enum IPVSMetrics {
                 family: MetricFamily(
                     name: "ipvs_netlink_malformed_messages_total", type: .counter,
                     help: "Netlink messages from the kernel skipped because they were malformed or truncated.")),
+            Definition(
+                kind: .timeout,
+                family: MetricFamily(
+                    name: "ipvs_timeout_seconds", type: .gauge,
+                    help: "IPVS connection timeout of the namespace by protocol state, as ipvsadm --set sets it.",
+                    unit: "seconds")),
+            Definition(
+                kind: .syncDaemon,
+                family: MetricFamily(
+                    name: "ipvs_sync_daemon_info", type: .gauge,
+                    help: "A connection synchronisation daemon running in the namespace, always 1.")),
+            Definition(
+                kind: .sysctl,
+                family: MetricFamily(
+                    name: "ipvs_sysctl", type: .gauge,
+                    help:
+                        "An IPVS sysctl of the namespace (net.ipv4.vs.NAME; sync_threshold's period as sync_period).")),
         ]
         all += counterFamilies(prefix: "ipvs_service", of: "the virtual service").enumerated().map {
             Definition(kind: .serviceCounter($0.offset), family: $0.element)
@@ -291,6 +308,40 @@ public enum IPVSMetrics {
         }
     }
 
+    /// The samples of a namespace-scope family for one namespace (`snapshot` nil when it could
+    /// not be read): sorted labels and value. Both the families and the document use it.
+    static func namespaceSamples(_ kind: Kind, of collection: NamespaceCollection, _ snapshot: NamespaceSnapshot?)
+        -> [(labels: [Label], value: Double)]
+    {
+        let namespace = Label("namespace", collection.namespace)
+        switch kind {
+        case .up: return [([namespace], snapshot == nil ? 0 : 1)]
+        case .duration: return [([namespace], collection.durationSeconds)]
+        default: break
+        }
+        guard let snapshot else { return [] }
+        switch kind {
+        case .services: return [([namespace], Double(snapshot.services.count))]
+        case .tableSize: return [([namespace], Double(snapshot.info.connectionTableSize))]
+        case .info: return [([namespace, Label("version", snapshot.info.version)], 1)]
+        case .malformed: return [([namespace], Double(snapshot.malformedMessages))]
+        case .timeout:
+            return (snapshot.timeouts?.labelled ?? []).map {
+                ([namespace, Label("protocol", $0.protocol)], Double($0.seconds))
+            }
+        case .syncDaemon:
+            return snapshot.syncDaemons.map { daemon in
+                let labels = [
+                    Label("interface", daemon.interface), namespace, Label("state", daemon.state.rawValue),
+                    Label("sync_id", String(daemon.syncID)),
+                ]
+                return (labels, 1)
+            }
+        case .sysctl: return snapshot.sysctls.map { ([Label("name", $0.name), namespace], Double($0.value)) }
+        default: return []
+        }
+    }
+
     /// The value of a service-scope family for `service`; nil when the service has no
     /// sample in it (the persistence timeout of a service that is not persistent).
     @inline(__always)
@@ -348,26 +399,11 @@ public enum IPVSMetrics {
         }
 
         mutating func add(_ collection: NamespaceCollection) {
-            let namespaceLabels = Labels(presorted: [Label("namespace", collection.namespace)])
             let snapshot: NamespaceSnapshot?
             if case .success(let read) = collection.result { snapshot = read } else { snapshot = nil }
             for index in namespaceFamilies {
-                switch definitions[index].kind {
-                case .up: families[index].add(namespaceLabels, snapshot == nil ? 0 : 1)
-                case .duration: families[index].add(namespaceLabels, collection.durationSeconds)
-                case .services:
-                    if let snapshot { families[index].add(namespaceLabels, Double(snapshot.services.count)) }
-                case .tableSize:
-                    if let snapshot { families[index].add(namespaceLabels, Double(snapshot.info.connectionTableSize)) }
-                case .info:
-                    if let snapshot {
-                        families[index].add(
-                            Labels(presorted: [Label("namespace", collection.namespace), Label("version", snapshot.info.version)]),
-                            1)
-                    }
-                case .malformed:
-                    if let snapshot { families[index].add(namespaceLabels, Double(snapshot.malformedMessages)) }
-                default: break
+                for sample in IPVSMetrics.namespaceSamples(definitions[index].kind, of: collection, snapshot) {
+                    families[index].add(IPVSMetrics.presorted(sample.labels), sample.value)
                 }
             }
             guard let snapshot else { return }

@@ -82,10 +82,11 @@ struct IPVSMetricsDocument: ExpositionDocument {
         self.collections = collections
         self.format = format
         self.nameLabel = options.nameLabel
-        snapshots = collections.map { collection in
+        let snapshots = collections.map { collection -> NamespaceSnapshot? in
             if case .success(let snapshot) = collection.result { return snapshot }
             return nil
         }
+        self.snapshots = snapshots
         serviceTexts = Array(repeating: nil, count: collections.count)
         let read = snapshots.compactMap { $0 }
         let hasServices = read.contains { !$0.services.isEmpty }
@@ -94,8 +95,10 @@ struct IPVSMetricsDocument: ExpositionDocument {
         let hasNames = read.contains { $0.services.contains { $0.name != nil } }
         let metrics = IPVSMetrics.definitions(options: options).filter { definition in
             switch definition.kind {
-            case .up, .duration: !collections.isEmpty
-            case .services, .tableSize, .info, .malformed: !read.isEmpty
+            case _ where definition.kind.scope == .namespace:
+                collections.indices.contains { index in
+                    !IPVSMetrics.namespaceSamples(definition.kind, of: collections[index], snapshots[index]).isEmpty
+                }
             case .persistence: hasPersistent
             case .serviceName: hasNames
             default: definition.kind.scope == .service ? hasServices : hasDestinations
@@ -153,38 +156,20 @@ struct IPVSMetricsDocument: ExpositionDocument {
 
     // MARK: Lines
 
-    /// One line per namespace (the failed ones too for `ipvs_up` and the duration).
+    /// The lines of each namespace (the failed ones too for `ipvs_up` and the duration).
     /// Returns whether the family is complete.
     private mutating func renderNamespaceLines(
         _ kind: IPVSMetrics.Kind, stoppingAt stop: Int, into buffer: inout [UInt8]
     ) -> Bool {
         while namespaceCursor < collections.count {
-            let collection = collections[namespaceCursor]
-            let snapshot = snapshots[namespaceCursor]
+            let samples = IPVSMetrics.namespaceSamples(
+                kind, of: collections[namespaceCursor], snapshots[namespaceCursor])
             namespaceCursor += 1
-            let value: Double
-            var labels = [Label("namespace", collection.namespace)]
-            switch kind {
-            case .up: value = snapshot == nil ? 0 : 1
-            case .duration: value = collection.durationSeconds
-            case .services:
-                guard let snapshot else { continue }
-                value = Double(snapshot.services.count)
-            case .tableSize:
-                guard let snapshot else { continue }
-                value = Double(snapshot.info.connectionTableSize)
-            case .info:
-                guard let snapshot else { continue }
-                labels.append(Label("version", snapshot.info.version))
-                value = 1
-            case .malformed:
-                guard let snapshot else { continue }
-                value = Double(snapshot.malformedMessages)
-            default: continue
+            for sample in samples {
+                buffer.append(contentsOf: sampleName!)
+                ExpositionRenderer.appendLabels(sample.labels, into: &buffer)
+                Self.appendValue(sample.value, into: &buffer)
             }
-            buffer.append(contentsOf: sampleName!)
-            ExpositionRenderer.appendLabels(labels, into: &buffer)
-            Self.appendValue(value, into: &buffer)
             if buffer.count >= stop { return false }
         }
         return true

@@ -11,6 +11,9 @@ enum IPVSProtocol {
         case getService = 4
         case newDestination = 5
         case getDestination = 8
+        case newDaemon = 9
+        case getDaemon = 11
+        case setConfig = 12
         case getConfig = 13
         case setInfo = 14
         case getInfo = 15
@@ -20,6 +23,10 @@ enum IPVSProtocol {
     enum CommandAttribute: UInt16 {
         case service = 1
         case destination = 2
+        case daemon = 3
+        case timeoutTCP = 4
+        case timeoutTCPFin = 5
+        case timeoutUDP = 6
     }
 
     enum ServiceAttribute: UInt16 {
@@ -54,6 +61,22 @@ enum IPVSProtocol {
         case tunnelPort = 14
         case tunnelFlags = 15
     }
+
+    /// Inside `CommandAttribute.daemon`. Kernels before 4.7 send only the first three.
+    enum DaemonAttribute: UInt16 {
+        case state = 1
+        case multicastInterface = 2
+        case syncID = 3
+        case syncMaximumLength = 4
+        case multicastGroup = 5
+        case multicastGroup6 = 6
+        case multicastPort = 7
+        case multicastTTL = 8
+    }
+
+    /// `IP_VS_STATE_MASTER`, `IP_VS_STATE_BACKUP`: a daemon's state.
+    static let daemonStateMaster: UInt32 = 1
+    static let daemonStateBackup: UInt32 = 2
 
     enum StatsAttribute: UInt16 {
         case connections = 1

@@ -5,12 +5,18 @@
 /// next read (the IPVS family id changes when ip_vs is reloaded). Not thread-safe.
 final class NamespaceReader {
     let namespace: String
+    /// Whether a namespace without virtual services still gets its timeouts, sync daemons and
+    /// sysctls read: yes for a namespace given by path (it always has series), no for one a
+    /// pattern matched (only those with services get series; a Docker host has a namespace
+    /// per container).
+    let readsSettingsWithoutServices: Bool
     private var socket: GenericNetlinkSocket?
     /// Malformed messages skipped since the reader was created.
     private(set) var malformedMessagesTotal = 0
 
-    init(namespace: String) {
+    init(namespace: String, readsSettingsWithoutServices: Bool = true) {
         self.namespace = namespace
+        self.readsSettingsWithoutServices = readsSettingsWithoutServices
     }
 
     /// Opens the socket now (at start-up, while the agent still has the privileges to
@@ -74,23 +80,36 @@ final class NamespaceReader {
             services[index].destinations = destinations
         }
 
-        var marks = FirewallMarks()
-        if services.contains(where: { $0.firewallMark != nil }) {
-            marks = readMarks()
+        var snapshot = NamespaceSnapshot(namespace: namespace, info: info, services: services)
+        if readsSettingsWithoutServices || !services.isEmpty {
+            try socket.request(.getConfig, dump: false) { message in
+                do { snapshot.timeouts = try IPVSMessageParser.parseConfig(message) } catch { malformed += 1 }
+            }
+            var daemons: [SyncDaemon] = []
+            try socket.request(.getDaemon, dump: true) { message in
+                do { daemons.append(try IPVSMessageParser.parseDaemon(message)) } catch { malformed += 1 }
+            }
+            snapshot.syncDaemons = SyncDaemon.running(daemons)
+            let files = readNamespaceFiles(marks: services.contains { $0.firewallMark != nil })
+            snapshot.markPorts = files.marks.ports
+            snapshot.markAddresses = files.marks.addresses
+            snapshot.sysctls = files.sysctls
         }
         malformedMessagesTotal += malformed
-        return NamespaceSnapshot(
-            namespace: namespace, info: info, services: services, markPorts: marks.ports,
-            markAddresses: marks.addresses, malformedMessages: malformedMessagesTotal)
+        snapshot.malformedMessages = malformedMessagesTotal
+        return snapshot
     }
 
-    /// The ports and addresses of the namespace's mangle MARK rules; empty when they cannot
-    /// be read (a missing port label or name never fails a collection).
-    private func readMarks() -> FirewallMarks {
-        if namespace.isEmpty { return FirewallMarkRules.readCurrentNamespace() }
-        return (try? NetworkNamespace.perform(in: namespace) { () throws(CollectorError) in
-            FirewallMarkRules.readCurrentNamespace()
-        }) ?? FirewallMarks()
+    /// What is read from files inside the namespace, in one visit to its thread: the ports and
+    /// addresses of its mangle MARK rules (when `marks`) and its IPVS sysctls. Empty when they
+    /// cannot be read (a missing port label, name or setting never fails a collection).
+    private func readNamespaceFiles(marks: Bool) -> (marks: FirewallMarks, sysctls: [IPVSSysctl]) {
+        let read = { () -> (marks: FirewallMarks, sysctls: [IPVSSysctl]) in
+            (marks ? FirewallMarkRules.readCurrentNamespace() : FirewallMarks(), IPVSSysctls.readCurrentNamespace())
+        }
+        if namespace.isEmpty { return read() }
+        return (try? NetworkNamespace.perform(in: namespace) { () throws(CollectorError) in read() })
+            ?? (FirewallMarks(), [])
     }
 
     /// The nested `IPVS_CMD_ATTR_SERVICE` that names a service in a destination dump:

@@ -10,19 +10,29 @@ public struct NamespaceSnapshot: Sendable {
     /// Firewall mark → the IPv4 destination addresses (`-d ADDRESS/32`) of the mangle MARK
     /// rules that set it, sorted and unique: a Docker service's virtual IP in its network.
     public var markAddresses: [UInt32: [String]]
+    /// The connection timeouts (`ipvsadm -L --timeout`); nil when not read.
+    public var timeouts: IPVSTimeouts?
+    /// The sync daemons running in the namespace, master first (`ipvsadm -L --daemon`).
+    public var syncDaemons: [SyncDaemon]
+    /// The namespace's IPVS sysctls, sorted by name (see ``IPVSSysctls``).
+    public var sysctls: [IPVSSysctl]
     /// Messages skipped because they were malformed or truncated, in this collection.
     public var malformedMessages: Int
     public var durationSeconds: Double
 
     public init(
         namespace: String, info: IPVSInfo, services: [VirtualService], markPorts: [UInt32: [UInt16]] = [:],
-        markAddresses: [UInt32: [String]] = [:], malformedMessages: Int = 0, durationSeconds: Double = 0
+        markAddresses: [UInt32: [String]] = [:], timeouts: IPVSTimeouts? = nil, syncDaemons: [SyncDaemon] = [],
+        sysctls: [IPVSSysctl] = [], malformedMessages: Int = 0, durationSeconds: Double = 0
     ) {
         self.namespace = namespace
         self.info = info
         self.services = services
         self.markPorts = markPorts
         self.markAddresses = markAddresses
+        self.timeouts = timeouts
+        self.syncDaemons = syncDaemons
+        self.sysctls = sysctls
         self.malformedMessages = malformedMessages
         self.durationSeconds = durationSeconds
     }

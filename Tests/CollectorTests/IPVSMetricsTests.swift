@@ -24,7 +24,16 @@ import Testing
             destinations: [RealServer(address: IPAddress("10.255.0.5")!, port: 0, weight: 1)])
         return NamespaceSnapshot(
             namespace: "/var/run/docker/netns/ingress_sbox", info: IPVSInfo(versionCode: 0x010201, connectionTableSize: 4096),
-            services: [web, ingress], markPorts: [260: [30000]])
+            services: [web, ingress], markPorts: [260: [30000]],
+            timeouts: IPVSTimeouts(tcp: 900, tcpFin: 120, udp: 300),
+            syncDaemons: [
+                SyncDaemon(state: .master, interface: "eth0", syncID: 7),
+                SyncDaemon(state: .backup, interface: "eth1", syncID: 9),
+            ],
+            sysctls: [
+                IPVSSysctl(name: "conn_reuse_mode", value: 0), IPVSSysctl(name: "sync_period", value: 50),
+                IPVSSysctl(name: "sync_threshold", value: 3),
+            ])
     }
 
     static let collections = [
@@ -127,6 +136,39 @@ import Testing
 }
 
 extension IPVSMetricsTests {
+    @Test func namespaceSettingsHaveASeriesEach() throws {
+        let families = IPVSMetrics.families(Self.collections)
+        let ns = "/var/run/docker/netns/ingress_sbox"
+        #expect(value(families, "ipvs_timeout_seconds", ["namespace": ns, "protocol": "tcp"]) == 900)
+        #expect(value(families, "ipvs_timeout_seconds", ["namespace": ns, "protocol": "tcp_fin"]) == 120)
+        #expect(value(families, "ipvs_timeout_seconds", ["namespace": ns, "protocol": "udp"]) == 300)
+        let daemons = try #require(families.first { $0.name == "ipvs_sync_daemon_info" })
+        #expect(
+            daemons.samples.map { $0.labels.pairs.map { "\($0.name)=\($0.value)" } } == [
+                ["interface=eth0", "namespace=\(ns)", "state=master", "sync_id=7"],
+                ["interface=eth1", "namespace=\(ns)", "state=backup", "sync_id=9"],
+            ])
+        #expect(daemons.samples.allSatisfy { $0.value == 1 })
+        #expect(value(families, "ipvs_sysctl", ["namespace": ns, "name": "conn_reuse_mode"]) == 0)
+        #expect(value(families, "ipvs_sysctl", ["namespace": ns, "name": "sync_threshold"]) == 3)
+        #expect(value(families, "ipvs_sysctl", ["namespace": ns, "name": "sync_period"]) == 50)
+        // The failed namespace has none of them.
+        for name in ["ipvs_timeout_seconds", "ipvs_sync_daemon_info", "ipvs_sysctl"] {
+            let samples = families.first { $0.name == name }?.samples ?? []
+            #expect(samples.count > 0 && !samples.contains { $0.labels["namespace"] == "" }, "\(name)")
+        }
+
+        // No daemon running, no settings read: no family at all.
+        var bare = Self.snapshot()
+        bare.syncDaemons = []
+        bare.timeouts = nil
+        bare.sysctls = []
+        let names = Set(
+            IPVSMetrics.families([NamespaceCollection(namespace: ns, result: .success(bare), durationSeconds: 0)])
+                .map(\.name))
+        #expect(names.isDisjoint(with: ["ipvs_timeout_seconds", "ipvs_sync_daemon_info", "ipvs_sysctl"]))
+    }
+
     @Test func namedServicesGetANameInfoSeriesAndOptionallyALabel() throws {
         var snapshot = Self.snapshot()
         snapshot.services[1].name = ServiceName(

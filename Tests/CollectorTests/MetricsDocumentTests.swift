@@ -93,7 +93,34 @@ import Testing
         for index in stride(from: 2, to: count, by: 10) { markPorts[UInt32(index + 1)] = [80, 443] }
         return NamespaceSnapshot(
             namespace: namespace, info: IPVSInfo(versionCode: 0x010201, connectionTableSize: 4096), services: services,
-            markPorts: markPorts, malformedMessages: 3, durationSeconds: 0.125)
+            markPorts: markPorts, timeouts: timeouts(seed: seed), syncDaemons: syncDaemons(seed: seed),
+            sysctls: sysctls(seed: seed), malformedMessages: 3, durationSeconds: 0.125)
+    }
+
+    /// Every timeout, some (as a kernel without UDP support sends), none.
+    static func timeouts(seed: UInt64) -> IPVSTimeouts? {
+        [IPVSTimeouts(tcp: 900, tcpFin: 120, udp: 300), IPVSTimeouts(tcp: 7200, tcpFin: 30), nil][Int(seed % 3)]
+    }
+
+    /// Both daemons, a master alone, none.
+    static func syncDaemons(seed: UInt64) -> [SyncDaemon] {
+        [
+            [
+                SyncDaemon(state: .master, interface: "eth0", syncID: 0),
+                SyncDaemon(state: .backup, interface: "br-1", syncID: 255),
+            ],
+            [SyncDaemon(state: .master, interface: "bond0.12", syncID: 42)], [],
+        ][Int(seed % 3)]
+    }
+
+    /// Sysctls with negative, large and two-number values, or none.
+    static func sysctls(seed: UInt64) -> [IPVSSysctl] {
+        guard seed % 3 != 0 else { return [] }
+        return [
+            IPVSSysctl(name: "amemthresh", value: 1024), IPVSSysctl(name: "conn_reuse_mode", value: Int64(seed % 2)),
+            IPVSSysctl(name: "est_nice", value: -20), IPVSSysctl(name: "sync_period", value: 50),
+            IPVSSysctl(name: "sync_qlen_max", value: 1 << 40), IPVSSysctl(name: "sync_threshold", value: 3),
+        ]
     }
 
     static func collections() -> [NamespaceCollection] {

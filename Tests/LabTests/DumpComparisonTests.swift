@@ -19,6 +19,9 @@ import Testing
             "truth/ipvsadm.host.rate.before": IPVSAdmFixtures.rate,
             "truth/ipvsadm.host.persistent-conn": IPVSAdmFixtures.persistentConnections,
             "truth/ipvsadm.host.persistent-conn.before": IPVSAdmFixtures.persistentConnections,
+            "truth/ipvsadm.host.timeout": "Timeout (tcp tcpfin udp): 1000 110 310\n",
+            "truth/ipvsadm.host.daemon": Self.daemons,
+            "truth/sysctl.host": Self.sysctls,
             "mangle.host": IPVSAdmFixtures.mangle,
             "namespaces.tsv": "host\t\n",
         ]
@@ -27,6 +30,20 @@ import Testing
         }
         return LabResults(directory: directory)
     }
+
+    static let daemons = """
+        master sync daemon (mcast=vh0, syncid=7, maxlen=1472, group=224.0.0.81, port=8848, ttl=1)
+        backup sync daemon (mcast=vh0, syncid=9, maxlen=1472, group=224.0.0.81, port=8848, ttl=1)
+
+        """
+    static let sysctls = """
+        net.ipv4.vs.am_droprate = 10
+        net.ipv4.vs.conn_reuse_mode = 0
+        net.ipv4.vs.debug_level = 0
+        net.ipv4.vs.lblc_expiration = 86400
+        net.ipv4.vs.sync_threshold = 5\t100
+
+        """
 
     private func truth(_ results: LabResults) throws -> NamespaceTruth {
         try NamespaceTruth(results: results, truth: "truth", name: "host", path: "")
@@ -97,9 +114,43 @@ import Testing
         let timeouts = series.filter { $0.name == "ipvs_service_persistence_timeout_seconds" }.map(\.value)
         #expect(Set(timeouts) == [.exact(300), .exact(60), .exact(120), .exact(600)])
         #expect(
-            truth.namespaceSeries.map(\.name) == [
+            truth.namespaceSeries.prefix(4).map(\.name) == [
                 "ipvs_up", "ipvs_services", "ipvs_connection_table_size", "ipvs_info",
             ])
+        let settings = truth.namespaceSeries.dropFirst(4).map { "\($0.key) \($0.value)" }
+        #expect(
+            Set(settings) == [
+                "ipvs_timeout_seconds{namespace=\"\",protocol=\"tcp\"} 1000.0",
+                "ipvs_timeout_seconds{namespace=\"\",protocol=\"tcp_fin\"} 110.0",
+                "ipvs_timeout_seconds{namespace=\"\",protocol=\"udp\"} 310.0",
+                "ipvs_sync_daemon_info{interface=\"vh0\",namespace=\"\",state=\"master\",sync_id=\"7\"} 1.0",
+                "ipvs_sync_daemon_info{interface=\"vh0\",namespace=\"\",state=\"backup\",sync_id=\"9\"} 1.0",
+                "ipvs_sysctl{name=\"am_droprate\",namespace=\"\"} 10.0",
+                "ipvs_sysctl{name=\"conn_reuse_mode\",namespace=\"\"} 0.0",
+                "ipvs_sysctl{name=\"sync_threshold\",namespace=\"\"} 5.0",
+                "ipvs_sysctl{name=\"sync_period\",namespace=\"\"} 100.0",
+            ])
+    }
+
+    @Test func settingsInAnotherFormatAreErrors() throws {
+        let timeout = "Timeout (tcp tcpfin udp): 900 120 300\n"
+        #expect(try NamespaceSettings(timeout: timeout, daemon: "", sysctl: Self.sysctls, source: "t").daemons.isEmpty)
+        let broken: [(timeout: String, daemon: String, sysctl: String)] = [
+            ("Timeout (tcp udp): 900 300\n", "", Self.sysctls),
+            ("Timeout (tcp tcpfin udp): 900 120\n", "", Self.sysctls),
+            ("", "", Self.sysctls),
+            (timeout, "master sync daemon (syncid=7)\n", Self.sysctls),
+            (timeout, "primary sync daemon (mcast=eth0, syncid=7)\n", Self.sysctls),
+            (timeout, "", "net.ipv4.vs.sync_threshold = 3\n"),
+            (timeout, "", "net.ipv4.vs.conn_reuse_mode = on\n"),
+            (timeout, "", "sysctl: cannot stat /proc/sys/net/ipv4/vs: No such file or directory\n"),
+            (timeout, "", ""),
+        ]
+        for (timeout, daemon, sysctl) in broken {
+            #expect(throws: IPVSAdmParseError.self, "\(timeout) \(daemon) \(sysctl)") {
+                try NamespaceSettings(timeout: timeout, daemon: daemon, sysctl: sysctl, source: "t")
+            }
+        }
     }
 
     @Test func aCorrectDumpHasNoProblems() throws {

@@ -133,6 +133,38 @@ struct LabIntegrationTests {
         #expect(ingress.list.services.compactMap(\.key.fwmark).sorted() == [260, 261, 262])
     }
 
+    /// Guards the settings' comparison (in ``dumpMatchesIpvsadm``) the same way: both namespaces
+    /// must differ from the defaults and from each other, and the daemons must really sync.
+    @Test("the lab set timeouts, sysctls and sync daemons per namespace, and the backup got the master's connections")
+    func settingsCoverage() async throws {
+        let results = try await LabRun.results()
+        let truths = try Self.truths(results, truth: "truth.prom")
+        let host = try #require(truths.first { $0.path.isEmpty }).settings
+        let ingress = try #require(truths.first { !$0.path.isEmpty }).settings
+        let defaults = ["tcp": 900, "tcp_fin": 120, "udp": 300]
+        #expect(host.timeouts != defaults && ingress.timeouts != defaults && host.timeouts != ingress.timeouts)
+        #expect(host.daemons == [NamespaceSettings.Daemon(state: "master", interface: "vh0", syncID: 7)])
+        #expect(ingress.daemons == [NamespaceSettings.Daemon(state: "backup", interface: "eth0", syncID: 7)])
+        for name in [
+            "conn_reuse_mode", "expire_nodest_conn", "expire_quiescent_template", "sloppy_tcp", "sloppy_sctp",
+            "schedule_icmp", "ignore_tunneled", "sync_threshold", "sync_period",
+        ] {
+            #expect(host.sysctls[name] != nil && host.sysctls[name] != ingress.sysctls[name], "\(name)")
+        }
+        #expect(host.sysctls["run_estimation"] == 0 && ingress.sysctls["run_estimation"] == 0)
+
+        // ipvsadm -Lnc in the ingress (the backup) lists connections to the host's own virtual
+        // services, which exist only in the host (the master).
+        func virtuals(_ name: String) throws -> Set<String> {
+            let lines = try results.text("truth.prom/ipvsadm.\(name).conn").split(separator: "\n")
+            return Set(lines.dropFirst(2).compactMap { $0.split(separator: " ").dropFirst(4).first.map(String.init) })
+        }
+        let hostServices = Set(try #require(truths.first { $0.path.isEmpty }).list.services.map(\.key.address))
+        let backup = try virtuals("ingress")
+        let synced = backup.filter { hostServices.contains(String($0.split(separator: ":")[0])) }
+        #expect(synced.contains("10.0.0.1:80"), "the backup lists no connection of the master's: \(backup.sorted())")
+    }
+
     @Test("dump before ip_vs is loaded: exit 69, says to modprobe ip_vs, ipvs_up 0")
     func withoutIPVS() async throws {
         let results = try await LabRun.results()

@@ -19,6 +19,8 @@ struct NamespaceTruth: Sendable {
     var persistentBefore: IPVSAdmListing
     /// Published port per firewall mark, from the namespace's mangle table.
     var markPorts: [UInt32: Int]
+    /// Timeouts, sync daemons and sysctls.
+    var settings: NamespaceSettings
     /// The netmask of a service ipvsadm lists without one (it prints a netmask only for a
     /// persistent service whose mask is not full): nil for ipvsadm's own default, the full
     /// mask; Docker's libnetwork creates its firewall-mark services with none (0.0.0.0).
@@ -42,9 +44,14 @@ struct NamespaceTruth: Sendable {
         persistent = try listing(.persistentConnections, "persistent-conn")
         persistentBefore = try listing(.persistentConnections, "persistent-conn.before")
         markPorts = MangleMarkRules.ports(fromSave: try results.text("mangle.\(name)"))
+        settings = try NamespaceSettings(
+            timeout: try results.text("\(truth)/ipvsadm.\(name).timeout"),
+            daemon: try results.text("\(truth)/ipvsadm.\(name).daemon"),
+            sysctl: try results.text("\(truth)/sysctl.\(name)"), source: results.path("\(truth)/*.\(name)"))
     }
 
-    /// The per-namespace series: up, services, connection table size, version.
+    /// The per-namespace series: up, services, connection table size, version, then the
+    /// timeouts, sync daemons and sysctls.
     /// (`ipvs_collect_duration_seconds` is a timing; ``DumpComparison`` only checks its range.)
     var namespaceSeries: [ExpectedSeries] {
         let labels = Labels(["namespace": path])
@@ -59,7 +66,7 @@ struct NamespaceTruth: Sendable {
             ExpectedSeries(
                 name: "ipvs_info", labels: Labels(["namespace": path, "version": list.version]), value: .exact(1),
                 origin: origin),
-        ]
+        ] + settings.series(namespace: path, origin: origin)
     }
 
     /// Every service and real server series, with ipvsadm's numbers.

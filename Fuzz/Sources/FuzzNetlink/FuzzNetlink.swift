@@ -6,8 +6,8 @@ import FuzzSupport
 /// The IPVS generic-netlink reply parser. The input is a datagram as the kernel sends it:
 /// the parsers get it whole (the length field then disagrees with the bytes present as
 /// often as not) and each message of it, walked the way the socket's receive loop walks
-/// a datagram. Each message goes to all three parsers (a command byte that does not fit
-/// is a parse error like any other), the destination parser with both service families.
+/// a datagram. Each message goes to every parser (a command byte that does not fit is a
+/// parse error like any other), the destination parser with both service families.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzNetlink(_ start: UnsafePointer<UInt8>?, _ count: Int) -> Int32 {
     // Copied to a buffer of its own, 4-byte aligned as the receive buffer is, so that
@@ -29,16 +29,21 @@ public func fuzzNetlink(_ start: UnsafePointer<UInt8>?, _ count: Int) -> Int32 {
     return 0
 }
 
-/// What the messages parsed into; the first service and destination go through the
-/// metric set, whose text must parse (the scheduler and persistence engine names come
-/// from the kernel as bytes and end up in label values).
+/// What the messages parsed into; the first service and destination, the timeouts and the
+/// sync daemons go through the metric set, whose text must parse (the scheduler and
+/// persistence engine names and a daemon's interface come from the kernel as bytes and end
+/// up in label values).
 private struct Parsed {
     var info: IPVSInfo?
     var service: VirtualService?
     var destination: RealServer?
+    var timeouts: IPVSTimeouts?
+    var daemons: [SyncDaemon] = []
 
     mutating func add(_ message: UnsafeRawBufferPointer) {
         if let parsed = try? IPVSMessageParser.parseInfo(message) { info = info ?? parsed }
+        if let parsed = try? IPVSMessageParser.parseConfig(message) { timeouts = timeouts ?? parsed }
+        if let parsed = try? IPVSMessageParser.parseDaemon(message) { daemons.append(parsed) }
         if let parsed = try? IPVSMessageParser.parseService(message) {
             if let mark = parsed.firewallMark {
                 fuzzCheck(mark != 0, "a firewall-mark service with mark 0")
@@ -56,11 +61,15 @@ private struct Parsed {
     }
 
     func checkMetricSet() {
-        guard var service else { return }
-        if let destination { service.destinations = [destination] }
+        guard service != nil || timeouts != nil || !daemons.isEmpty else { return }
+        var services: [VirtualService] = []
+        if var service {
+            if let destination { service.destinations = [destination] }
+            services = [service]
+        }
         let snapshot = NamespaceSnapshot(
             namespace: "", info: info ?? IPVSInfo(versionCode: 0x010201, connectionTableSize: 4096),
-            services: [service])
+            services: services, timeouts: timeouts, syncDaemons: SyncDaemon.running(daemons))
         let collections = [NamespaceCollection(namespace: "", result: .success(snapshot), durationSeconds: 0)]
         for format in ExpositionFormat.allCases {
             var document = IPVSMetrics.document(collections, format: format)
