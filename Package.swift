@@ -6,6 +6,7 @@ import PackageDescription
 //                (CLinux, CCapabilities, CIPTables: C targets, one per concern)
 //   Exposition   the metric model and the Prometheus / OpenMetrics text formats
 //   Relabel      Prometheus relabel rules (write_relabel_configs) over the metric model
+//   Privileges   the process's Linux capabilities: what it holds, and dropping all but what it needs
 //   Collector    IPVS over generic netlink, network namespaces, the IPVS data model and metric set
 //   HTTPTransport  libcurl-based client shared by both senders
 //   ServiceNames  names for virtual services: Docker's Engine API and the operator's names file
@@ -63,9 +64,12 @@ let package = Package(
         .target(name: "Exposition"),
         .target(name: "Relabel", dependencies: ["Exposition"]),
         .target(
+            name: "Privileges",
+            dependencies: ["CLinux", "CCapabilities"]),
+        .target(
             name: "Collector",
             dependencies: [
-                "CNetlink", "CLinux", "CCapabilities", "CIPTables", "Exposition",
+                "CNetlink", "CLinux", "CIPTables", "Privileges", "Exposition",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(
@@ -142,7 +146,7 @@ let package = Package(
         .testTarget(
             name: "ConfigurationTests",
             dependencies: ["Configuration", "Relabel", "RemoteWrite", "HTTPTransport", "PullServer", "TestSupport"]),
-        .testTarget(name: "CollectorTests", dependencies: ["Collector", "Exposition", "TestSupport"]),
+        .testTarget(name: "CollectorTests", dependencies: ["Collector", "Privileges", "Exposition", "TestSupport"]),
         .testTarget(name: "PullServerTests", dependencies: ["PullServer", "Exposition", "TestSupport"]),
         .testTarget(
             name: "ServiceNamesTests",

@@ -1,3 +1,4 @@
+import Privileges
 import Dispatch
 import Logging
 

@@ -1,3 +1,5 @@
+import Privileges
+
 /// Reads the IPVS sysctls that change how a namespace balances (`/proc/sys/net/ipv4/vs/`).
 ///
 /// They are per network namespace, and `/proc/sys/net` shows the namespace of the thread

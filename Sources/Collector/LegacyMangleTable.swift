@@ -1,3 +1,4 @@
+import Privileges
 import CIPTables
 
 #if canImport(Glibc)

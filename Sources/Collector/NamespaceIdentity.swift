@@ -1,3 +1,4 @@
+import Privileges
 #if canImport(Glibc)
     import Glibc
 #endif

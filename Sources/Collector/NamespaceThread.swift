@@ -1,3 +1,4 @@
+import Privileges
 import CLinux
 import Dispatch
 import Synchronization

@@ -1,3 +1,4 @@
+import Privileges
 import Synchronization
 
 #if canImport(Glibc)
@@ -61,8 +62,4 @@ enum NetworkNamespace {
     static func enteredIdentity(of path: String) -> NamespaceIdentity? {
         threads.withLock { $0[path]?.identity }
     }
-}
-
-func errnoText(_ code: Int32 = errno) -> String {
-    String(cString: strerror(code))
 }

@@ -3,6 +3,7 @@ import TestSupport
 import Testing
 
 @testable import Collector
+@testable import Privileges
 
 /// The legacy iptables mangle table read in-process (no iptables-legacy-save, no CAP_NET_RAW),
 /// against what iptables-legacy-save prints for the same namespace.

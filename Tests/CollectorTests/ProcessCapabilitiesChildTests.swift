@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import Collector
+@testable import Privileges
 
 /// The half of ``ProcessCapabilitiesTests`` that runs in a child process: dropping
 /// capabilities cannot be undone, so it never runs in the test process itself. Enabled by

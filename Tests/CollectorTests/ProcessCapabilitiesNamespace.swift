@@ -1,4 +1,5 @@
 import Collector
+import Privileges
 import Foundation
 import TestSupport
 

@@ -3,6 +3,7 @@ import TestSupport
 import Testing
 
 @testable import Collector
+@testable import Privileges
 
 /// `ipvs-push serve` as root drops its capabilities after start-up. This machine's kernel has
 /// no IPVS, so every namespace reports `ipvs_up 0`, but the namespaces are entered (the error

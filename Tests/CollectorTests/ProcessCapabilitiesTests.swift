@@ -3,6 +3,7 @@ import TestSupport
 import Testing
 
 @testable import Collector
+@testable import Privileges
 
 /// Dropping capabilities in every thread (``ProcessCapabilities``). The drop itself runs in a
 /// child process (``ProcessCapabilitiesChildTests``, this test binary again, filtered to that

@@ -2,10 +2,11 @@
     import Glibc
 #endif
 
-/// Small reads of /proc files, without Foundation.
-enum ProcFile {
+/// Small reads of /proc files, without Foundation: the capability sets and task lists
+/// here, and the collector's namespace and sysctl files.
+public enum ProcFile {
     /// The whole file as text, or nil with errno set.
-    static func read(_ path: String) -> String? {
+    public static func read(_ path: String) -> String? {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
@@ -25,7 +26,7 @@ enum ProcFile {
     }
 
     /// The numeric entries of a directory (/proc/self/task), or nil with errno set.
-    static func numericEntries(_ path: String) -> [Int32]? {
+    public static func numericEntries(_ path: String) -> [Int32]? {
         guard let directory = opendir(path) else { return nil }
         defer { closedir(directory) }
         var numbers: [Int32] = []
@@ -37,4 +38,9 @@ enum ProcFile {
         }
         return numbers.sorted()
     }
+}
+
+/// `strerror` for `code` (the current errno by default), for messages.
+public func errnoText(_ code: Int32 = errno) -> String {
+    String(cString: strerror(code))
 }
