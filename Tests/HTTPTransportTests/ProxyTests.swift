@@ -1,14 +1,15 @@
 import Foundation
 import HTTPTransport
+import TestSupport
 import Testing
 
-/// Requests through a forward proxy (the fault server records the absolute URL a
+/// Requests through a forward proxy (the scripted server records the absolute URL a
 /// proxy receives in the request line).
 @Suite struct ProxyTests {
     static let childVariable = "IPVS_PUSH_TEST_PROXY_CHILD"
 
     @Test func configuredProxyCarriesTheRequest() async throws {
-        let proxy = try FaultServer([.text(200, "via proxy")])
+        let proxy = try ScriptedHTTPServer([.text(200, "via proxy")])
         defer { proxy.stop() }
         let client = try makeClient(TransportConfiguration(timeout: .seconds(5), proxyURL: proxy.baseURL))
         let response = try await client.execute(
@@ -19,7 +20,7 @@ import Testing
     }
 
     @Test func noProxyBypassesTheConfiguredProxy() async throws {
-        let server = try FaultServer([.text(200, "direct")])
+        let server = try ScriptedHTTPServer([.text(200, "direct")])
         defer { server.stop() }
         let client = try makeClient(
             TransportConfiguration(
@@ -34,9 +35,9 @@ import Testing
     /// tests, so the check runs in a child: this test binary, running only
     /// `environmentProxyChild` with the variables set.
     @Test func environmentProxyVariablesApply() async throws {
-        let proxy = try FaultServer([.text(200, "via env proxy")])
+        let proxy = try ScriptedHTTPServer([.text(200, "via env proxy")])
         defer { proxy.stop() }
-        let direct = try FaultServer([.text(200, "direct")])
+        let direct = try ScriptedHTTPServer([.text(200, "direct")])
         defer { direct.stop() }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/proc/self/exe")

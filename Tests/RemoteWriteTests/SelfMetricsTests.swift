@@ -9,8 +9,8 @@ import Testing
 struct SelfMetricsTests {
     /// A sender whose receiver refuses everything, so batches pile up against a small
     /// queue bound.
-    func saturatedSender() async throws -> (RemoteWriteSender, FaultReceiver) {
-        let receiver = try FaultReceiver([.respond(status: 503)])
+    func saturatedSender() async throws -> (RemoteWriteSender, ScriptedHTTPServer) {
+        let receiver = try ScriptedHTTPServer([.respond(status: 503)])
         var configuration = testConfiguration(
             url: "http://robot:hunter2@127.0.0.1:\(receiver.port)/api/v1/write", protocolVersion: .v2)
         configuration.queueMaxBytes = 4096
