@@ -22,14 +22,9 @@ import Testing
     }
 
     static func run(_ executable: String, _ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw TestFailure("\(executable) \(arguments) failed") }
+        guard try ChildProcess.runBlocking(executable, arguments).status == 0 else {
+            throw TestFailure("\(executable) \(arguments) failed")
+        }
     }
 
     /// `openssl s_server -www` answers a GET with a 200 status page.
