@@ -137,7 +137,15 @@ let package = Package(
 
         // MARK: Tests
         .target(
-            name: "TestSupport", dependencies: ["HTTPTransport", .product(name: "Logging", package: "swift-log")],
+            name: "TestSupport",
+            dependencies: [
+                "HTTPTransport",
+                .product(name: "Logging", package: "swift-log"),
+                // ScriptedHTTPServer, the tests' one fault-injecting HTTP server.
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             path: "Tests/TestSupport"),
         .testTarget(
             name: "AgentTests", dependencies: ["Agent", "Exposition", "PushGateway", "HTTPTransport", "TestSupport"]),

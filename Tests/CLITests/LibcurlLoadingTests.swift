@@ -20,12 +20,12 @@ struct LibcurlLoadingTests {
 
     @Test func serveNeverMapsLibcurl() async throws {
         let port = FreePort.allocate()
-        let serve = try CLIRun(["serve", "--listen-address", "127.0.0.1:\(port)"])
+        let serve = try CLIRun.start(["serve", "--listen-address", "127.0.0.1:\(port)"])
         defer { serve.signal(SIGKILL) }
         try await TestHTTP.waitUntilReady("http://127.0.0.1:\(port)/metrics")
         let response = try await TestHTTP.request("http://127.0.0.1:\(port)/metrics")
         #expect(response.status == 200 && response.text.contains("ipvs_up"), "\(response.text.prefix(500))")
-        let libraries = try Self.mappedLibraries(serve.process.processIdentifier)
+        let libraries = try Self.mappedLibraries(serve.processIdentifier)
         #expect(libraries.contains { $0.hasPrefix("libc.so") }, "the maps were read: \(libraries.sorted())")
         #expect(!libraries.contains { $0.hasPrefix("libcurl") }, "\(libraries.sorted())")
     }

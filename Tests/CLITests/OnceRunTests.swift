@@ -78,7 +78,7 @@ struct OnceRunTests {
     @Test("run --delete-on-exit: pushes every interval; SIGTERM ends it with exit 0 and its groups are deleted")
     func runDeleteOnExit() async throws {
         let job = "cli-run-delete"
-        let run = try CLIRun([
+        let run = try CLIRun.start([
             "run", "--pushgateway", try TestPushgateway.url, "--job", job, "--instance", "r", "--interval", "1s",
             "--namespace-path", "/nonexistent", "--delete-on-exit",
         ])
@@ -99,7 +99,7 @@ struct OnceRunTests {
     @Test("run without --delete-on-exit: SIGINT ends it with exit 0, the groups stay")
     func runKeepsGroups() async throws {
         let job = "cli-run-keep"
-        let run = try CLIRun([
+        let run = try CLIRun.start([
             "run", "--pushgateway", try TestPushgateway.url, "--job", job, "--instance", "r", "--interval", "1s",
         ])
         _ = try await TestPushgateway.waitForGroups(job: job) { $0.count == 1 }
@@ -114,7 +114,7 @@ struct OnceRunTests {
 
     @Test("run stopped while its gateway is unreachable still ends promptly with exit 0")
     func runStopsWithoutGateway() async throws {
-        let run = try CLIRun([
+        let run = try CLIRun.start([
             "run", "--pushgateway", "http://127.0.0.1:\(FreePort.allocate())", "--interval", "1s", "--timeout", "1s",
             "--delete-on-exit",
         ])

@@ -32,7 +32,7 @@ struct RemoteWriteRunOutageTests {
         }
 
         let started = Self.milliseconds()
-        let first = try CLIRun(arguments)
+        let first = try CLIRun.start(arguments)
         try await waitUntil("VictoriaMetrics holds 3 cycles", timeout: .seconds(15), poll: .milliseconds(250)) { try await upSamples().count >= 3 }
 
         victoria.stop(removeData: false)
@@ -44,7 +44,7 @@ struct RemoteWriteRunOutageTests {
         try await Task.sleep(for: .milliseconds(2500))  // the agent is dead: these cycles never happen
 
         let restarted = Self.milliseconds()
-        let second = try CLIRun(arguments)
+        let second = try CLIRun.start(arguments)
         try await Task.sleep(for: .seconds(3))  // more cycles queued behind the killed agent's
         try await victoria.restart()
         let back = Self.milliseconds()

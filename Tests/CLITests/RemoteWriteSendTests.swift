@@ -9,7 +9,7 @@ import Testing
 /// `ipvs-push send FILE --remote-write URL` end to end: what real receivers (Prometheus 2.42,
 /// VictoriaMetrics 1.79) store is read back through their query APIs and compared with the
 /// file; what neither can show (the tenant header, the metadata as sent, a 400) is checked
-/// on a small recording receiver.
+/// on a scripted receiver (TestSupport's ScriptedHTTPServer).
 @Suite("send --remote-write: real receivers, tenant, protocol fallback, outage queue, rejection", .serialized)
 struct RemoteWriteSendTests {
     static let unreachable: Int32 = 75
@@ -106,17 +106,17 @@ struct RemoteWriteSendTests {
 
     @Test("--tenant sends X-Scope-OrgID; the request carries the series, external labels and metadata as in the file")
     func recordedRequest() async throws {
-        let receiver = try RecordingReceiver()
+        let receiver = try ScriptedHTTPServer([.text(204)])
         let now = Self.milliseconds()
         let input = RemoteWriteInput.families(prefix: "cli_rw_rec", own: (now - 5000, now - 4000))
         let (result, window) = try await Self.send(
-            input, ["--remote-write", receiver.url, "--tenant", "team-a"] + Self.externalArguments)
+            input, ["--remote-write", receiver.url("/api/v1/write"), "--tenant", "team-a"] + Self.externalArguments)
         #expect(result.status == 0, "\(result)")
         // One request per shard that holds series (the sender spreads series over shards).
         let requests = receiver.requests
         try #require(!requests.isEmpty)
         for request in requests {
-            #expect(request.method == "POST" && request.path == "/api/v1/write")
+            #expect(request.method == "POST" && request.target == "/api/v1/write")
             #expect(request.headers["x-scope-orgid"] == "team-a", "\(request.headers)")
             #expect(request.headers["content-encoding"] == "snappy")
             #expect(request.headers["content-type"] == "application/x-protobuf")
@@ -139,7 +139,7 @@ struct RemoteWriteSendTests {
 
         // Without --tenant there is no such header; --max-samples-per-send bounds each request.
         let (second, secondWindow) = try await Self.send(
-            input, ["--remote-write", receiver.url, "--max-samples-per-send", "2"])
+            input, ["--remote-write", receiver.url("/api/v1/write"), "--max-samples-per-send", "2"])
         #expect(second.status == 0, "\(second)")
         let split = Array(receiver.requests.dropFirst(requests.count))
         #expect(split.count >= (input.series.count + 1) / 2, "\(split.count) requests")
@@ -164,17 +164,18 @@ struct RemoteWriteSendTests {
     @Test("a receiver that answers 400: exit 76 with its answer shown; the batch is dropped, not queued again")
     func rejection() async throws {
         // Every request of the first send is refused, every later one accepted.
-        let receiver = try RecordingReceiver { _, request in
+        let receiver = try ScriptedHTTPServer { _, request in
             let series = (try? WriteRequestV1(compressed: request.body).series) ?? []
             return series.contains { $0.labels["phase"] == "first" }
-                ? RecordingReceiver.Answer(status: 400, body: "out of bounds: sample too old")
-                : RecordingReceiver.Answer(status: 204)
+                ? .text(400, "out of bounds: sample too old")
+                : .text(204)
         }
         let files = try ScratchFiles()
         let queue = files.path("queue")
         let now = Self.milliseconds()
         let first = RemoteWriteInput.phase("cli_rw_reject", "first", value: 1, own: now - 1000)
-        let (result, _) = try await Self.send(first, ["--remote-write", receiver.url, "--queue-dir", queue])
+        let (result, _) = try await Self.send(
+            first, ["--remote-write", receiver.url("/api/v1/write"), "--queue-dir", queue])
         #expect(result.status == Self.rejected, "\(result)")
         #expect(
             result.stderr.contains("out of bounds: sample too old"), "the receiver's answer is not shown: \(result)")
@@ -184,7 +185,8 @@ struct RemoteWriteSendTests {
         #expect(firstSeries.count == 2, "a rejected batch was sent again: \(firstSeries.map(\.labels))")
 
         let next = RemoteWriteInput.phase("cli_rw_reject", "next", value: 2, own: now)
-        let (second, window) = try await Self.send(next, ["--remote-write", receiver.url, "--queue-dir", queue])
+        let (second, window) = try await Self.send(
+            next, ["--remote-write", receiver.url("/api/v1/write"), "--queue-dir", queue])
         #expect(second.status == 0, "\(second)")
         let sent = try receiver.requests.dropFirst(rejectedRequests).flatMap {
             try WriteRequestV1(compressed: $0.body).series
@@ -202,7 +204,9 @@ struct RemoteWriteSendTests {
         let (result, _) = try await Self.send(input, ["--remote-write", url, "--timeout", "1s"], timeout: 30)
         #expect(result.status == Self.unreachable, "\(result)")
         #expect(result.seconds < 10, "\(result)")
-        #expect(result.stderr.contains("not acknowledged") && result.stderr.contains("the unsent batches are lost"), "\(result)")
+        #expect(
+            result.stderr.contains("not acknowledged") && result.stderr.contains("the unsent batches are lost"),
+            "\(result)")
     }
 
     @Test("unreachable with --queue-dir: exit 75, the batch stays on disk; the next send delivers it and its own")

@@ -155,7 +155,7 @@ struct RunConfigTests {
 
     /// Polls `condition` until it holds; on a timeout the failure shows the agent's log.
     static func waitUntil(
-        agent: CLIRun, _ what: String, seconds: Double = 90, _ condition: () async throws -> Bool
+        agent: ChildProcess, _ what: String, seconds: Double = 90, _ condition: () async throws -> Bool
     ) async throws {
         do {
             try await TestSupport.waitUntil(what, timeout: .seconds(seconds), poll: .milliseconds(250), condition)
@@ -180,7 +180,9 @@ struct RunConfigTests {
         let check = try await CLIRun.run(["check-config", setup.configPath], timeout: 180)
         #expect(check.status == 0, "\(check)")
 
-        let agent = try CLIRun(["run", "--config", setup.configPath, "--log-format", "json", "--log-level", "debug"])
+        let agent = try CLIRun.start([
+            "run", "--config", setup.configPath, "--log-format", "json", "--log-level", "debug",
+        ])
         var scrapes: [String] = []
         func scrape() async throws -> ParsedExposition {
             let (parsed, text) = try await setup.scrape()
@@ -386,14 +388,14 @@ struct RunConfigTests {
                 throw TestFailure("cannot rename the configuration into place: errno \(errno)")
             }
         }
-        func cycles(_ agent: CLIRun) throws -> [Int64] { Self.cycles(try Self.logLines(agent.stderrSoFar())) }
+        func cycles(_ agent: ChildProcess) throws -> [Int64] { Self.cycles(try Self.logLines(agent.stderrSoFar())) }
         func queued() async throws -> Double? {
             let response = try await TestHTTP.request("http://127.0.0.1:\(metricsPort)/metrics")
             let parsed = try ExpositionParser.parse(Array(response.body), source: "/metrics", format: .prometheus)
             return Self.value(parsed, "ipvs_push_remote_write_queue_batches")
         }
         try writeConfig(version: 1)
-        let agent = try CLIRun([
+        let agent = try CLIRun.start([
             "run", "--config", files.path("agent.yml"), "--log-format", "json", "--log-level", "debug",
         ])
         try await Self.waitUntil(agent: agent, "VictoriaMetrics holds 3 cycles") {
@@ -476,7 +478,7 @@ struct RunConfigTests {
               - url: \(victoria.baseURL)/api/v1/write
 
             """)
-        let agent = try CLIRun([
+        let agent = try CLIRun.start([
             "run", "--config", files.path("agent.yml"), "--log-format", "json", "--log-level", "debug",
         ])
         // One push attempt takes 10 minutes: cycles and remote write must go on meanwhile.

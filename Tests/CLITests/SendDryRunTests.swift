@@ -23,12 +23,13 @@ struct SendDryRunTests {
     func connectsNowhere() async throws {
         let files = try ScratchFiles()
         let path = try files.write("input.prom", Self.input)
-        let gateway = try RecordingReceiver { _, _ in .init(status: 200) }
-        let receiver = try RecordingReceiver()
+        let gateway = try ScriptedHTTPServer([.text(200)])
+        let receiver = try ScriptedHTTPServer([.text(204)])
+        let writeURL = receiver.url("/api/v1/write")
         let queue = files.path("queue")
         let result = try await CLIRun.run([
             "send", "--dry-run", path, "--pushgateway", "http://127.0.0.1:\(gateway.port)", "--job", "ci",
-            "--remote-write", receiver.url, "--queue-dir", queue, "--external-label", "dc=fra1",
+            "--remote-write", writeURL, "--queue-dir", queue, "--external-label", "dc=fra1",
         ])
         #expect(result.status == 0, "\(result)")
         let lines = result.stdout.split(separator: "\n").map(String.init)
@@ -37,7 +38,7 @@ struct SendDryRunTests {
         #expect(
             lines.contains { $0.hasPrefix("pushgateway PUT http://127.0.0.1:\(gateway.port)/metrics/job/ci/instance/") },
             "\(result)")
-        #expect(lines.contains { $0.hasPrefix("remote write \(receiver.url) (1.0): 4 series, 4 samples in ") })
+        #expect(lines.contains { $0.hasPrefix("remote write \(writeURL) (1.0): 4 series, 4 samples in ") })
         // The warning a real send gives, on standard error as there.
         #expect(result.stderr.contains("4 sample(s) carried timestamps"), "\(result)")
         try await Task.sleep(for: .milliseconds(200))
@@ -49,15 +50,15 @@ struct SendDryRunTests {
     func predictsTheWire() async throws {
         let files = try ScratchFiles()
         let path = try files.write("input.prom", Self.input)
-        let gateway = try RecordingReceiver { _, _ in .init(status: 200) }
+        let gateway = try ScriptedHTTPServer([.text(200)])
         for version in ["v1", "v2"] {
             // A 2.0 receiver says how many samples it wrote (without that, the sender falls back to 1.0).
-            let receiver = try RecordingReceiver { _, _ in
-                .init(status: 204, headers: ["X-Prometheus-Remote-Write-Samples-Written": "2"])
+            let receiver = try ScriptedHTTPServer { _, _ in
+                .text(204, headers: ["X-Prometheus-Remote-Write-Samples-Written": "2"])
             }
             let arguments = [
                 "send", path, "--pushgateway", "http://127.0.0.1:\(gateway.port)", "--job", "ci", "--remote-write",
-                receiver.url, "--protocol", version, "--external-label", "dc=fra1",
+                receiver.url("/api/v1/write"), "--protocol", version, "--external-label", "dc=fra1",
                 "--max-samples-per-send", "2",
             ]
             let preview = try await CLIRun.run(arguments + ["--dry-run"])

@@ -17,28 +17,14 @@ import Testing
         let path = "/run/netns/\(name)"
         defer { _ = try? ShellCommand.run(["ip", "netns", "delete", name]) }
         let port = FreePort.allocate()
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("ipvs-push-serve-\(name).log")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: log) }
-        let handle = try FileHandle(forWritingTo: log)
-        defer { try? handle.close() }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try ProductBinary.path())
-        process.arguments = [
-            "serve", "--listen-address", "127.0.0.1:\(port)", "--namespace-path", path, "--log-level", "debug",
-        ]
-        process.environment = ProductBinary.childEnvironment
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        defer {
-            process.terminate()
-            process.waitUntilExit()
-        }
+        let process = try ChildProcess(
+            try ProductBinary.path(),
+            ["serve", "--listen-address", "127.0.0.1:\(port)", "--namespace-path", path, "--log-level", "debug"],
+            environment: ProductBinary.childEnvironment, output: .merged)
+        defer { process.terminate() }
         let url = "http://127.0.0.1:\(port)/metrics"
         try await TestHTTP.waitUntilReady(url)
-        let logText = { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+        let logText = { process.stdoutSoFar() }
         let interim: CapabilitySet = [.netAdmin, .sysAdmin, .setPCap]
         let netAdmin: CapabilitySet = [.netAdmin]
 

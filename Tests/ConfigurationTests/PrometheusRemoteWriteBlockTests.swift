@@ -198,17 +198,9 @@ struct PrometheusRemoteWriteBlockTests {
         let text = Self.block.split(separator: "\n", omittingEmptySubsequences: false)
             .filter { !$0.contains("protobuf_message") }.joined(separator: "\n")
         let path = try fixture.write("prometheus.yml", text)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: promtool)
-        process.arguments = ["check", "config", path]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let printed = String(decoding: data, as: UTF8.self)
-        #expect(process.terminationStatus == 0, "\(printed)")
+        let result = try ChildProcess.runBlocking(promtool, ["check", "config", path], output: .merged)
+        let printed = result.stdout
+        #expect(result.status == 0, "\(printed)")
         #expect(printed.contains("SUCCESS"), "\(printed)")
     }
 }

@@ -34,15 +34,7 @@ import Testing
     /// (a newer promtool, or a renderer change) shows up here. Each is correct
     /// OpenMetrics: promtool reads it with the text 0.0.4 parser.
     @Test func openMetricsConstructsPromtool242Rejects() throws {
-        let version = Process()
-        version.executableURL = URL(fileURLWithPath: "/usr/bin/promtool")
-        version.arguments = ["--version"]
-        let pipe = Pipe()
-        version.standardOutput = pipe
-        version.standardError = pipe
-        try version.run()
-        let versionText = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        version.waitUntilExit()
+        let versionText = try ChildProcess.runBlocking("/usr/bin/promtool", ["--version"], output: .merged).stdout
         guard versionText.contains("version 2.42.") else { return }
 
         func rendered(_ family: MetricFamily) -> [UInt8] {

@@ -1,11 +1,12 @@
 import Foundation
 import HTTPTransport
+import TestSupport
 import Testing
 
 @Suite struct HTTPClientTests {
     @Test func sendsMethodHeadersAndBodyAndReadsTheAnswer() async throws {
-        let server = try FaultServer([
-            .text(201, "created", headers: [("X-Prometheus-Remote-Write-Samples-Written", "7"), ("Retry-After", "3")])
+        let server = try ScriptedHTTPServer([
+            .text(201, "created", headers: ["X-Prometheus-Remote-Write-Samples-Written": "7", "Retry-After": "3"])
         ])
         defer { server.stop() }
         var configuration = TransportConfiguration(timeout: .seconds(5))
@@ -28,16 +29,16 @@ import Testing
         #expect(request.method == "PUT")
         #expect(request.target == "/metrics/job/a")
         #expect(request.body == body)
-        #expect(request.header("Content-Type") == "application/x-test")
+        #expect(request.headers["Content-Type"] == "application/x-test")
         #expect(request.headers.filter { $0.name.lowercased() == "content-type" }.count == 1)
-        #expect(request.header("X-Scope-OrgID") == "tenant-1")
-        #expect(request.header("User-Agent") == "ipvs-push/\(IPVSPushVersion.current)")
-        #expect(request.header("Expect") == nil)
-        #expect(request.header("Content-Length") == "\(body.count)")
+        #expect(request.headers["X-Scope-OrgID"] == "tenant-1")
+        #expect(request.headers["User-Agent"] == "ipvs-push/\(IPVSPushVersion.current)")
+        #expect(request.headers["Expect"] == nil)
+        #expect(request.headers["Content-Length"] == "\(body.count)")
     }
 
     @Test func everyMethodGoesOutAsItself() async throws {
-        let server = try FaultServer([.text(200, "ok")])
+        let server = try ScriptedHTTPServer([.text(200, "ok")])
         defer { server.stop() }
         let client = try makeClient()
         for method in HTTPMethod.allCases {
@@ -47,15 +48,15 @@ import Testing
         #expect(server.requests.map(\.method) == HTTPMethod.allCases.map(\.rawValue))
         // A POST without a body still sends an empty one, and no form Content-Type.
         let post = try #require(server.requests.first { $0.method == "POST" })
-        #expect(post.header("Content-Length") == "0")
-        #expect(post.header("Content-Type") == nil)
+        #expect(post.headers["Content-Length"] == "0")
+        #expect(post.headers["Content-Type"] == nil)
         let delete = try #require(server.requests.first { $0.method == "DELETE" })
         #expect(delete.body.isEmpty)
     }
 
     @Test func keepsOnlyTheConfiguredStartOfALargeBody() async throws {
         let big = [UInt8](repeating: UInt8(ascii: "x"), count: 100_000)
-        let server = try FaultServer([.respond(status: 200, body: big)])
+        let server = try ScriptedHTTPServer([.respond(status: 200, body: big)])
         defer { server.stop() }
         let client = try makeClient(TransportConfiguration(timeout: .seconds(5), maxStoredBodyBytes: 64 * 1024))
         let response = try await client.execute(HTTPRequest(method: .get, url: server.baseURL + "/"))
@@ -65,7 +66,7 @@ import Testing
     }
 
     @Test func reusesTheConnectionAcrossRequests() async throws {
-        let server = try FaultServer([.text(200, "ok")])
+        let server = try ScriptedHTTPServer([.text(200, "ok")])
         defer { server.stop() }
         let client = try makeClient()
         for _ in 0..<3 {
@@ -75,7 +76,7 @@ import Testing
     }
 
     @Test func runsConcurrentRequests() async throws {
-        let server = try FaultServer { _, _ in .text(200, "ok") }
+        let server = try ScriptedHTTPServer { _, _ in .text(200, "ok") }
         defer { server.stop() }
         let client = try makeClient()
         let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
@@ -91,14 +92,14 @@ import Testing
     }
 
     @Test func gzippedRequestCarriesEncodingAndDecompressibleBody() async throws {
-        let server = try FaultServer([.text(200, "ok")])
+        let server = try ScriptedHTTPServer([.text(200, "ok")])
         defer { server.stop() }
         let client = try makeClient()
         let text = Array(String(repeating: "ipvs_service_connections_total 1\n", count: 100).utf8)
         let request = try HTTPRequest(method: .post, url: server.baseURL + "/", body: text).gzipped()
         _ = try await client.execute(request)
         let received = try #require(server.requests.first)
-        #expect(received.header("Content-Encoding") == "gzip")
+        #expect(received.headers["Content-Encoding"] == "gzip")
         #expect(received.body.count < text.count)
         #expect(try Gzip.decompress(received.body) == text)
     }
@@ -114,7 +115,7 @@ import Testing
     }
 
     @Test func cancellingTheTaskAbortsTheTransfer() async throws {
-        let server = try FaultServer([.hang(seconds: 20)])
+        let server = try ScriptedHTTPServer([.hang(seconds: 20)])
         defer { server.stop() }
         let client = try makeClient(TransportConfiguration(timeout: .seconds(30)))
         let started = ContinuousClock.now

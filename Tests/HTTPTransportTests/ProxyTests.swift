@@ -1,14 +1,15 @@
 import Foundation
 import HTTPTransport
+import TestSupport
 import Testing
 
-/// Requests through a forward proxy (the fault server records the absolute URL a
+/// Requests through a forward proxy (the scripted server records the absolute URL a
 /// proxy receives in the request line).
 @Suite struct ProxyTests {
     static let childVariable = "IPVS_PUSH_TEST_PROXY_CHILD"
 
     @Test func configuredProxyCarriesTheRequest() async throws {
-        let proxy = try FaultServer([.text(200, "via proxy")])
+        let proxy = try ScriptedHTTPServer([.text(200, "via proxy")])
         defer { proxy.stop() }
         let client = try makeClient(TransportConfiguration(timeout: .seconds(5), proxyURL: proxy.baseURL))
         let response = try await client.execute(
@@ -19,7 +20,7 @@ import Testing
     }
 
     @Test func noProxyBypassesTheConfiguredProxy() async throws {
-        let server = try FaultServer([.text(200, "direct")])
+        let server = try ScriptedHTTPServer([.text(200, "direct")])
         defer { server.stop() }
         let client = try makeClient(
             TransportConfiguration(
@@ -34,13 +35,10 @@ import Testing
     /// tests, so the check runs in a child: this test binary, running only
     /// `environmentProxyChild` with the variables set.
     @Test func environmentProxyVariablesApply() async throws {
-        let proxy = try FaultServer([.text(200, "via env proxy")])
+        let proxy = try ScriptedHTTPServer([.text(200, "via env proxy")])
         defer { proxy.stop() }
-        let direct = try FaultServer([.text(200, "direct")])
+        let direct = try ScriptedHTTPServer([.text(200, "direct")])
         defer { direct.stop() }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/proc/self/exe")
-        process.arguments = ["--testing-library", "swift-testing", "--filter", "ProxyTests/environmentProxyChild"]
         var environment = ProcessInfo.processInfo.environment
         for name in ["http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "NO_PROXY"] {
             environment[name] = nil
@@ -48,14 +46,11 @@ import Testing
         environment["http_proxy"] = proxy.baseURL
         environment["no_proxy"] = "localhost,127.0.0.1"
         environment[Self.childVariable] = "http://127.0.0.2:9/through-proxy \(direct.baseURL)/direct"
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "child test failed:\n\(text)")
+        let child = try await ChildProcess.run(
+            "/proc/self/exe", ["--testing-library", "swift-testing", "--filter", "ProxyTests/environmentProxyChild"],
+            environment: environment, output: .merged, timeout: 120)
+        let text = child.stdout
+        #expect(child.status == 0, "child test failed:\n\(text)")
         #expect(text.contains("environmentProxyChild"), "the child did not run the test:\n\(text)")
         #expect(proxy.requests.map(\.target) == ["http://127.0.0.2:9/through-proxy"])
         #expect(direct.requests.map(\.target) == ["/direct"])

@@ -1,11 +1,12 @@
 import Foundation
 import HTTPTransport
+import TestSupport
 import Testing
 
 /// The retrying `send` against faults a real server cannot be made to produce.
 @Suite struct RetryTests {
     @Test func serverErrorThenSuccessIsRetried() async throws {
-        let server = try FaultServer([.text(500, "boom"), .text(200, "ok")])
+        let server = try ScriptedHTTPServer([.text(500, "boom"), .text(200, "ok")])
         defer { server.stop() }
         let client = try makeClient()
         let retries = RetryLog()
@@ -19,7 +20,7 @@ import Testing
     }
 
     @Test func clientErrorIsNotRetried() async throws {
-        let server = try FaultServer([.text(400, "bad sample on line 3")])
+        let server = try ScriptedHTTPServer([.text(400, "bad sample on line 3")])
         defer { server.stop() }
         let client = try makeClient()
         await #expect {
@@ -34,7 +35,7 @@ import Testing
     }
 
     @Test func statusErrorKeepsOnlyTheFirstKiBOfTheBody() async throws {
-        let server = try FaultServer([.text(422, String(repeating: "e", count: 5000))])
+        let server = try ScriptedHTTPServer([.text(422, String(repeating: "e", count: 5000))])
         defer { server.stop() }
         let client = try makeClient()
         do {
@@ -48,7 +49,7 @@ import Testing
     }
 
     @Test func hangPastTheTimeoutFailsInBoundedTime() async throws {
-        let server = try FaultServer([.hang(seconds: 30)])
+        let server = try ScriptedHTTPServer([.hang(seconds: 30)])
         defer { server.stop() }
         let client = try makeClient(TransportConfiguration(connectTimeout: .seconds(1), timeout: .milliseconds(500)))
         let started = ContinuousClock.now
@@ -72,7 +73,7 @@ import Testing
     }
 
     @Test func perRequestTimeoutOverridesTheConfiguration() async throws {
-        let server = try FaultServer([.hang(seconds: 10)])
+        let server = try ScriptedHTTPServer([.hang(seconds: 10)])
         defer { server.stop() }
         let client = try makeClient(TransportConfiguration(timeout: .seconds(30)))
         let started = ContinuousClock.now
@@ -108,7 +109,7 @@ import Testing
     }
 
     @Test func retriesWaitWithDoublingBackoff() async throws {
-        let server = try FaultServer([.text(503, ""), .text(502, ""), .text(500, ""), .text(200, "ok")])
+        let server = try ScriptedHTTPServer([.text(503, ""), .text(502, ""), .text(500, ""), .text(200, "ok")])
         defer { server.stop() }
         let client = try makeClient()
         let policy = RetryPolicy(
@@ -125,7 +126,7 @@ import Testing
     }
 
     @Test func tooManyRequestsHonoursRetryAfterWhenConfigured() async throws {
-        let server = try FaultServer([.text(429, "slow down", headers: [("Retry-After", "1")]), .text(204, "")])
+        let server = try ScriptedHTTPServer([.text(429, "slow down", headers: ["Retry-After": "1"]), .text(204, "")])
         defer { server.stop() }
         let client = try makeClient()
         let retries = RetryLog()
@@ -141,7 +142,7 @@ import Testing
     }
 
     @Test func tooManyRequestsIsPermanentUnlessConfigured() async throws {
-        let server = try FaultServer([.text(429, "slow down", headers: [("Retry-After", "1")]), .text(200, "")])
+        let server = try ScriptedHTTPServer([.text(429, "slow down", headers: ["Retry-After": "1"]), .text(200, "")])
         defer { server.stop() }
         let client = try makeClient()
         do {
@@ -160,9 +161,9 @@ import Testing
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "GMT")
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
-        let server = try FaultServer { index, _ in
+        let server = try ScriptedHTTPServer { index, _ in
             index == 0
-                ? .text(503, "", headers: [("Retry-After", formatter.string(from: Date().addingTimeInterval(2)))])
+                ? .text(503, "", headers: ["Retry-After": formatter.string(from: Date().addingTimeInterval(2))])
                 : .text(200, "")
         }
         defer { server.stop() }
@@ -176,7 +177,7 @@ import Testing
     }
 
     @Test func droppedConnectionIsRetried() async throws {
-        let server = try FaultServer([.close, .text(200, "ok")])
+        let server = try ScriptedHTTPServer([.close, .text(200, "ok")])
         defer { server.stop() }
         let client = try makeClient()
         let response = try await client.send(

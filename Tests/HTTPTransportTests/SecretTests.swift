@@ -12,8 +12,8 @@ import Testing
 
     /// A server that answers 400 with the request's headers in the body, like a
     /// debugging proxy would.
-    func echoServer() throws -> FaultServer {
-        try FaultServer { _, request in
+    func echoServer() throws -> ScriptedHTTPServer {
+        try ScriptedHTTPServer { _, request in
             .text(400, request.headers.map { "\($0.name): \($0.value)" }.joined(separator: "\n"))
         }
     }
@@ -45,7 +45,7 @@ import Testing
             assertClean(String(reflecting: error))
             assertClean(error.localizedDescription)
         }
-        let sent = try #require(server.requests.first?.header("Authorization"))
+        let sent = try #require(server.requests.first?.headers["Authorization"])
         #expect(sent == "Basic " + Data("alice:\(Self.password)".utf8).base64EncodedString())
         #expect(!capture.lines.isEmpty)
         for line in capture.lines { assertClean(line) }
@@ -66,7 +66,7 @@ import Testing
             assertClean("\(error)")
             assertClean(String(reflecting: error))
         }
-        #expect(server.requests.first?.header("Authorization") == "Bearer \(Self.token)")
+        #expect(server.requests.first?.headers["Authorization"] == "Bearer \(Self.token)")
         for line in capture.lines { assertClean(line) }
     }
 
@@ -80,7 +80,7 @@ import Testing
         } catch {
             assertClean("\(error)", [apiKey])
         }
-        #expect(server.requests.first?.header("X-API-Key") == apiKey)
+        #expect(server.requests.first?.headers["X-API-Key"] == apiKey)
     }
 
     @Test func urlUserInfoIsSentButNeverShown() async throws {
@@ -98,7 +98,7 @@ import Testing
             assertClean("\(error)")
         }
         #expect(
-            server.requests.first?.header("Authorization") == "Basic "
+            server.requests.first?.headers["Authorization"] == "Basic "
                 + Data("bob:\(Self.urlPassword)".utf8).base64EncodedString())
         for line in capture.lines { assertClean(line) }
 

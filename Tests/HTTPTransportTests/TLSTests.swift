@@ -22,28 +22,17 @@ import Testing
     }
 
     static func run(_ executable: String, _ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw TestFailure("\(executable) \(arguments) failed") }
+        guard try ChildProcess.runBlocking(executable, arguments).status == 0 else {
+            throw TestFailure("\(executable) \(arguments) failed")
+        }
     }
 
     /// `openssl s_server -www` answers a GET with a 200 status page.
-    static func startServer(certificate: String, key: String) async throws -> (Process, Int) {
+    static func startServer(certificate: String, key: String) async throws -> (ChildProcess, Int) {
         let port = FreePort.allocate()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = [
-            "s_server", "-accept", "127.0.0.1:\(port)", "-cert", certificate, "-key", key, "-www", "-quiet",
-        ]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = Pipe()
-        try process.run()
+        let process = try ChildProcess(
+            "/usr/bin/openssl",
+            ["s_server", "-accept", "127.0.0.1:\(port)", "-cert", certificate, "-key", key, "-www", "-quiet"])
         for _ in 0..<100 {
             if canConnect(port) { return (process, port) }
             try await Task.sleep(for: .milliseconds(50))
@@ -52,11 +41,11 @@ import Testing
         throw TestFailure("openssl s_server did not start")
     }
 
-    /// SIGKILL: a child started by Foundation's `Process` may not react to SIGTERM
-    /// (it inherits the test runner's signal handling), and the test must not hang.
-    static func stop(_ process: Process) {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+    /// SIGKILL right after the SIGTERM: a child started by Foundation's `Process` may not
+    /// react to SIGTERM (it inherits the test runner's signal handling), and the test must
+    /// not hang.
+    static func stop(_ process: ChildProcess) {
+        process.terminate(grace: 0)
     }
 
     static func canConnect(_ port: Int) -> Bool {

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTransport
+import TestSupport
 import Testing
 
 @Suite struct TransportUtilityTests {
@@ -42,16 +43,9 @@ import Testing
         // The real gzip tool reads it.
         let path = try temporaryFile("", name: "body.gz")
         try Data(compressed).write(to: URL(fileURLWithPath: path))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/gzip")
-        process.arguments = ["-dc", path]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        #expect(Array(data) == text)
+        let gunzip = try ChildProcess.runBlocking("/usr/bin/gzip", ["-dc", path])
+        #expect(gunzip.status == 0)
+        #expect(Array(gunzip.standardOutput) == text)
     }
 
     @Test func gzipRejectsTruncatedAndInvalidData() throws {

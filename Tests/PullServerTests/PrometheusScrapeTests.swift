@@ -54,9 +54,9 @@ struct PrometheusScrapeTests {
         let configuration = MetricsServerConfiguration(listenAddress: "127.0.0.1:0", exposesSelfMetrics: true)
         try await withServer(configuration, source: StaticSource()) { _, base in
             let body = try await Curl.run(base + "/metrics").body
-            let check = try await ProcessRunner.run("/usr/bin/promtool", ["check", "metrics"], input: body)
+            let check = try await ChildProcess.run("/usr/bin/promtool", ["check", "metrics"], stdin: body)
             let output = String(decoding: check.standardOutput + check.standardError, as: UTF8.self)
-            #expect(check.exitCode == 0, "promtool: \(output)")
+            #expect(check.status == 0, "promtool: \(output)")
         }
     }
 
@@ -70,13 +70,13 @@ struct PrometheusScrapeTests {
         try await withServer(configuration, source: StaticSource()) { _, base in
             let response = try await Curl.run(base + "/metrics", ["-H", "Accept: \(prometheusAccept)"])
             #expect(response.headers["content-type"]?.hasPrefix("application/openmetrics-text") == true)
-            let check = try await ProcessRunner.run("/usr/bin/promtool", ["check", "metrics"], input: response.body)
+            let check = try await ChildProcess.run("/usr/bin/promtool", ["check", "metrics"], stdin: response.body)
             let findings = String(decoding: check.standardOutput + check.standardError, as: UTF8.self)
                 .split(separator: "\n").map(String.init).sorted()
             let counters = [
                 "ipvs_push_scrape_collections_total", "ipvs_push_scrape_requests_total", "ipvs_test_connections_total",
             ]
-            #expect(check.exitCode == 3, "promtool: \(findings)")
+            #expect(check.status == 3, "promtool: \(findings)")
             #expect(findings == counters.map { "\($0) no help text" })
         }
     }

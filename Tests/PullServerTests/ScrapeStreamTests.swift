@@ -38,8 +38,8 @@ struct ScrapeStreamTests {
             let gzip = try await Curl.run(base + "/metrics", ["-H", "Accept-Encoding: gzip"])
             #expect(gzip.headers["content-encoding"] == "gzip")
             #expect(gzip.body.count < text.count / 5)
-            let gunzip = try await ProcessRunner.run("/usr/bin/gzip", ["-d", "-c"], input: gzip.body)
-            #expect(gunzip.exitCode == 0, "gzip -d: \(String(decoding: gunzip.standardError, as: UTF8.self))")
+            let gunzip = try await ChildProcess.run("/usr/bin/gzip", ["-d", "-c"], stdin: gzip.body)
+            #expect(gunzip.status == 0, "gzip -d: \(String(decoding: gunzip.standardError, as: UTF8.self))")
             #expect(Array(gunzip.standardOutput) == text)
 
             let openMetrics = try await Curl.run(base + "/metrics", ["-H", "Accept: \(prometheusAccept)"])

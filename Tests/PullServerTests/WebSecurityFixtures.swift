@@ -72,8 +72,8 @@ struct WebSecurityFixtures: Sendable {
     }
 
     private func openssl(_ arguments: [String]) async throws {
-        let result = try await ProcessRunner.run("/usr/bin/openssl", arguments)
-        guard result.exitCode == 0 else {
+        let result = try await ChildProcess.run("/usr/bin/openssl", arguments)
+        guard result.status == 0 else {
             throw TestFailure(
                 "openssl \(arguments.joined(separator: " ")) failed: \(String(decoding: result.standardError, as: UTF8.self))"
             )
@@ -92,10 +92,10 @@ enum BcryptFixture {
             password = sys.stdin.read()
             print(crypt.crypt(password, crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=2 ** \(cost))))
             """
-        let result = try await ProcessRunner.run("/usr/bin/python3", ["-c", script], input: Data(password.utf8))
+        let result = try await ChildProcess.run("/usr/bin/python3", ["-c", script], stdin: Data(password.utf8))
         let hash = String(decoding: result.standardOutput, as: UTF8.self).trimmingCharacters(
             in: .whitespacesAndNewlines)
-        guard result.exitCode == 0, hash.hasPrefix("$2") else {
+        guard result.status == 0, hash.hasPrefix("$2") else {
             throw TestFailure("python3 crypt failed: \(String(decoding: result.standardError, as: UTF8.self))")
         }
         return hash

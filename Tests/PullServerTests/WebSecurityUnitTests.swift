@@ -68,7 +68,7 @@ struct WebSecurityUnitTests {
                 == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
         for length in [55, 56, 63, 64, 65, 1000] {
             let input = Data((0..<length).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) })
-            let result = try await ProcessRunner.run("/usr/bin/sha256sum", [], input: input)
+            let result = try await ChildProcess.run("/usr/bin/sha256sum", [], stdin: input)
             let expected = String(decoding: result.standardOutput, as: UTF8.self).prefix(64)
             #expect(hex(SHA256.hash(Array(input))) == expected, "length \(length)")
         }

@@ -245,16 +245,8 @@ import Testing
                     minBackoff: .milliseconds(100), maxBackoff: .milliseconds(300), maxAttempts: 60, jitter: 0)))
         let push = Task { try await client.push([family("late", .gauge, [([:], 4)])], to: GroupingKey(job: "late")) }
         try await Task.sleep(for: .milliseconds(700))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/prometheus-pushgateway")
-        process.arguments = ["--web.listen-address=127.0.0.1:\(port)"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        defer {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
+        let gateway = try ChildProcess("/usr/bin/prometheus-pushgateway", ["--web.listen-address=127.0.0.1:\(port)"])
+        defer { gateway.terminate(grace: 0) }
         let result = try await push.value
         #expect(result.attempts > 2)
         #expect(result.status == 200)

@@ -174,8 +174,11 @@ struct PrometheusAgreementTests {
 
     @Test("metric_relabel_configs store exactly the label sets the Relabeler returns")
     func scrapeRelabeling() async throws {
-        let endpoint = try ExpositionEndpoint(body: Self.exposition)
+        let endpoint = try ScriptedHTTPServer([
+            .text(200, Self.exposition, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"])
+        ])
         defer { endpoint.stop() }
+        let target = "127.0.0.1:\(endpoint.port)"
         let prometheus = try await ExternalServer.prometheus(
             scrapeConfig: """
                 global:
@@ -184,7 +187,7 @@ struct PrometheusAgreementTests {
                 scrape_configs:
                   - job_name: relabel
                     static_configs:
-                      - targets: ["\(endpoint.target)"]
+                      - targets: ["\(target)"]
                     metric_relabel_configs:
                 \(Self.rulesYAML)
 
@@ -196,7 +199,7 @@ struct PrometheusAgreementTests {
         for sample in Self.samples {
             let input = Labels(
                 sample.labels.map { Label($0.0, $0.1) } + [
-                    Label("__name__", sample.name), Label("job", "relabel"), Label("instance", endpoint.target),
+                    Label("__name__", sample.name), Label("job", "relabel"), Label("instance", target),
                 ])
             if let output = relabeler.process(input) {
                 expected.insert(Dictionary(uniqueKeysWithValues: output.map { ($0.name, $0.value) }))

@@ -61,16 +61,12 @@ struct OutageTests {
         let base = nowMilliseconds() - 120_000
         let cycles = 10
 
-        let child = Process()
-        child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-        child.arguments = ["--testing-library", "swift-testing", "--filter", "outageChild"]
         var environment = ProcessInfo.processInfo.environment
         environment[Self.childEnvironment] = "\(victoria.writeURL) \(queueDirectory) \(progressFile) \(base) \(cycles)"
-        child.environment = environment
-        child.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
-        child.standardError = FileHandle(forWritingAtPath: "/dev/null")
-        try child.run()
-        defer { if child.isRunning { kill(child.processIdentifier, SIGKILL) } }
+        let child = try ChildProcess(
+            CommandLine.arguments[0], ["--testing-library", "swift-testing", "--filter", "outageChild"],
+            environment: environment)
+        defer { if child.isRunning { child.signal(SIGKILL) } }
 
         func progress() -> (cycle: Int, queued: Int) {
             let parts = ((try? String(contentsOfFile: progressFile, encoding: .utf8)) ?? "0 0").split(separator: " ")
@@ -86,9 +82,8 @@ struct OutageTests {
         try await waitUntil("the child enqueued every cycle") { progress().cycle == cycles }
         #expect(progress().queued > 0, "batches are waiting for the receiver")
         try await Task.sleep(for: .milliseconds(300))  // mid-retry
-        kill(child.processIdentifier, SIGKILL)
-        await offPool { child.waitUntilExit() }
-        #expect(child.terminationReason == .uncaughtSignal)
+        child.signal(SIGKILL)
+        #expect(try await child.finish(timeout: 30).signalled)
 
         // The receiver comes back; a new agent on the same queue directory delivers the rest.
         try await victoria.start()

@@ -9,8 +9,8 @@ import Testing
 struct SelfMetricsTests {
     /// A sender whose receiver refuses everything, so batches pile up against a small
     /// queue bound.
-    func saturatedSender() async throws -> (RemoteWriteSender, FaultReceiver) {
-        let receiver = try FaultReceiver([.respond(status: 503)])
+    func saturatedSender() async throws -> (RemoteWriteSender, ScriptedHTTPServer) {
+        let receiver = try ScriptedHTTPServer([.respond(status: 503)])
         var configuration = testConfiguration(
             url: "http://robot:hunter2@127.0.0.1:\(receiver.port)/api/v1/write", protocolVersion: .v2)
         configuration.queueMaxBytes = 4096
@@ -52,22 +52,8 @@ struct SelfMetricsTests {
         let parsed = try ExpositionParser.parse(text, source: "self metrics", format: .prometheus)
         #expect(parsed.families.sorted { $0.name < $1.name } == families.sorted { $0.name < $1.name })
 
-        let promtool = Process()
-        promtool.executableURL = URL(fileURLWithPath: "/usr/bin/promtool")
-        promtool.arguments = ["check", "metrics"]
-        let input = Pipe()
-        let output = Pipe()
-        promtool.standardInput = input
-        promtool.standardOutput = output
-        promtool.standardError = output
-        try promtool.run()
-        input.fileHandleForWriting.write(Data(text))
-        try input.fileHandleForWriting.close()
-        let report = await offPool {
-            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            promtool.waitUntilExit()
-            return text
-        }
-        #expect(promtool.terminationStatus == 0, "promtool check metrics: \(report)")
+        let promtool = try await ChildProcess.run(
+            "/usr/bin/promtool", ["check", "metrics"], stdin: Data(text), output: .merged)
+        #expect(promtool.status == 0, "promtool check metrics: \(promtool.stdout)")
     }
 }

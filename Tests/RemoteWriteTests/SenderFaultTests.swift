@@ -12,10 +12,10 @@ import Testing
 struct SenderFaultTests {
     @Test(arguments: RemoteWriteProtocol.allCases)
     func headersFollowTheSpecAndUserHeadersCannotOverrideThem(protocolVersion: RemoteWriteProtocol) async throws {
-        let receiver = try FaultReceiver([
+        let receiver = try ScriptedHTTPServer([
             .respond(status: 204, headers: ["X-Prometheus-Remote-Write-Samples-Written": "1"])
         ])
-        var configuration = testConfiguration(url: receiver.url, protocolVersion: protocolVersion)
+        var configuration = testConfiguration(url: receiver.url("/api/v1/write"), protocolVersion: protocolVersion)
         configuration.tenant = "team-a"
         configuration.transport.headers = [
             "Content-Type": "text/plain", "User-Agent": "evil", "X-Prometheus-Remote-Write-Version": "9",
@@ -28,7 +28,7 @@ struct SenderFaultTests {
         }
         let request = try #require(receiver.requests.first)
         #expect(request.method == "POST")
-        #expect(request.path == "/api/v1/write")
+        #expect(request.target == "/api/v1/write")
         #expect(request.headers["content-encoding"] == "snappy")
         #expect(request.headers["content-type"] == protocolVersion.contentType)
         #expect(request.headers["x-prometheus-remote-write-version"] == protocolVersion.versionHeader)
@@ -49,10 +49,11 @@ struct SenderFaultTests {
     }
 
     @Test func serverErrorsAreRetriedWithBackoffUntilAccepted() async throws {
-        let receiver = try FaultReceiver([
-            .respond(status: 500, body: "boom"), .respond(status: 503), .respond(status: 204),
+        let receiver = try ScriptedHTTPServer([
+            .text(500, "boom"), .respond(status: 503), .respond(status: 204),
         ])
-        let sender = try RemoteWriteSender(configuration: testConfiguration(url: receiver.url), logger: silentLogger)
+        let sender = try RemoteWriteSender(
+            configuration: testConfiguration(url: receiver.url("/api/v1/write")), logger: silentLogger)
         try await whileRunning(sender) {
             try await sender.enqueue(families: gauge(value: 1), timestampMilliseconds: 1_000)
             try await waitUntil("delivered after two failures") { sender.queuedBatches == 0 }
@@ -68,10 +69,11 @@ struct SenderFaultTests {
     }
 
     @Test func tooManyRequestsHonoursRetryAfter() async throws {
-        let receiver = try FaultReceiver([
+        let receiver = try ScriptedHTTPServer([
             .respond(status: 429, headers: ["Retry-After": "1"]), .respond(status: 200),
         ])
-        let sender = try RemoteWriteSender(configuration: testConfiguration(url: receiver.url), logger: silentLogger)
+        let sender = try RemoteWriteSender(
+            configuration: testConfiguration(url: receiver.url("/api/v1/write")), logger: silentLogger)
         try await whileRunning(sender) {
             try await sender.enqueue(families: gauge(value: 1), timestampMilliseconds: 1_000)
             try await waitUntil("delivered after the 429") { sender.queuedBatches == 0 }
@@ -84,8 +86,8 @@ struct SenderFaultTests {
     }
 
     @Test func tooManyRequestsIsDroppedWhenRetryOn429IsOff() async throws {
-        let receiver = try FaultReceiver([.respond(status: 429, body: "slow down"), .respond(status: 200)])
-        var configuration = testConfiguration(url: receiver.url)
+        let receiver = try ScriptedHTTPServer([.text(429, "slow down"), .respond(status: 200)])
+        var configuration = testConfiguration(url: receiver.url("/api/v1/write"))
         configuration.retryOn429 = false
         let sender = try RemoteWriteSender(configuration: configuration, logger: silentLogger)
         try await whileRunning(sender) {
@@ -98,7 +100,7 @@ struct SenderFaultTests {
 
     @Test func clientErrorDropsTheBatchCountsItAndLogsTheFirstKibOfTheAnswer() async throws {
         let answer = "bad label: " + String(repeating: "x", count: 3000)
-        let receiver = try FaultReceiver([.respond(status: 400, body: answer), .respond(status: 204)])
+        let receiver = try ScriptedHTTPServer([.text(400, answer), .respond(status: 204)])
         let capture = LogCapture()
         let sender = try RemoteWriteSender(
             configuration: testConfiguration(url: "http://user:secret@127.0.0.1:\(receiver.port)/api/v1/write"),
@@ -124,9 +126,10 @@ struct SenderFaultTests {
     }
 
     @Test func aHangingReceiverTimesOutAndTheBatchIsRetried() async throws {
-        let receiver = try FaultReceiver([.hang(seconds: 5), .respond(status: 204)])
+        let receiver = try ScriptedHTTPServer([.hang(seconds: 5), .respond(status: 204)])
         let sender = try RemoteWriteSender(
-            configuration: testConfiguration(url: receiver.url, timeout: .seconds(1)), logger: silentLogger)
+            configuration: testConfiguration(url: receiver.url("/api/v1/write"), timeout: .seconds(1)),
+            logger: silentLogger)
         let start = Date()
         try await whileRunning(sender) {
             try await sender.enqueue(families: gauge(value: 1), timestampMilliseconds: 1_000)
@@ -138,8 +141,9 @@ struct SenderFaultTests {
     }
 
     @Test func droppedConnectionIsRetried() async throws {
-        let receiver = try FaultReceiver([.close, .respond(status: 204)])
-        let sender = try RemoteWriteSender(configuration: testConfiguration(url: receiver.url), logger: silentLogger)
+        let receiver = try ScriptedHTTPServer([.close, .respond(status: 204)])
+        let sender = try RemoteWriteSender(
+            configuration: testConfiguration(url: receiver.url("/api/v1/write")), logger: silentLogger)
         try await whileRunning(sender) {
             try await sender.enqueue(families: gauge(value: 1), timestampMilliseconds: 1_000)
             try await waitUntil("delivered") { sender.queuedBatches == 0 }
@@ -152,13 +156,14 @@ struct SenderFaultTests {
         // 415: a receiver that knows 2.0 exists but will not take it. 204 without
         // X-Prometheus-Remote-Write-Samples-Written: a 1.0 receiver that decoded the
         // 2.0 body as an empty 1.0 request and wrote nothing.
-        let receiver = try FaultReceiver { _, request in
+        let receiver = try ScriptedHTTPServer { _, request in
             request.headers["x-prometheus-remote-write-version"] == "2.0.0"
                 ? .respond(status: status) : .respond(status: 204)
         }
         let capture = LogCapture()
         let sender = try RemoteWriteSender(
-            configuration: testConfiguration(url: receiver.url, protocolVersion: .v2), logger: capture.logger("test.remote-write", level: .debug))
+            configuration: testConfiguration(url: receiver.url("/api/v1/write"), protocolVersion: .v2),
+            logger: capture.logger("test.remote-write", level: .debug))
         try await whileRunning(sender) {
             try await sender.enqueue(
                 families: ipvsFamilies(services: 2, serversPerService: 2), timestampMilliseconds: 1_000)
@@ -184,8 +189,8 @@ struct SenderFaultTests {
     }
 
     @Test func shardsKeepSeveralRequestsInFlightAndEachSeriesInOrder() async throws {
-        let receiver = try FaultReceiver { _, _ in .respondAfter(seconds: 0.05, status: 204) }
-        var configuration = testConfiguration(url: receiver.url, shards: 4)
+        let receiver = try ScriptedHTTPServer { _, _ in .after(seconds: 0.05, .respond(status: 204)) }
+        var configuration = testConfiguration(url: receiver.url("/api/v1/write"), shards: 4)
         configuration.maxSamplesPerSend = 5
         let sender = try RemoteWriteSender(configuration: configuration, logger: silentLogger)
         try await whileRunning(sender) {
@@ -210,14 +215,16 @@ struct SenderFaultTests {
     }
 
     @Test func flushDrainsTheQueueWithoutRunAndGivesUpAtTheDeadline() async throws {
-        let receiver = try FaultReceiver([.respond(status: 204)])
-        let sender = try RemoteWriteSender(configuration: testConfiguration(url: receiver.url), logger: silentLogger)
+        let receiver = try ScriptedHTTPServer([.respond(status: 204)])
+        let sender = try RemoteWriteSender(
+            configuration: testConfiguration(url: receiver.url("/api/v1/write")), logger: silentLogger)
         try await sender.enqueue(families: gauge(value: 1), timestampMilliseconds: 1_000)
         #expect(await sender.flush(deadline: .now + .seconds(10)))
         #expect(receiver.requests.count == 1)
 
-        let down = try FaultReceiver([.respond(status: 503)])
-        let failing = try RemoteWriteSender(configuration: testConfiguration(url: down.url), logger: silentLogger)
+        let down = try ScriptedHTTPServer([.respond(status: 503)])
+        let failing = try RemoteWriteSender(
+            configuration: testConfiguration(url: down.url("/api/v1/write")), logger: silentLogger)
         try await failing.enqueue(families: gauge(value: 1), timestampMilliseconds: 1_000)
         let start = ContinuousClock.now
         #expect(await failing.flush(deadline: .now + .milliseconds(500)) == false)
@@ -226,9 +233,9 @@ struct SenderFaultTests {
     }
 
     @Test func concurrentEnqueuesNeverSendASeriesOutOfOrder() async throws {
-        let receiver = try FaultReceiver([.respond(status: 204)])
+        let receiver = try ScriptedHTTPServer([.respond(status: 204)])
         let sender = try RemoteWriteSender(
-            configuration: testConfiguration(url: receiver.url, shards: 2), logger: silentLogger)
+            configuration: testConfiguration(url: receiver.url("/api/v1/write"), shards: 2), logger: silentLogger)
         let families = ipvsFamilies(services: 5, serversPerService: 2)
         let seriesCount = families.reduce(0) { $0 + $1.samples.count }
         try await whileRunning(sender) {
@@ -262,12 +269,13 @@ struct SenderFaultTests {
     /// stored the batch while the queue still held it, and the replacement would send it
     /// again.
     @Test func aStoppingSenderLetsTheRequestInFlightBeAnswered() async throws {
-        let receiver = try FaultReceiver { _, _ in .respondAfter(seconds: 1, status: 204) }
+        let receiver = try ScriptedHTTPServer { _, _ in .after(seconds: 1, .respond(status: 204)) }
         defer { receiver.stop() }
         let directory = try temporaryDirectory("handover")
         defer { removeDirectory(directory) }
-        let configuration = testConfiguration(url: receiver.url, queueDirectory: directory)
-        let first = try RemoteWriteSender(configuration: configuration, logger: LogCapture().logger("test.handover.first", level: .debug))
+        let configuration = testConfiguration(url: receiver.url("/api/v1/write"), queueDirectory: directory)
+        let first = try RemoteWriteSender(
+            configuration: configuration, logger: LogCapture().logger("test.handover.first", level: .debug))
         let running = Task { await first.run() }
         try await first.enqueue(families: gauge(value: 1), timestampMilliseconds: 1_000)
         try await waitUntil("the request is in flight") { receiver.requests.count == 1 }
@@ -275,7 +283,8 @@ struct SenderFaultTests {
         await running.value
         await first.close()
 
-        let second = try RemoteWriteSender(configuration: configuration, logger: LogCapture().logger("test.handover.second", level: .debug))
+        let second = try RemoteWriteSender(
+            configuration: configuration, logger: LogCapture().logger("test.handover.second", level: .debug))
         try await whileRunning(second) {
             try await second.enqueue(families: gauge(value: 2), timestampMilliseconds: 2_000)
             try await waitUntil("the second collection delivered") { second.queuedBatches == 0 }

@@ -58,10 +58,3 @@ func gauge(_ name: String = "test_gauge", value: Double, labels: Labels = Labels
 func stopInBackground(_ server: ExternalServer) {
     DispatchQueue.global().async { server.stop() }
 }
-
-/// Runs blocking work (waiting for a process) on a dispatch thread.
-func offPool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
-    await withCheckedContinuation { continuation in
-        DispatchQueue.global().async { continuation.resume(returning: work()) }
-    }
-}

@@ -7,7 +7,7 @@ import TestSupport
 final class VictoriaMetricsProcess: @unchecked Sendable {
     let port: Int
     let dataDirectory: String
-    private var process: Process?
+    private var process: ChildProcess?
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
     var writeURL: String { baseURL + "/api/v1/write" }
@@ -18,30 +18,22 @@ final class VictoriaMetricsProcess: @unchecked Sendable {
     }
 
     func start() async throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/victoria-metrics")
-        process.arguments = [
-            "-httpListenAddr=127.0.0.1:\(port)", "-storageDataPath=\(dataDirectory)/vm", "-search.latencyOffset=0s",
-        ]
-        let log = FileHandle(forWritingAtPath: "/dev/null")
-        process.standardOutput = log
-        process.standardError = log
-        try process.run()
-        self.process = process
+        process = try ChildProcess(
+            "/usr/bin/victoria-metrics",
+            ["-httpListenAddr=127.0.0.1:\(port)", "-storageDataPath=\(dataDirectory)/vm", "-search.latencyOffset=0s"])
         try await TestHTTP.waitUntilReady(baseURL + "/health", deadline: 120)
     }
 
-    /// SIGTERM (VictoriaMetrics flushes what it holds), then waits for the exit on a
-    /// dispatch thread.
+    /// SIGTERM (VictoriaMetrics flushes what it holds), then waits for the exit.
     func stop() async {
         guard let process, process.isRunning else { return }
-        process.terminate()
-        await offPool { process.waitUntilExit() }
+        process.signal(SIGTERM)
+        _ = try? await process.finish(timeout: nil)
         self.process = nil
     }
 
     deinit {
-        if let process, process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        // The process, if it still runs, is killed as its ChildProcess goes.
         try? FileManager.default.removeItem(atPath: dataDirectory)
     }
 }

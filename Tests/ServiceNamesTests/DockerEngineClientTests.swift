@@ -11,19 +11,26 @@ import Testing
 /// The Engine API client over a Unix socket, against a small scripted server: for the
 /// faults a real daemon cannot be made to produce (the real one is tested in the lab).
 @Suite struct DockerEngineClientTests {
-    static let swarm: [String: UnixSocketServer.Action] = [
+    static let swarm: [String: ScriptedHTTPAction] = [
         "/version": .json(HandMadeSwarm.version),
         "/v1.41/services": .json(HandMadeSwarm.services),
         "/v1.41/networks": .json(HandMadeSwarm.networks),
     ]
 
-    func client(_ server: UnixSocketServer, timeout: Duration = .seconds(2)) throws -> DockerEngineClient {
+    /// A daemon on a Unix socket answering each path from `answers`, 404 for others.
+    static func daemon(_ answers: [String: ScriptedHTTPAction]) throws -> ScriptedHTTPServer {
+        try ScriptedHTTPServer(unixSocketNamed: "docker.sock") { _, request in
+            answers[request.target] ?? .json(#"{"message":"page not found"}"#, status: 404)
+        }
+    }
+
+    func client(_ server: ScriptedHTTPServer, timeout: Duration = .seconds(2)) throws -> DockerEngineClient {
         try DockerEngineClient(
             host: DockerHost("unix://\(server.socketPath)"), timeout: timeout, logger: LogCapture().logger())
     }
 
     @Test func readsServicesAndNetworksAskingTheVersionOncePerConnection() async throws {
-        let server = try UnixSocketServer(Self.swarm)
+        let server = try Self.daemon(Self.swarm)
         defer { server.stop() }
         let client = try client(server)
         let inventory = try await client.fetch()
@@ -32,7 +39,7 @@ import Testing
         #expect(inventory.networkCount == 4)
         _ = try await client.fetch()
         #expect(
-            server.paths == [
+            server.requests.map(\.target) == [
                 "/version", "/v1.41/services", "/v1.41/networks", "/v1.41/services", "/v1.41/networks",
             ])
         #expect(client.location == "unix://\(server.socketPath)")
@@ -43,20 +50,20 @@ import Testing
         answers["/version"] = .json(#"{"Version":"29.0.0","ApiVersion":"1.52","MinAPIVersion":"1.44"}"#)
         answers["/v1.44/services"] = answers["/v1.41/services"]
         answers["/v1.44/networks"] = answers["/v1.41/networks"]
-        answers["/v1.41/services"] = .respond(
-            status: 400, body: #"{"message":"client version 1.41 is too old. Minimum supported API version is 1.44"}"#)
-        let server = try UnixSocketServer(answers)
+        answers["/v1.41/services"] = .json(
+            #"{"message":"client version 1.41 is too old. Minimum supported API version is 1.44"}"#, status: 400)
+        let server = try Self.daemon(answers)
         defer { server.stop() }
         let inventory = try await client(server).fetch()
         #expect(inventory.apiVersion.pathPrefix == "/v1.44")
         #expect(inventory.serviceCount == 6)
-        #expect(server.paths == ["/version", "/v1.44/services", "/v1.44/networks"])
+        #expect(server.requests.map(\.target) == ["/version", "/v1.44/services", "/v1.44/networks"])
     }
 
     @Test func anErrorStatusCarriesDockersMessageAndTheVersionIsAskedAgain() async throws {
         var answers = Self.swarm
-        answers["/v1.41/services"] = .respond(status: 500, body: #"{"message":"rpc error: code = Unknown"}"#)
-        let server = try UnixSocketServer(answers)
+        answers["/v1.41/services"] = .json(#"{"message":"rpc error: code = Unknown"}"#, status: 500)
+        let server = try Self.daemon(answers)
         defer { server.stop() }
         let client = try client(server)
         for _ in 0..<2 {
@@ -65,7 +72,7 @@ import Testing
                     path: "/v1.41/services", status: 500, message: "rpc error: code = Unknown")
             ) { try await client.fetch() }
         }
-        #expect(server.paths == ["/version", "/v1.41/services", "/version", "/v1.41/services"])
+        #expect(server.requests.map(\.target) == ["/version", "/v1.41/services", "/version", "/v1.41/services"])
         #expect(
             "\(DockerQueryError.status(path: "/v1.41/services", status: 500, message: "rpc error"))"
                 == "Docker answered GET /v1.41/services with HTTP 500: rpc error")
@@ -74,7 +81,7 @@ import Testing
     @Test func garbageIsABadAnswerNamingThePath() async throws {
         var answers = Self.swarm
         answers["/v1.41/networks"] = .json("[{\"Name\": \"ingress\", ")
-        let server = try UnixSocketServer(answers)
+        let server = try Self.daemon(answers)
         defer { server.stop() }
         let error = await #expect(throws: DockerQueryError.self) { try await client(server).fetch() }
         guard case .badAnswer(let path, let reason) = try #require(error) else {
@@ -88,7 +95,7 @@ import Testing
     @Test func aHangingDaemonTimesOut() async throws {
         var answers = Self.swarm
         answers["/v1.41/services"] = .hang(seconds: 5)
-        let server = try UnixSocketServer(answers)
+        let server = try Self.daemon(answers)
         defer { server.stop() }
         // The typed timeout (not an answer after the 5 s hang) shows the request's limit held;
         // no wall-clock bound, which a loaded machine would break.
@@ -103,7 +110,7 @@ import Testing
     }
 
     @Test func aMissingSocketSaysSo() async throws {
-        let server = try UnixSocketServer(Self.swarm)
+        let server = try Self.daemon(Self.swarm)
         let client = try client(server)
         server.stop()
         await #expect(throws: DockerQueryError.socketMissing(socket: server.socketPath)) { try await client.fetch() }
@@ -152,7 +159,7 @@ import Testing
                 == "--docker-host unix:///x: the socket does not exist; is Docker running on this host? "
                 + "(in a container, mount the host's /var/run/docker.sock)")
 
-        let server = try UnixSocketServer(Self.swarm)
+        let server = try Self.daemon(Self.swarm)
         defer { server.stop() }
         let host = try DockerHost("unix://\(server.socketPath)")
         #expect(host.socketPath == server.socketPath)

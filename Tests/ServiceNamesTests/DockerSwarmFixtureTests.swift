@@ -75,7 +75,7 @@ import Testing
     /// The whole path: the recorded answers served on a Unix socket, read by the client,
     /// cached, and used by the namer on the recorded namespaces.
     @Test func theNamerNamesTheRecordedCollectionFromTheServedAnswers() async throws {
-        let server = try UnixSocketServer([
+        let server = try DockerEngineClientTests.daemon([
             "/version": .json(try DockerSwarmFixture.text("version.json")),
             "/v1.41/services": .json(try DockerSwarmFixture.text("services.json")),
             "/v1.41/networks": .json(try DockerSwarmFixture.text("networks.json")),
@@ -97,7 +97,7 @@ import Testing
             try collection.result.get().services.map { $0.name?.name }
         }
         #expect(named == [["service_1", "service_2", "service_3"], ["web"]])
-        #expect(server.paths == ["/version", "/v1.41/services", "/v1.41/networks"])
+        #expect(server.requests.map(\.target) == ["/version", "/v1.41/services", "/v1.41/networks"])
         #expect(namesUp(namer).first?.samples.map(\.value) == [1])
         #expect(capture.lines.count == 1)
         #expect(capture.contains(.info, "Naming services from Docker"))

@@ -9,7 +9,7 @@ public final class ExternalServer: @unchecked Sendable {
     public let port: Int
     public let dataDirectory: URL
     /// The running process (a new one after each `restart()`).
-    public private(set) var process: Process
+    public private(set) var process: ChildProcess?
     public let logFile: URL
     private let executable: String
     private let arguments: [String]
@@ -36,7 +36,6 @@ public final class ExternalServer: @unchecked Sendable {
         self.executable = executable
         self.arguments = makeArguments(port, dataDirectory.path)
         self.readyPath = readyPath
-        process = Process()
         try await launch()
     }
 
@@ -48,15 +47,8 @@ public final class ExternalServer: @unchecked Sendable {
     }
 
     private func launch() async throws {
-        let log = try FileHandle(forWritingTo: logFile)
-        log.seekToEndOfFile()
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = dataDirectory
-        process.standardOutput = log
-        process.standardError = log
-        try process.run()
+        process = try ChildProcess(
+            executable, arguments, workingDirectory: dataDirectory, output: .appending(to: logFile))
         do {
             try await TestHTTP.waitUntilReady(baseURL + readyPath)
         } catch {
@@ -68,13 +60,7 @@ public final class ExternalServer: @unchecked Sendable {
 
     /// Stops the server (SIGTERM, then SIGKILL after 5 s) and removes its data.
     public func stop(removeData: Bool = true) {
-        if process.isRunning {
-            process.terminate()
-            let deadline = Date().addingTimeInterval(5)
-            while process.isRunning && Date() < deadline { usleep(20_000) }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            process.waitUntilExit()
-        }
+        process?.terminate(grace: 5)
         if removeData { try? FileManager.default.removeItem(at: dataDirectory) }
     }
 

@@ -34,23 +34,7 @@ public enum FormatCheck {
         guard FileManager.default.isExecutableFile(atPath: tool) else {
             throw TestFailure("\(tool) is not installed; `make test` installs it (\(installHint))")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        // Write from another thread so a large input cannot deadlock against full output.
-        let writer = Thread {
-            input.fileHandleForWriting.write(Data(bytes))
-            try? input.fileHandleForWriting.close()
-        }
-        writer.start()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+        let result = try ChildProcess.runBlocking(tool, arguments, stdin: Data(bytes), output: .merged)
+        return Result(status: result.status, output: result.stdout)
     }
 }
