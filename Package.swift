@@ -62,19 +62,19 @@ let package = Package(
 
         // MARK: Modules
         .target(name: "Exposition"),
-        .target(name: "Relabel", dependencies: ["Exposition"]),
+        .target(name: "Relabel", dependencies: [.product(name: "NIOConcurrencyHelpers", package: "swift-nio"), "Exposition"]),
         .target(
             name: "Privileges",
-            dependencies: ["CLinux", "CCapabilities"]),
+            dependencies: [.product(name: "NIOConcurrencyHelpers", package: "swift-nio"), "CLinux", "CCapabilities"]),
         .target(
             name: "Collector",
-            dependencies: [
+            dependencies: [.product(name: "NIOConcurrencyHelpers", package: "swift-nio"), 
                 "CNetlink", "CLinux", "CIPTables", "Privileges", "Exposition",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(
             name: "PullServer",
-            dependencies: [
+            dependencies: [.product(name: "NIOConcurrencyHelpers", package: "swift-nio"), 
                 "Exposition", "CCrypt",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
@@ -85,7 +85,7 @@ let package = Package(
             ]),
         .target(
             name: "HTTPTransport",
-            dependencies: [
+            dependencies: [.product(name: "NIOConcurrencyHelpers", package: "swift-nio"), 
                 "CCurl", "CZlib",
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -97,13 +97,13 @@ let package = Package(
             ]),
         .target(
             name: "RemoteWrite",
-            dependencies: [
+            dependencies: [.product(name: "NIOConcurrencyHelpers", package: "swift-nio"), 
                 "HTTPTransport", "Exposition", "Relabel", "CSnappy", "CZlib", "CRemoteWriteProto",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(
             name: "ServiceNames",
-            dependencies: [
+            dependencies: [.product(name: "NIOConcurrencyHelpers", package: "swift-nio"), 
                 "Collector", "Exposition", "HTTPTransport",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
@@ -118,7 +118,7 @@ let package = Package(
             ]),
         .target(
             name: "Agent",
-            dependencies: [
+            dependencies: [.product(name: "NIOConcurrencyHelpers", package: "swift-nio"), 
                 "Configuration", "Collector", "Exposition", "PullServer", "PushGateway", "HTTPTransport", "RemoteWrite",
                 "Relabel", "ServiceNames",
                 .product(name: "Logging", package: "swift-log"),

@@ -1,12 +1,12 @@
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// A set shared between tasks.
 final class LockedSet<Element: Hashable & Sendable>: Sendable {
-    private let storage = Mutex<Set<Element>>([])
+    private let storage = NIOLockedValueBox<Set<Element>>([])
 
     func insert(_ element: Element) {
-        _ = storage.withLock { $0.insert(element) }
+        _ = storage.withLockedValue { $0.insert(element) }
     }
 
-    var values: Set<Element> { storage.withLock { $0 } }
+    var values: Set<Element> { storage.withLockedValue { $0 } }
 }

@@ -1,7 +1,7 @@
 import Exposition
 import Logging
 import PushGateway
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Pushes metric families to a Pushgateway, one group per network namespace.
 ///
@@ -32,7 +32,7 @@ public final class PushGatewaySink: Sendable {
     private let logger: Logger
     private let pushed = LockedSet<GroupingKey>()
     /// The namespace groups the last ``pushByNamespace(_:)`` holds on the gateway.
-    private let namespaceGroups = Mutex<Set<GroupingKey>>([])
+    private let namespaceGroups = NIOLockedValueBox<Set<GroupingKey>>([])
 
     public init(client: PushGatewayClient, baseGroup: GroupingKey, method: PushMethod, logger: Logger) {
         self.client = client
@@ -51,7 +51,7 @@ public final class PushGatewaySink: Sendable {
             current.insert(group)
             outcomes.append(await push(groupFamilies, to: group))
         }
-        let gone = namespaceGroups.withLock { $0.subtracting(current) }
+        let gone = namespaceGroups.withLockedValue { $0.subtracting(current) }
         var kept = current
         for group in gone.sorted(by: { $0.path < $1.path }) {
             do {
@@ -65,7 +65,7 @@ public final class PushGatewaySink: Sendable {
                 kept.insert(group)
             }
         }
-        namespaceGroups.withLock { $0 = kept }
+        namespaceGroups.withLockedValue { $0 = kept }
         return outcomes
     }
 

@@ -1,5 +1,5 @@
 import Dispatch
-import Synchronization
+import NIOConcurrencyHelpers
 
 #if canImport(Glibc)
 import Glibc
@@ -35,14 +35,14 @@ public enum TerminationSignals {
             var retained: [any DispatchSourceSignal] = []
         }
 
-        private let state: Mutex<State>
+        private let state: NIOLockedValueBox<State>
 
-        init(_ continuation: CheckedContinuation<Int32, Never>) { state = Mutex(State(continuation: continuation)) }
+        init(_ continuation: CheckedContinuation<Int32, Never>) { state = NIOLockedValueBox(State(continuation: continuation)) }
 
-        func keepAlive(_ sources: [any DispatchSourceSignal]) { state.withLock { $0.retained = sources } }
+        func keepAlive(_ sources: [any DispatchSourceSignal]) { state.withLockedValue { $0.retained = sources } }
 
         func resume(_ signalNumber: Int32) {
-            let pending: CheckedContinuation<Int32, Never>? = state.withLock { state in
+            let pending: CheckedContinuation<Int32, Never>? = state.withLockedValue { state in
                 defer { state.continuation = nil }
                 return state.continuation
             }

@@ -1,6 +1,6 @@
 import Exposition
 import Logging
-import Synchronization
+import NIOConcurrencyHelpers
 
 #if canImport(Glibc)
     import Glibc
@@ -177,12 +177,12 @@ public struct TextfileDirectory: Sendable {
     /// The problems last logged, by file name ("" for the directory), so a lasting
     /// problem is logged once rather than at every read.
     private final class ReportedProblems: Sendable {
-        private let last = Mutex<[String: String]>([:])
+        private let last = NIOLockedValueBox<[String: String]>([:])
 
         /// Records `problems`; returns those not logged before (or changed) and the
         /// names whose problem is gone.
         func update(_ problems: [String: String]) -> (appeared: [String: String], resolved: [String]) {
-            last.withLock { last in
+            last.withLockedValue { last in
                 let appeared = problems.filter { last[$0.key] != $0.value }
                 let resolved = last.keys.filter { problems[$0] == nil }
                 last = problems

@@ -1,7 +1,7 @@
 import Privileges
 import CLinux
 import Dispatch
-import Synchronization
+import NIOConcurrencyHelpers
 
 #if canImport(Glibc)
     import Glibc
@@ -91,12 +91,12 @@ final class NamespaceThread: @unchecked Sendable {
 
     /// The thread's queue of work: a list under a lock, and a semaphore counting posts.
     private final class Mailbox: @unchecked Sendable {
-        private let jobs = Mutex<(pending: [Job], closed: Bool)>(([], false))
+        private let jobs = NIOLockedValueBox<(pending: [Job], closed: Bool)>(([], false))
         private let available = DispatchSemaphore(value: 0)
 
         /// Queues `job`; false when the thread has been retired.
         func post(_ job: Job) -> Bool {
-            let accepted = jobs.withLock { state in
+            let accepted = jobs.withLockedValue { state in
                 if state.closed { return false }
                 state.pending.append(job)
                 return true
@@ -106,7 +106,7 @@ final class NamespaceThread: @unchecked Sendable {
         }
 
         func close() {
-            jobs.withLock { $0.closed = true }
+            jobs.withLockedValue { $0.closed = true }
             available.signal()
         }
 
@@ -114,11 +114,11 @@ final class NamespaceThread: @unchecked Sendable {
         func serve() {
             while true {
                 available.wait()
-                let next: Job? = jobs.withLock { state in
+                let next: Job? = jobs.withLockedValue { state in
                     state.pending.isEmpty ? nil : state.pending.removeFirst()
                 }
                 guard let next else {
-                    if jobs.withLock({ $0.closed && $0.pending.isEmpty }) { return }
+                    if jobs.withLockedValue({ $0.closed && $0.pending.isEmpty }) { return }
                     continue
                 }
                 next.perform()

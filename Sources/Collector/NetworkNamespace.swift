@@ -1,5 +1,5 @@
 import Privileges
-import Synchronization
+import NIOConcurrencyHelpers
 
 #if canImport(Glibc)
     import Glibc
@@ -19,7 +19,7 @@ import Synchronization
 /// When the file is gone, the work fails with ``CollectorError/Kind/namespaceNotFound``
 /// rather than running in a namespace that no longer has a name.
 enum NetworkNamespace {
-    private static let threads = Mutex<[String: NamespaceThread]>([:])
+    private static let threads = NIOLockedValueBox<[String: NamespaceThread]>([:])
 
     static func perform<T>(in path: String, _ body: () throws(CollectorError) -> T) throws(CollectorError) -> T {
         try thread(for: path).run(body)
@@ -28,10 +28,10 @@ enum NetworkNamespace {
     /// The thread living in the namespace `path` refers to now, entered if needed.
     static func thread(for path: String) throws(CollectorError) -> NamespaceThread {
         let current = try NamespaceIdentity(path: path)
-        return try threads.withLock { (threads) throws(CollectorError) -> NamespaceThread in
+        let outcome = threads.withLockedValue { (threads) -> Result<NamespaceThread, CollectorError> in
             var replaced = false
             if let existing = threads[path] {
-                if existing.identity == current { return existing }
+                if existing.identity == current { return .success(existing) }
                 existing.retire()
                 threads[path] = nil
                 replaced = true
@@ -39,7 +39,7 @@ enum NetworkNamespace {
             switch Result(catching: { () throws(CollectorError) in try NamespaceThread.enter(path) }) {
             case .success(let thread):
                 threads[path] = thread
-                return thread
+                return .success(thread)
             case .failure(var error):
                 if replaced && error.kind == .namespaceEntryDenied {
                     error.detail +=
@@ -47,19 +47,20 @@ enum NetworkNamespace {
                         + " (re-created, e.g. by a Docker restart), and ipvs-push drops CAP_SYS_ADMIN once every"
                         + " namespace is open: restart ipvs-push"
                 }
-                throw error
+                return .failure(error)
             }
         }
+        return try outcome.get()
     }
 
     /// Ends the thread for `path`, once its work is done, so that the namespace can be
     /// freed (a thread inside a namespace keeps it alive after its file is gone).
     static func release(_ path: String) {
-        threads.withLock { $0.removeValue(forKey: path) }?.retire()
+        threads.withLockedValue { $0.removeValue(forKey: path) }?.retire()
     }
 
     /// The namespace the thread for `path` lives in; nil when it has not been entered.
     static func enteredIdentity(of path: String) -> NamespaceIdentity? {
-        threads.withLock { $0[path]?.identity }
+        threads.withLockedValue { $0[path]?.identity }
     }
 }

@@ -1,4 +1,4 @@
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Idle easy handles kept for reuse, so consecutive requests to one server reuse its
 /// open connection. A request takes a handle (or gets a new one) and gives it back;
@@ -9,7 +9,7 @@ final class CurlHandlePool: Sendable {
         var handles: [CurlEasyHandle] = []
     }
 
-    private let idle = Mutex(Idle())
+    private let idle = NIOLockedValueBox(Idle())
     private let maxIdle: Int
 
     init(maxIdle: Int) {
@@ -17,12 +17,12 @@ final class CurlHandlePool: Sendable {
     }
 
     func acquire() throws(HTTPTransportError) -> CurlEasyHandle {
-        if let handle = idle.withLock({ $0.handles.popLast() }) { return handle }
+        if let handle = idle.withLockedValue({ $0.handles.popLast() }) { return handle }
         return try CurlEasyHandle()
     }
 
     func release(_ handle: CurlEasyHandle) {
-        idle.withLock {
+        idle.withLockedValue {
             if $0.handles.count < maxIdle { $0.handles.append(handle) }
         }
     }

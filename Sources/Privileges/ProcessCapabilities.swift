@@ -1,6 +1,6 @@
 import CLinux
 import CCapabilities
-import Synchronization
+import NIOConcurrencyHelpers
 
 #if canImport(Glibc)
     import Glibc
@@ -24,7 +24,7 @@ import Synchronization
 /// the kept ones when the thread has CAP_SETPCAP (root: an executed root child gets nothing
 /// more; a non-root user cannot change it and needs not), and no_new_privs is set.
 public enum ProcessCapabilities {
-    private static let serial = Mutex(())
+    private static let serial = NIOLockedValueBox(())
 
     /// The calling thread's state.
     public static func current() throws(CapabilityError) -> ThreadCapabilities {
@@ -62,7 +62,7 @@ public enum ProcessCapabilities {
     public static func restrict(
         toKeep keep: CapabilitySet, forChildren children: CapabilitySet? = nil, noNewPrivileges: Bool = true
     ) throws(CapabilityError) -> CapabilityRestriction {
-        let outcome: Result<CapabilityRestriction, CapabilityError> = serial.withLock { _ in
+        let outcome: Result<CapabilityRestriction, CapabilityError> = serial.withLockedValue { _ in
             Result { () throws(CapabilityError) in
                 try restrictSerially(keep: keep, ambient: children ?? keep, noNewPrivileges: noNewPrivileges)
             }
@@ -96,7 +96,7 @@ public enum ProcessCapabilities {
     /// that way: unlike `+ep`, it then starts even when the container grants only some of them.
     @discardableResult
     public static func raiseEffective(_ capabilities: CapabilitySet) throws(CapabilityError) -> Bool {
-        let outcome: Result<Bool, CapabilityError> = serial.withLock { _ in
+        let outcome: Result<Bool, CapabilityError> = serial.withLockedValue { _ in
             Result { () throws(CapabilityError) in
                 let all = try threads()
                 guard all.contains(where: { !$0.permitted.intersection(capabilities).isSubset(of: $0.effective) })

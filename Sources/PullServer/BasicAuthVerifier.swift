@@ -1,6 +1,6 @@
 import CCrypt
 import NIOPosix
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Checks `Authorization: Basic` credentials against the bcrypt hashes of
 /// `basic_auth_users`, the way exporter-toolkit does:
@@ -29,7 +29,7 @@ final class BasicAuthVerifier: Sendable {
     let users: [String: BcryptHash]
     private let decoyHash: String
     private let cache = VerifiedCredentialCache()
-    private let bcryptTurn = Mutex(())
+    private let bcryptTurn = NIOLockedValueBox(())
     private let threadPool: NIOThreadPool
 
     init(users: [String: BcryptHash], threadPool: NIOThreadPool = .singleton) {
@@ -57,7 +57,7 @@ final class BasicAuthVerifier: Sendable {
         let password = credentials.password
         let matches =
             (try? await threadPool.runIfActive {
-                self.bcryptTurn.withLock { _ in Self.bcryptMatches(password: password, hash: hash) }
+                self.bcryptTurn.withLockedValue { _ in Self.bcryptMatches(password: password, hash: hash) }
             }) ?? false
         guard matches, stored != nil else {
             return .rejected(user: credentials.user, knownUser: stored != nil)

@@ -1,7 +1,7 @@
 import Logging
 import NIOCore
 import NIOSSL
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// The running server's ``WebSecurity``, shared by all its connections and replaceable by
 /// ``MetricsServer/reload(security:)``: TLS for connections accepted from then on, the
@@ -17,7 +17,7 @@ final class ConnectionSecurity: Sendable {
     }
 
     let tls: TLSContextProvider?
-    private let policy: Mutex<RequestPolicy>
+    private let policy: NIOLockedValueBox<RequestPolicy>
     let logger: Logger
 
     /// Loads the TLS material (throwing when it is unusable) and sets up the request checks.
@@ -26,11 +26,11 @@ final class ConnectionSecurity: Sendable {
         tls = try security.tls.map { settings throws(MetricsServerError) in
             try TLSContextProvider(settings: settings, logger: logger)
         }
-        policy = Mutex(Self.policy(for: security, replacing: nil))
+        policy = NIOLockedValueBox(Self.policy(for: security, replacing: nil))
     }
 
     /// The policy for the request whose head was just read.
-    var requestPolicy: RequestPolicy { policy.withLock { $0 } }
+    var requestPolicy: RequestPolicy { policy.withLockedValue { $0 } }
 
     /// Applies reloaded settings. TLS cannot be turned on or off on a listening socket.
     func update(_ security: WebSecurity) throws(MetricsServerError) {
@@ -44,7 +44,7 @@ final class ConnectionSecurity: Sendable {
         case (_?, nil):
             throw .tlsSwitchNeedsRestart(enabling: false)
         }
-        policy.withLock { $0 = Self.policy(for: security, replacing: $0) }
+        policy.withLockedValue { $0 = Self.policy(for: security, replacing: $0) }
     }
 
     /// The request policy for `security`, keeping the verifier (and the credentials it has

@@ -1,4 +1,4 @@
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// A token bucket shared by every connection of the server (``RequestRateLimit``): it
 /// starts full with `burst` tokens and gains one per `interval`, up to `burst`; each
@@ -9,18 +9,18 @@ final class RequestRateLimiter: Sendable {
         var tokens: Double
         var updated: ContinuousClock.Instant
     }
-    private let bucket: Mutex<Bucket>
+    private let bucket: NIOLockedValueBox<Bucket>
 
     init(_ limit: RequestRateLimit, now: ContinuousClock.Instant = .now) {
         self.limit = limit
-        bucket = Mutex(Bucket(tokens: Double(limit.burst), updated: now))
+        bucket = NIOLockedValueBox(Bucket(tokens: Double(limit.burst), updated: now))
     }
 
     /// Takes a token if there is one.
     func allow(now: ContinuousClock.Instant = .now) -> Bool {
         let perToken = limit.interval / .seconds(1)
         let burst = Double(limit.burst)
-        return bucket.withLock { bucket in
+        return bucket.withLockedValue { bucket in
             let elapsed = (now - bucket.updated) / .seconds(1)
             if elapsed > 0 {
                 bucket.tokens = min(burst, bucket.tokens + elapsed / perToken)

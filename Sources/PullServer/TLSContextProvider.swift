@@ -1,6 +1,6 @@
 import Logging
 import NIOSSL
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// The TLS context new connections get, kept current with the certificate files.
 ///
@@ -18,29 +18,29 @@ final class TLSContextProvider: Sendable {
         var failedFingerprints: [String: FileFingerprint?]?
     }
 
-    private let state: Mutex<State>
+    private let state: NIOLockedValueBox<State>
     private let logger: Logger
 
     /// Loads the material once, so that a broken configuration stops the server from starting.
     init(settings: TLSServerSettings, logger: Logger) throws(MetricsServerError) {
         let loaded = try TLSMaterialLoader.load(settings)
-        state = Mutex(State(settings: settings, loaded: loaded, failedFingerprints: nil))
+        state = NIOLockedValueBox(State(settings: settings, loaded: loaded, failedFingerprints: nil))
         self.logger = logger
     }
 
     /// The settings in use.
-    var settings: TLSServerSettings { state.withLock { $0.settings } }
+    var settings: TLSServerSettings { state.withLockedValue { $0.settings } }
 
     /// Replaces the settings (a reload); the old ones stay in use when the new ones fail.
     func replace(with settings: TLSServerSettings) throws(MetricsServerError) {
         let loaded = try TLSMaterialLoader.load(settings)
-        state.withLock { $0 = State(settings: settings, loaded: loaded, failedFingerprints: nil) }
+        state.withLockedValue { $0 = State(settings: settings, loaded: loaded, failedFingerprints: nil) }
     }
 
     /// The context and settings for a connection being accepted now, reloading the files first
     /// when they changed.
     func current() -> (context: NIOSSLContext, settings: TLSServerSettings) {
-        state.withLock { state in
+        state.withLockedValue { state in
             let now = TLSMaterialLoader.fingerprints(of: state.settings)
             guard now != state.loaded.fingerprints, now != state.failedFingerprints else {
                 return (state.loaded.context, state.settings)

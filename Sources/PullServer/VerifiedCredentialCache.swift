@@ -1,4 +1,4 @@
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Remembers which credentials passed bcrypt, as exporter-toolkit's cache does, but keyed
 /// by a salted SHA-256 of (user, stored hash, password) instead of the password itself:
@@ -9,7 +9,7 @@ import Synchronization
 final class VerifiedCredentialCache: Sendable {
     static let capacity = 100
     private let salt: [UInt8]
-    private let entries = Mutex<Set<[UInt8]>>([])
+    private let entries = NIOLockedValueBox<Set<[UInt8]>>([])
 
     init() {
         var generator = SystemRandomNumberGenerator()
@@ -31,11 +31,11 @@ final class VerifiedCredentialCache: Sendable {
     }
 
     func contains(_ key: [UInt8]) -> Bool {
-        entries.withLock { $0.contains(key) }
+        entries.withLockedValue { $0.contains(key) }
     }
 
     func insert(_ key: [UInt8]) {
-        entries.withLock { entries in
+        entries.withLockedValue { entries in
             if entries.count >= Self.capacity {
                 for _ in 0..<max(entries.count / 10, 1) {
                     if let victim = entries.randomElement() { entries.remove(victim) }
@@ -45,5 +45,5 @@ final class VerifiedCredentialCache: Sendable {
         }
     }
 
-    var count: Int { entries.withLock { $0.count } }
+    var count: Int { entries.withLockedValue { $0.count } }
 }

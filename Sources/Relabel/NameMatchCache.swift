@@ -1,4 +1,4 @@
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Remembers whether a regex matched a label name, for labeldrop, labelkeep and
 /// labelmap rules that need the regex engine: label names repeat across series (a few
@@ -7,7 +7,7 @@ import Synchronization
 /// Only ASCII names are kept (for them `String` equality is byte equality, as the
 /// match needs), and at most `limit` of them, so odd input cannot grow it without end.
 final class NameMatchCache: Sendable {
-    private let results = Mutex<[String: Bool]>([:])
+    private let results = NIOLockedValueBox<[String: Bool]>([:])
     private let limit: Int
 
     init(limit: Int = 4096) {
@@ -16,10 +16,10 @@ final class NameMatchCache: Sendable {
 
     func matches(_ name: String, _ regex: RelabelRegex) -> Bool {
         let cacheable = name.utf8.allSatisfy { $0 < 0x80 }
-        if cacheable, let known = results.withLock({ $0[name] }) { return known }
+        if cacheable, let known = results.withLockedValue({ $0[name] }) { return known }
         let result = regex.matches(name)
         if cacheable {
-            results.withLock { cache in
+            results.withLockedValue { cache in
                 if cache.count < limit { cache[name] = result }
             }
         }

@@ -1,7 +1,7 @@
 import Dispatch
 import Foundation
 import Logging
-import Synchronization
+import NIOConcurrencyHelpers
 
 #if canImport(Glibc)
     import Glibc
@@ -32,7 +32,7 @@ final class BatchQueue: @unchecked Sendable {
         var droppedForWriteErrors: [RemoteWriteProtocol: Int] = [:]
     }
 
-    private let observed = Mutex(Observed())
+    private let observed = NIOLockedValueBox(Observed())
 
     /// Opens the queue. With a directory, shard logs are `shard-NNN` subdirectories;
     /// existing ones are replayed, and when they still hold batches written with a
@@ -178,7 +178,7 @@ final class BatchQueue: @unchecked Sendable {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             io.async {
                 if !self.closed {
-                    self.observed.withLock { $0.published.isClosed = true }
+                    self.observed.withLockedValue { $0.published.isClosed = true }
                     for shard in self.shards { shard.close() }
                     if self.lockFD >= 0 { Glibc.close(self.lockFD) }
                     self.lockFD = -1
@@ -191,11 +191,11 @@ final class BatchQueue: @unchecked Sendable {
 
     // MARK: Observation (synchronous, from anywhere)
 
-    var snapshot: QueueSnapshot { observed.withLock { $0.published } }
+    var snapshot: QueueSnapshot { observed.withLockedValue { $0.published } }
 
     /// Whether batch `sequence` of `shard` is still queued.
     func contains(shard: Int, sequence: UInt64) -> Bool {
-        observed.withLock {
+        observed.withLockedValue {
             guard let head = $0.published.heads[shard] else { return false }
             return sequence >= head
         }
@@ -299,7 +299,7 @@ final class BatchQueue: @unchecked Sendable {
     }
 
     private func countDropped(_ protocolVersion: RemoteWriteProtocol, _ samples: Int, forSpace: Bool) {
-        observed.withLock {
+        observed.withLockedValue {
             if forSpace {
                 $0.droppedForSpace[protocolVersion, default: 0] += samples
             } else {
@@ -316,7 +316,7 @@ final class BatchQueue: @unchecked Sendable {
             snapshot.heads.append(shard.first?.sequence)
             snapshot.corruptRecords += shard.corruptRecords
         }
-        observed.withLock {
+        observed.withLockedValue {
             snapshot.droppedForSpace = $0.droppedForSpace
             snapshot.droppedForWriteErrors = $0.droppedForWriteErrors
             snapshot.isClosed = $0.published.isClosed

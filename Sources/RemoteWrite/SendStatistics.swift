@@ -1,5 +1,5 @@
 import Exposition
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// The sender's counters, updated from every shard.
 final class SendStatistics: Sendable {
@@ -20,13 +20,13 @@ final class SendStatistics: Sendable {
         var warnedReasons: Set<DropReason> = []
     }
 
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
 
-    var snapshot: Counts { state.withLock { $0.counts } }
+    var snapshot: Counts { state.withLockedValue { $0.counts } }
 
     func sent(_ protocolVersion: RemoteWriteProtocol, samples: Int) {
         let now = Double(SampleClock.nowMilliseconds()) / 1000
-        state.withLock {
+        state.withLockedValue {
             $0.counts.samplesSent[protocolVersion, default: 0] += samples
             $0.counts.batchesSent[protocolVersion, default: 0] += 1
             $0.counts.lastSuccess = now
@@ -34,7 +34,7 @@ final class SendStatistics: Sendable {
     }
 
     func failed(_ protocolVersion: RemoteWriteProtocol, samples: Int, retrying: Bool) {
-        state.withLock {
+        state.withLockedValue {
             $0.counts.samplesFailed[protocolVersion, default: 0] += samples
             if retrying { $0.counts.retries[protocolVersion, default: 0] += 1 }
         }
@@ -42,19 +42,19 @@ final class SendStatistics: Sendable {
 
     func dropped(_ protocolVersion: RemoteWriteProtocol, _ reason: DropReason, samples: Int) {
         guard samples > 0 else { return }
-        state.withLock { $0.counts.dropped[protocolVersion, default: [:]][reason, default: 0] += samples }
+        state.withLockedValue { $0.counts.dropped[protocolVersion, default: [:]][reason, default: 0] += samples }
     }
 
     func staleMarkersQueued(_ count: Int) {
-        state.withLock { $0.counts.staleMarkers += count }
+        state.withLockedValue { $0.counts.staleMarkers += count }
     }
 
     /// True the first time a drop for `reason` before sending is reported.
     func firstDrop(_ reason: DropReason) -> Bool {
-        state.withLock { $0.warnedReasons.insert(reason).inserted }
+        state.withLockedValue { $0.warnedReasons.insert(reason).inserted }
     }
 
     func fellBack() {
-        state.withLock { $0.counts.fallbacks += 1 }
+        state.withLockedValue { $0.counts.fallbacks += 1 }
     }
 }

@@ -1,4 +1,4 @@
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// The sender's mutable flags: the protocol in use (2.0 until a fallback), whether
 /// something (`run` or `flush`) is draining the queue, and whether it is to stop.
@@ -9,28 +9,28 @@ final class SenderState: Sendable {
         var stopping = false
     }
 
-    private let flags: Mutex<Flags>
+    private let flags: NIOLockedValueBox<Flags>
 
     init(protocolVersion: RemoteWriteProtocol) {
-        flags = Mutex(Flags(protocolVersion: protocolVersion))
+        flags = NIOLockedValueBox(Flags(protocolVersion: protocolVersion))
     }
 
-    var protocolVersion: RemoteWriteProtocol { flags.withLock { $0.protocolVersion } }
+    var protocolVersion: RemoteWriteProtocol { flags.withLockedValue { $0.protocolVersion } }
 
     /// Switches to 1.0; true for the call that made the switch.
     func fallBackToV1() -> Bool {
-        flags.withLock {
+        flags.withLockedValue {
             guard $0.protocolVersion == .v2 else { return false }
             $0.protocolVersion = .v1
             return true
         }
     }
 
-    var isDraining: Bool { flags.withLock { $0.draining } }
+    var isDraining: Bool { flags.withLockedValue { $0.draining } }
 
     /// Claims the right to drain; false when someone else drains already.
     func beginDraining() -> Bool {
-        flags.withLock {
+        flags.withLockedValue {
             guard !$0.draining else { return false }
             $0.draining = true
             return true
@@ -38,13 +38,13 @@ final class SenderState: Sendable {
     }
 
     func endDraining() {
-        flags.withLock { $0.draining = false }
+        flags.withLockedValue { $0.draining = false }
     }
 
     /// Whether the sender was asked to stop once its requests in flight are answered.
-    var isStopping: Bool { flags.withLock { $0.stopping } }
+    var isStopping: Bool { flags.withLockedValue { $0.stopping } }
 
     func requestStop() {
-        flags.withLock { $0.stopping = true }
+        flags.withLockedValue { $0.stopping = true }
     }
 }

@@ -1,4 +1,4 @@
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Wakes a shard's sender when batches were queued. A signal sent while nobody waits
 /// is kept, so a wake-up between "the queue is empty" and "wait" is not lost.
@@ -8,10 +8,10 @@ final class WakeSignal: Sendable {
         var waiter: CheckedContinuation<Void, Never>?
     }
 
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
 
     func signal() {
-        let toResume: CheckedContinuation<Void, Never>? = state.withLock {
+        let toResume: CheckedContinuation<Void, Never>? = state.withLockedValue {
             if let waiter = $0.waiter {
                 $0.waiter = nil
                 return waiter
@@ -27,7 +27,7 @@ final class WakeSignal: Sendable {
     func wait() async {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let resumeNow: Bool = state.withLock {
+                let resumeNow: Bool = state.withLockedValue {
                     if $0.pending || Task.isCancelled {
                         $0.pending = false
                         return true
@@ -38,7 +38,7 @@ final class WakeSignal: Sendable {
                 if resumeNow { continuation.resume() }
             }
         } onCancel: {
-            let toResume: CheckedContinuation<Void, Never>? = state.withLock { state in
+            let toResume: CheckedContinuation<Void, Never>? = state.withLockedValue { state in
                 defer { state.waiter = nil }
                 return state.waiter
             }

@@ -1,7 +1,7 @@
 import Foundation
 import HTTPTransport
 import Logging
-import Synchronization
+import NIOConcurrencyHelpers
 
 #if canImport(Glibc)
     import Glibc
@@ -17,7 +17,7 @@ public final class DockerEngineClient: DockerInventorySource {
     public var location: String { host.description }
     private let transport: HTTPClient
     private let timeout: Duration
-    private let version = Mutex<DockerAPIVersion?>(nil)
+    private let version = NIOLockedValueBox<DockerAPIVersion?>(nil)
 
     /// How long each request may take. The daemon answers from memory in milliseconds;
     /// a request that takes seconds means a stuck daemon, and waiting longer only delays
@@ -47,19 +47,19 @@ public final class DockerEngineClient: DockerInventorySource {
             let networks = try await get("\(apiVersion.pathPrefix)/networks")
             return try DockerInventory(apiVersion: apiVersion, servicesJSON: services, networksJSON: networks)
         } catch {
-            version.withLock { $0 = nil }
+            version.withLockedValue { $0 = nil }
             throw error
         }
     }
 
     /// The version chosen on this connection, asking `/version` when there is none yet.
     private func negotiatedVersion() async throws(DockerQueryError) -> DockerAPIVersion {
-        if let known = version.withLock({ $0 }) { return known }
+        if let known = version.withLockedValue({ $0 }) { return known }
         let answer: DockerVersionAnswer = try DockerInventory.decode(try await get("/version"), what: "/version")
         let chosen = DockerAPIVersion.negotiate(
             minimum: answer.minAPIVersion.flatMap(DockerAPIVersion.init),
             maximum: answer.apiVersion.flatMap(DockerAPIVersion.init))
-        version.withLock { $0 = chosen }
+        version.withLockedValue { $0 = chosen }
         return chosen
     }
 

@@ -1,7 +1,7 @@
 import Collector
 import HTTPTransport
 import Logging
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Names from Docker, kept between collections: the last answer of the Engine API, and
 /// the policy for reading it again.
@@ -23,7 +23,7 @@ public final class DockerServiceNames: Sendable {
     public let timing: DockerRefreshTiming
     private let logger: Logger
     private let now: @Sendable () -> ContinuousClock.Instant
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
 
     private struct State {
         /// The last good answer and when the read that gave it began.
@@ -55,7 +55,7 @@ public final class DockerServiceNames: Sendable {
     /// The answer naming may use now, or nil (none yet, or too old after reads failed).
     public func inventory() -> DockerInventory? {
         let time = now()
-        return state.withLock { state in
+        return state.withLockedValue { state in
             guard let answer = state.answer else { return nil }
             if state.up == false && time - answer.time > timing.maximumAge {
                 state.answer = nil
@@ -66,13 +66,13 @@ public final class DockerServiceNames: Sendable {
     }
 
     /// Whether the last read succeeded (false before the first one ends).
-    public var isUp: Bool { state.withLock { $0.up == true } }
+    public var isUp: Bool { state.withLockedValue { $0.up == true } }
 
     /// Starts a background read if the policy says one is due. `unnamedDockerMark`: a
     /// firewall mark in one of Docker's namespaces got no name in this collection.
     public func refreshIfDue(unnamedDockerMark: Bool) {
         let time = now()
-        state.withLock { state in
+        state.withLockedValue { state in
             guard state.running == nil else { return }
             if let last = state.lastStart {
                 guard time - last >= timing.minimumInterval else { return }
@@ -86,13 +86,13 @@ public final class DockerServiceNames: Sendable {
     /// one-shot commands, which name a single collection.
     public func refreshNow() async {
         let time = now()
-        let task = state.withLock { state in state.running ?? startRead(&state, at: time) }
+        let task = state.withLockedValue { state in state.running ?? startRead(&state, at: time) }
         await task.value
     }
 
     /// Waits for the read under way, if any.
     func waitForRead() async {
-        await state.withLock { $0.running }?.value
+        await state.withLockedValue { $0.running }?.value
     }
 
     private func startRead(_ state: inout State, at time: ContinuousClock.Instant) -> Task<Void, Never> {
@@ -111,7 +111,7 @@ public final class DockerServiceNames: Sendable {
     }
 
     private func finish(_ result: Result<DockerInventory, DockerQueryError>, startedAt time: ContinuousClock.Instant) {
-        let wasUp = state.withLock { state in
+        let wasUp = state.withLockedValue { state in
             let wasUp = state.up
             state.running = nil
             switch result {

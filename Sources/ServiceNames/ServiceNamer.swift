@@ -1,6 +1,6 @@
 import Collector
 import Exposition
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Names the virtual services of each collection: the agent's one entry point to the
 /// names sources.
@@ -13,19 +13,19 @@ import Synchronization
 ///   left alone. Nothing here throws into a collection.
 public final class ServiceNamer: Sendable {
     public let docker: DockerServiceNames?
-    private let currentFile: Mutex<NamesFile?>
+    private let currentFile: NIOLockedValueBox<NamesFile?>
 
     public init(docker: DockerServiceNames?, file: NamesFile?) {
         self.docker = docker
-        currentFile = Mutex(file)
+        currentFile = NIOLockedValueBox(file)
     }
 
     /// The names file in use.
-    public var file: NamesFile? { currentFile.withLock { $0 } }
+    public var file: NamesFile? { currentFile.withLockedValue { $0 } }
 
     /// Swaps in a newly read names file (on SIGHUP), or nil to stop using one.
     public func replaceFile(_ file: NamesFile?) {
-        currentFile.withLock { $0 = file }
+        currentFile.withLockedValue { $0 = file }
     }
 
     /// Sets ``VirtualService/name`` on every service of `collections` a source can name,
