@@ -181,7 +181,7 @@ if Context.environment["IPVS_PUSH_FUZZ"] != nil {
         .target(name: "FuzzSupport", dependencies: ["CFuzzDriver"], path: "Fuzz/Sources/FuzzSupport"))
     for name in [
         "FuzzExposition", "FuzzNetlink", "FuzzMarkRules", "FuzzMangleTable", "FuzzAgentConfig", "FuzzWebConfig",
-        "FuzzQueue", "FuzzTranscoder", "FuzzNamesFile", "FuzzDocker",
+        "FuzzQueue", "FuzzTranscoder", "FuzzNamesFile", "FuzzDocker", "FuzzConnectionTable",
     ] {
         package.targets.append(
             .executableTarget(

@@ -13,7 +13,7 @@ SWIFT=${SWIFT:-swift}
 SECONDS_EACH=${FUZZ_SECONDS:-60}
 SCRATCH=${FUZZ_SCRATCH:-.build-fuzz}
 ALL=(FuzzExposition FuzzNetlink FuzzMarkRules FuzzMangleTable FuzzAgentConfig FuzzWebConfig FuzzQueue
-    FuzzTranscoder FuzzNamesFile FuzzDocker)
+    FuzzTranscoder FuzzNamesFile FuzzDocker FuzzConnectionTable)
 TARGETS=("${@:-${ALL[@]}}")
 
 if [[ ${FUZZ_BUILD:-1} != 0 ]]; then

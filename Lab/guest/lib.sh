@@ -188,15 +188,17 @@ lab_ipvsadm() {
 }
 
 # lab_capture_stable DIR MAX_ATTEMPTS HOOK NAME=NSPATH...: the ground truth around one reading.
-# Reads ipvsadm in every namespace (connection counts and counters, then rates), runs HOOK (the
-# reading under test), reads ipvsadm again (rates first, then the rest), and repeats until both
-# readings agree (connections expire; rates move every 2 s unless lab_freeze_rates stopped
-# them). The rate readings sit closest to HOOK. Writes, in
-# $LAB_OUT/DIR:
-#   ipvsadm.NAME.{rate,stats,persistent-conn}          the reading after HOOK (the truth)
-#   ipvsadm.NAME.{rate,stats,persistent-conn}.before   the reading before HOOK (equal when stable;
-#                                                      otherwise the truth lies between the two)
-#   ipvsadm.NAME.{list,exact,thresholds,conn}          read last (static attributes; take
+# Reads ipvsadm in every namespace (the connection table, connection counts and counters, then
+# rates), runs HOOK (the reading under test), reads ipvsadm again (rates first, then the rest),
+# and repeats until both readings agree (connections expire; rates move every 2 s unless
+# lab_freeze_rates stopped them; the connection table is compared without its expiry column,
+# which counts down). The rate readings sit closest to HOOK. Writes, in $LAB_OUT/DIR:
+#   ipvsadm.NAME.{rate,stats,persistent-conn,conn}     the reading after HOOK (the truth; conn is
+#                                                      ipvsadm -Lnc)
+#   ipvsadm.NAME.{rate,stats,persistent-conn,conn}.before  the reading before HOOK (equal when
+#                                                      stable, but for conn's expiry; otherwise the
+#                                                      truth lies between the two)
+#   ipvsadm.NAME.{list,exact,thresholds}               read last (static attributes; take
 #                                                      connection counts from persistent-conn)
 #   ipvsadm.NAME.{timeout,daemon}, sysctl.NAME         read last too: the namespace's settings
 #                                                      (sysctl net.ipv4.vs, in the namespace)
@@ -211,9 +213,13 @@ lab_capture_stable() {
     : >"$dir/capture.log"
     while [ "$attempt" -lt "$max" ]; do
         attempt=$((attempt + 1))
-        rm -rf "$work/before" "$work/after" "$work/diff"
-        mkdir -p "$work/before" "$work/after"
+        rm -rf "$work/before" "$work/after" "$work/diff" "$work/conn"
+        mkdir -p "$work/before" "$work/after" "$work/conn"
         started=${EPOCHREALTIME/./}
+        for i in "${!names[@]}"; do
+            lab_ipvsadm "${paths[$i]}" conn "$work/conn/${names[$i]}.before"
+            lab_without_expiry "$work/conn/${names[$i]}.before" "$work/before/${names[$i]}.conn"
+        done
         for i in "${!names[@]}"; do
             lab_ipvsadm "${paths[$i]}" persistent-conn "$work/before/${names[$i]}.persistent-conn"
             lab_ipvsadm "${paths[$i]}" stats "$work/before/${names[$i]}.stats"
@@ -224,6 +230,10 @@ lab_capture_stable() {
         for i in "${!names[@]}"; do
             lab_ipvsadm "${paths[$i]}" stats "$work/after/${names[$i]}.stats"
             lab_ipvsadm "${paths[$i]}" persistent-conn "$work/after/${names[$i]}.persistent-conn"
+        done
+        for i in "${!names[@]}"; do
+            lab_ipvsadm "${paths[$i]}" conn "$work/conn/${names[$i]}"
+            lab_without_expiry "$work/conn/${names[$i]}" "$work/after/${names[$i]}.conn"
         done
         elapsed=$(( (${EPOCHREALTIME/./} - started) / 1000 ))
         if diff -r "$work/before" "$work/after" >"$work/diff" 2>&1; then
@@ -241,7 +251,9 @@ lab_capture_stable() {
             cp "$work/after/$name.$mode" "$dir/ipvsadm.$name.$mode"
             cp "$work/before/$name.$mode" "$dir/ipvsadm.$name.$mode.before"
         done
-        for mode in list exact thresholds conn timeout daemon; do
+        cp "$work/conn/$name" "$dir/ipvsadm.$name.conn"
+        cp "$work/conn/$name.before" "$dir/ipvsadm.$name.conn.before"
+        for mode in list exact thresholds timeout daemon; do
             lab_ipvsadm "$ns" "$mode" "$dir/ipvsadm.$name.$mode"
         done
         lab_nsh "$ns" "sysctl net.ipv4.vs >$(printf '%q' "$dir/sysctl.$name") 2>&1"
@@ -250,6 +262,12 @@ lab_capture_stable() {
         "$([ "$stable" = yes ] && echo "$attempt" || echo 0)" >"$dir/capture.env"
     rm -rf "$work"
     lab_log "${dir##*/}: stable=$stable after $attempt attempt(s)"
+}
+
+# lab_without_expiry IN OUT: ipvsadm -Lnc's listing IN without its expiry column (bash only).
+lab_without_expiry() {
+    local protocol expiry rest
+    while read -r protocol expiry rest; do printf '%s %s\n' "$protocol" "$rest"; done <"$1" >"$2"
 }
 
 # lab_describe_namespaces NAME=NSPATH...: writes $LAB_OUT/namespaces.tsv ("NAME<TAB>NSPATH"),

@@ -3,7 +3,8 @@
 # report (TCP/UDP/SCTP over IPv4 and IPv6, firewall marks, every forwarding method, weights,
 # thresholds, persistence with netmask and engine, scheduler flags, one-packet scheduling, a
 # Docker-Swarm-like ingress namespace with MARK rules; timeouts, sysctls and sync daemons that
-# differ between the two namespaces), moves real traffic through them, then records the
+# differ between the two namespaces; a service whose two real servers are removed and set to
+# weight 0 while connections through them stay open), moves real traffic through them, then records the
 # product's reading and ipvsadm's (and sysctl's) at the same moment, plus the product's error
 # cases. Tests/LabTests compares the two.
 #
@@ -16,10 +17,10 @@
 #   err-not-netns.{stdout,stderr,rc}      ipvs-push dump --namespace-path /run/lab/not-a-namespace
 #                                         (a regular file)
 #   err-unprivileged.{stdout,stderr,rc}   ipvs-push dump as uid/gid 65534 without capabilities
-#   dump.prom, dump.prom.{stderr,rc}      ipvs-push dump --namespace-path <ingress>
+#   dump.prom, dump.prom.{stderr,rc}      ipvs-push dump --namespace-path <ingress> --connection-states
 #   dump.om, dump.om.{stderr,rc}          the same with --format openmetrics
 #   truth.prom/, truth.om/                ipvsadm around each dump (see lab_capture_stable):
-#       ipvsadm.<ns>.{rate,stats,persistent-conn}[.before], ipvsadm.<ns>.{list,exact,thresholds,conn},
+#       ipvsadm.<ns>.{rate,stats,persistent-conn,conn}[.before], ipvsadm.<ns>.{list,exact,thresholds},
 #       ipvsadm.<ns>.{timeout,daemon}, sysctl.<ns> (the settings: different timeouts in each
 #       namespace, a master sync daemon in the host and a backup in the ingress, whose conn lists
 #       the host's connections; sysctls changed in the ingress),
@@ -72,7 +73,7 @@ lab_log "ip_vs and schedulers loaded"
 {
     echo "link add dummy0 type dummy"
     echo "link set dummy0 up"
-    for i in $(seq 1 16); do echo "address add 10.0.0.$i/32 dev dummy0"; done
+    for i in $(seq 1 17); do echo "address add 10.0.0.$i/32 dev dummy0"; done
     for i in $(seq 1 6); do echo "address add 2001:db8::$i/128 dev dummy0 nodad"; done
     echo "address add 10.9.9.9/32 dev lo"
     echo "address add 10.9.9.10/32 dev lo"
@@ -150,6 +151,9 @@ must ipvsadm -R <<'RULES'
 -A -u [2001:db8::5]:53 -s rr -o -p 30
 -a -u [2001:db8::5]:53 -r [fd00::1:4]:53 -m
 -A -t [2001:db8::6]:80 -s lc
+-A -t 10.0.0.17:80 -s rr
+-a -t 10.0.0.17:80 -r 10.9.9.9:8080 -m -w 1
+-a -t 10.0.0.17:80 -r 10.9.9.10:8080 -m -w 1
 RULES
 # The local and bypass methods: ipvsadm cannot ask for them (see ipvs-dest.py).
 must lab_ipvs_dest --batch <<'DESTS'
@@ -202,10 +206,16 @@ lab_traffic clients "" \
     http-get,http://10.0.0.1/,30 http-get,http://10.0.0.2/,6 udp-fire,10.0.0.3,53,10 \
     sctp-send,10.0.0.4,3868,4 "http-get,http://[2001:db8::1]/,12" udp-send,2001:db8::2,53,6 \
     sctp-send,2001:db8::3,3868,3 http-get,http://10.255.0.2:30000/,16 udp-send,10.255.0.2,30001,5 \
-    hold,10.0.0.1,80 hold,10.255.0.2,30000
+    hold,10.0.0.1,80 hold,10.255.0.2,30000 hold,10.0.0.17,80 hold,10.0.0.17,80
 traffic_failed=0
 lab_wait_ready clients || traffic_failed=1
 lab_log "traffic done (failed=$traffic_failed)"
+# The black hole: 10.0.0.17:80 holds one connection through each of its real servers (rr); one
+# server is removed and the other set to weight 0 while they stay open. Their connection entries
+# stay (expire_nodest_conn is 0 in the host), pointing at a real server the service no longer has.
+must ipvsadm -d -t 10.0.0.17:80 -r 10.9.9.10:8080
+must ipvsadm -e -t 10.0.0.17:80 -r 10.9.9.9:8080 -m -w 0
+lab_log "10.0.0.17:80: a real server removed and one at weight 0 with connections open"
 # Keep the rates of a tick after the traffic (non-zero) for the rest of the boot.
 lab_freeze_rates "" "$INGRESS"
 lab_log "rate estimators stopped"
@@ -223,12 +233,13 @@ fi
 # --- 8. The readings and the ground truth around each -----------------------------------------
 read_prom() {
     [ -n "$IPVS_PUSH" ] || return 0
-    "$IPVS_PUSH" dump --namespace-path "$INGRESS" >"$LAB_OUT/dump.prom" 2>"$LAB_OUT/dump.prom.stderr"
+    "$IPVS_PUSH" dump --namespace-path "$INGRESS" --connection-states >"$LAB_OUT/dump.prom" \
+        2>"$LAB_OUT/dump.prom.stderr"
     echo $? >"$LAB_OUT/dump.prom.rc"
 }
 read_om() {
     [ -n "$IPVS_PUSH" ] || return 0
-    "$IPVS_PUSH" dump --namespace-path "$INGRESS" --format openmetrics \
+    "$IPVS_PUSH" dump --namespace-path "$INGRESS" --connection-states --format openmetrics \
         >"$LAB_OUT/dump.om" 2>"$LAB_OUT/dump.om.stderr"
     echo $? >"$LAB_OUT/dump.om.rc"
 }

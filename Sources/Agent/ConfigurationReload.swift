@@ -34,10 +34,11 @@ public struct ConfigurationReload: Sendable {
         if !problems.isEmpty { throw SettingFilesError(problems: problems) }
         if Self.needsRestart(next, previous: initial) {
             logger.warning(
-                "namespaces, the Docker host, turning the names file on or off, the listen address, the web config file's path and logging change only at restart; kept as they were")
+                "namespaces, connection states, the Docker host, turning the names file on or off, the listen address, the web config file's path and logging change only at restart; kept as they were")
         }
         next.collection.namespaces = initial.collection.namespaces
         next.collection.namespaceGlobs = initial.collection.namespaceGlobs
+        next.collection.connectionStates = initial.collection.connectionStates
         next.collection.dockerHost = initial.collection.dockerHost
         // A names file with problems keeps the one in use (and fails the reload).
         if let namer { namer.replaceFile(try next.collection.loadNamesFile()) }
@@ -49,10 +50,11 @@ public struct ConfigurationReload: Sendable {
     }
 
     /// Whether `next` changes a setting that only a restart applies: what is read
-    /// (namespaces, the names sources), where it is served, and logging.
+    /// (namespaces, the connection table, the names sources), where it is served, and logging.
     static func needsRestart(_ next: AgentSettings, previous: AgentSettings) -> Bool {
         next.collection.namespaces != previous.collection.namespaces
             || next.collection.namespaceGlobs != previous.collection.namespaceGlobs
+            || next.collection.connectionStates != previous.collection.connectionStates
             || next.collection.dockerHost != previous.collection.dockerHost
             || (next.collection.namesFile == nil) != (previous.collection.namesFile == nil)
             || next.serve?.listenAddress != previous.serve?.listenAddress

@@ -31,6 +31,17 @@ public struct IPAddress: Sendable, Hashable, Comparable, CustomStringConvertible
         self.low = low
     }
 
+    /// From its bytes as two big-endian words (IPv4: the address in the top 32 bits of `high`, `low` zero).
+    init(family: IPAddressFamily, high: UInt64, low: UInt64) {
+        self.family = family
+        self.high = high
+        self.low = family == .inet ? 0 : low
+    }
+
+    /// The first four bytes as a big-endian number (where a firewall-mark service's persistence
+    /// template carries the mark).
+    var leadingWord: UInt32 { UInt32(truncatingIfNeeded: high >> 32) }
+
     /// Reads `family`'s bytes (4 or 16) from the start of `raw`, which must hold them.
     init(family: IPAddressFamily, raw: UnsafeRawBufferPointer) {
         self.family = family

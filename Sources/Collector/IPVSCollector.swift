@@ -42,13 +42,17 @@ public final class IPVSCollector: @unchecked Sendable {
     private var checkedEffective = false
     /// What ``restrictCapabilities(alsoKeeping:)`` keeps for good.
     private var permanentlyKept: CapabilitySet = [.netAdmin]
+    /// Whether each namespace's connection table is counted (`--connection-states`).
+    public let connectionStates: Bool
 
     public init(
-        namespaces: [String], namespaceGlobs: [String] = [], naming: (any ServiceNaming)? = nil, logger: Logger
+        namespaces: [String], namespaceGlobs: [String] = [], naming: (any ServiceNaming)? = nil,
+        connectionStates: Bool = false, logger: Logger
     ) {
         self.namespaces = namespaces
         self.namespaceGlobs = namespaceGlobs
-        self.readers = namespaces.map { NamespaceReader(namespace: $0) }
+        self.connectionStates = connectionStates
+        self.readers = namespaces.map { NamespaceReader(namespace: $0, connectionStates: connectionStates) }
         self.naming = naming
         self.logger = logger
         if !namespaceGlobs.isEmpty { permanentlyKept = [.netAdmin, .sysAdmin] }
@@ -192,7 +196,8 @@ public final class IPVSCollector: @unchecked Sendable {
             if globReaders[path] != nil, wasRecreated(path, now: identity) { globReaders[path] = nil }
             let reader = globReaders[path] ?? {
                 logger.info("network namespace found", metadata: ["namespace": "\(path)"])
-                let reader = NamespaceReader(namespace: path, readsSettingsWithoutServices: false)
+                let reader = NamespaceReader(
+                    namespace: path, readsSettingsWithoutServices: false, connectionStates: connectionStates)
                 globReaders[path] = reader
                 return reader
             }()
@@ -224,7 +229,7 @@ public final class IPVSCollector: @unchecked Sendable {
         let namespace = readers[index].namespace
         guard !namespace.isEmpty else { return }
         if wasRecreated(namespace, now: try NamespaceIdentity(path: namespace)) {
-            readers[index] = NamespaceReader(namespace: namespace)
+            readers[index] = NamespaceReader(namespace: namespace, connectionStates: connectionStates)
         }
     }
 

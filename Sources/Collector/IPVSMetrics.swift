@@ -109,13 +109,16 @@ public enum IPVSMetrics {
     /// What a family has one sample of, and where the value comes from.
     enum Kind: Equatable {
         case up, services, tableSize, info, duration, malformed, timeout, syncDaemon, sysctl
+        case connectionEntries, orphanedEntries
         case serviceCounter(Int), serviceDestinations, serviceInfo, serviceName, persistence, serviceRate(Int)
         case destinationGauge(Int), destinationCounter(Int), destinationRate(Int)
 
         /// Per namespace, per virtual service, or per real server.
         var scope: Scope {
             switch self {
-            case .up, .services, .tableSize, .info, .duration, .malformed, .timeout, .syncDaemon, .sysctl: .namespace
+            case .up, .services, .tableSize, .info, .duration, .malformed, .timeout, .syncDaemon, .sysctl,
+                .connectionEntries, .orphanedEntries:
+                .namespace
             case .serviceCounter, .serviceDestinations, .serviceInfo, .serviceName, .persistence, .serviceRate:
                 .service
             case .destinationGauge, .destinationCounter, .destinationRate: .destination
@@ -177,6 +180,20 @@ public enum IPVSMetrics {
                     name: "ipvs_sysctl", type: .gauge,
                     help:
                         "An IPVS sysctl of the namespace (net.ipv4.vs.NAME; sync_threshold's period as sync_period).")),
+            Definition(
+                kind: .connectionEntries,
+                family: MetricFamily(
+                    name: "ipvs_connection_entries", type: .gauge,
+                    help:
+                        "Entries of the IPVS connection table (ipvsadm -Lnc) by virtual service, real server and state "
+                        + "(with --connection-states).")),
+            Definition(
+                kind: .orphanedEntries,
+                family: MetricFamily(
+                    name: "ipvs_connection_entries_orphaned", type: .gauge,
+                    help:
+                        "Connection table entries whose real server is no longer in their virtual service, has weight 0, "
+                        + "or whose service is gone (with --connection-states).")),
         ]
         all += counterFamilies(prefix: "ipvs_service", of: "the virtual service").enumerated().map {
             Definition(kind: .serviceCounter($0.offset), family: $0.element)
@@ -310,9 +327,9 @@ public enum IPVSMetrics {
 
     /// The samples of a namespace-scope family for one namespace (`snapshot` nil when it could
     /// not be read): sorted labels and value. Both the families and the document use it.
-    static func namespaceSamples(_ kind: Kind, of collection: NamespaceCollection, _ snapshot: NamespaceSnapshot?)
-        -> [(labels: [Label], value: Double)]
-    {
+    static func namespaceSamples(
+        _ kind: Kind, of collection: NamespaceCollection, _ snapshot: NamespaceSnapshot?, nameLabel: Bool = false
+    ) -> [(labels: [Label], value: Double)] {
         let namespace = Label("namespace", collection.namespace)
         switch kind {
         case .up: return [([namespace], snapshot == nil ? 0 : 1)]
@@ -338,8 +355,47 @@ public enum IPVSMetrics {
                 return (labels, 1)
             }
         case .sysctl: return snapshot.sysctls.map { ([Label("name", $0.name), namespace], Double($0.value)) }
+        case .connectionEntries, .orphanedEntries:
+            let counted: [ConnectionEntries] = (snapshot.connections ?? []).filter {
+                kind == .connectionEntries || $0.orphaned
+            }
+            return counted.map { entries -> (labels: [Label], value: Double) in
+                let labels = connectionLabels(
+                    entries, snapshot: snapshot, namespace: collection.namespace, nameLabel: nameLabel)
+                return (labels, Double(entries.count))
+            }
         default: return []
         }
+    }
+
+    /// The labels of connection table entries: their service's labels (``serviceLabels``; for
+    /// entries without a service, what the entries name, with an empty scheduler) with the real
+    /// server's address and port and the state, in sorted order.
+    static func connectionLabels(
+        _ entries: ConnectionEntries, snapshot: NamespaceSnapshot, namespace: String, nameLabel: Bool
+    ) -> [Label] {
+        let key = entries.key
+        var base: [Label]
+        if let index = entries.serviceIndex {
+            base = serviceLabels(
+                snapshot.services[index], namespace: namespace, markPorts: snapshot.markPorts, nameLabel: nameLabel)
+        } else {
+            let address = key.virtualAddress
+            let template = key.protocolNumber == 0
+            base = [
+                Label("address", template ? "" : address.description), Label("family", address.family.name),
+                Label("fwmark", template ? String(address.leadingWord) : ""), Label("namespace", namespace),
+                Label("port", template ? "" : String(key.virtualPort)),
+                Label(
+                    "protocol",
+                    template ? "" : TransportProtocol(rawValue: key.protocolNumber)?.name ?? String(key.protocolNumber)),
+                Label("scheduler", ""),
+            ]
+        }
+        return [
+            base[0], Label("destination_address", key.destinationAddress.description),
+            Label("destination_port", String(key.destinationPort)),
+        ] + base[1...] + [Label("state", key.state)]
     }
 
     /// The value of a service-scope family for `service`; nil when the service has no
@@ -402,7 +458,9 @@ public enum IPVSMetrics {
             let snapshot: NamespaceSnapshot?
             if case .success(let read) = collection.result { snapshot = read } else { snapshot = nil }
             for index in namespaceFamilies {
-                for sample in IPVSMetrics.namespaceSamples(definitions[index].kind, of: collection, snapshot) {
+                let samples = IPVSMetrics.namespaceSamples(
+                    definitions[index].kind, of: collection, snapshot, nameLabel: options.nameLabel)
+                for sample in samples {
                     families[index].add(IPVSMetrics.presorted(sample.labels), sample.value)
                 }
             }

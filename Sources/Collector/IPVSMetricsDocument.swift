@@ -97,7 +97,9 @@ struct IPVSMetricsDocument: ExpositionDocument {
             switch definition.kind {
             case _ where definition.kind.scope == .namespace:
                 collections.indices.contains { index in
-                    !IPVSMetrics.namespaceSamples(definition.kind, of: collections[index], snapshots[index]).isEmpty
+                    !IPVSMetrics.namespaceSamples(
+                        definition.kind, of: collections[index], snapshots[index], nameLabel: options.nameLabel
+                    ).isEmpty
                 }
             case .persistence: hasPersistent
             case .serviceName: hasNames
@@ -163,7 +165,7 @@ struct IPVSMetricsDocument: ExpositionDocument {
     ) -> Bool {
         while namespaceCursor < collections.count {
             let samples = IPVSMetrics.namespaceSamples(
-                kind, of: collections[namespaceCursor], snapshots[namespaceCursor])
+                kind, of: collections[namespaceCursor], snapshots[namespaceCursor], nameLabel: nameLabel)
             namespaceCursor += 1
             for sample in samples {
                 buffer.append(contentsOf: sampleName!)

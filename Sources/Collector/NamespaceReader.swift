@@ -10,13 +10,16 @@ final class NamespaceReader {
     /// pattern matched (only those with services get series; a Docker host has a namespace
     /// per container).
     let readsSettingsWithoutServices: Bool
+    /// Whether the connection table is counted (`--connection-states`), in the same visit.
+    let connectionStates: Bool
     private var socket: GenericNetlinkSocket?
     /// Malformed messages skipped since the reader was created.
     private(set) var malformedMessagesTotal = 0
 
-    init(namespace: String, readsSettingsWithoutServices: Bool = true) {
+    init(namespace: String, readsSettingsWithoutServices: Bool = true, connectionStates: Bool = false) {
         self.namespace = namespace
         self.readsSettingsWithoutServices = readsSettingsWithoutServices
+        self.connectionStates = connectionStates
     }
 
     /// Opens the socket now (at start-up, while the agent still has the privileges to
@@ -94,6 +97,10 @@ final class NamespaceReader {
             snapshot.markPorts = files.marks.ports
             snapshot.markAddresses = files.marks.addresses
             snapshot.sysctls = files.sysctls
+            if let table = files.connections {
+                snapshot.connections = ConnectionTable.attribute(
+                    table.counts, to: services, markPorts: files.marks.ports, markAddresses: files.marks.addresses)
+            }
         }
         malformedMessagesTotal += malformed
         snapshot.malformedMessages = malformedMessagesTotal
@@ -101,15 +108,26 @@ final class NamespaceReader {
     }
 
     /// What is read from files inside the namespace, in one visit to its thread: the ports and
-    /// addresses of its mangle MARK rules (when `marks`) and its IPVS sysctls. Empty when they
-    /// cannot be read (a missing port label, name or setting never fails a collection).
-    private func readNamespaceFiles(marks: Bool) -> (marks: FirewallMarks, sysctls: [IPVSSysctl]) {
-        let read = { () -> (marks: FirewallMarks, sysctls: [IPVSSysctl]) in
-            (marks ? FirewallMarkRules.readCurrentNamespace() : FirewallMarks(), IPVSSysctls.readCurrentNamespace())
+    /// addresses of its mangle MARK rules (when `marks`), its IPVS sysctls and, with
+    /// ``connectionStates``, its connection table counted. Empty when they cannot be read (a
+    /// missing port label, name or setting never fails a collection).
+    private func readNamespaceFiles(marks: Bool) -> NamespaceFiles {
+        let connectionStates = self.connectionStates
+        let read = { () -> NamespaceFiles in
+            NamespaceFiles(
+                marks: marks ? FirewallMarkRules.readCurrentNamespace() : FirewallMarks(),
+                sysctls: IPVSSysctls.readCurrentNamespace(),
+                connections: connectionStates ? ConnectionTable.countCurrentNamespace() : nil)
         }
         if namespace.isEmpty { return read() }
         return (try? NetworkNamespace.perform(in: namespace) { () throws(CollectorError) in read() })
-            ?? (FirewallMarks(), [])
+            ?? NamespaceFiles(marks: FirewallMarks(), sysctls: [], connections: nil)
+    }
+
+    private struct NamespaceFiles {
+        var marks: FirewallMarks
+        var sysctls: [IPVSSysctl]
+        var connections: ConnectionTableCounter?
     }
 
     /// The nested `IPVS_CMD_ATTR_SERVICE` that names a service in a destination dump:

@@ -16,6 +16,9 @@ public struct NamespaceSnapshot: Sendable {
     public var syncDaemons: [SyncDaemon]
     /// The namespace's IPVS sysctls, sorted by name (see ``IPVSSysctls``).
     public var sysctls: [IPVSSysctl]
+    /// The connection table counted by service, real server and state (`--connection-states`);
+    /// nil when not read.
+    public var connections: [ConnectionEntries]?
     /// Messages skipped because they were malformed or truncated, in this collection.
     public var malformedMessages: Int
     public var durationSeconds: Double
@@ -23,7 +26,7 @@ public struct NamespaceSnapshot: Sendable {
     public init(
         namespace: String, info: IPVSInfo, services: [VirtualService], markPorts: [UInt32: [UInt16]] = [:],
         markAddresses: [UInt32: [String]] = [:], timeouts: IPVSTimeouts? = nil, syncDaemons: [SyncDaemon] = [],
-        sysctls: [IPVSSysctl] = [], malformedMessages: Int = 0, durationSeconds: Double = 0
+        sysctls: [IPVSSysctl] = [], connections: [ConnectionEntries]? = nil, malformedMessages: Int = 0, durationSeconds: Double = 0
     ) {
         self.namespace = namespace
         self.info = info
@@ -33,6 +36,7 @@ public struct NamespaceSnapshot: Sendable {
         self.timeouts = timeouts
         self.syncDaemons = syncDaemons
         self.sysctls = sysctls
+        self.connections = connections
         self.malformedMessages = malformedMessages
         self.durationSeconds = durationSeconds
     }

@@ -13,7 +13,7 @@ import RemoteWrite
 /// global:       # interval, shutdown_grace, external_labels, log_level, log_format,
 ///               # queue_directory, queue_max_bytes
 /// collection:   # namespace_paths, namespace_globs, host_namespace, destinations, rates, compat,
-///               # textfile_directory, name_label
+///               # textfile_directory, name_label, connection_states
 /// names:        # docker_host, file
 /// pushgateway:  # url, job, instance, grouping_labels, method, compression,
 ///               # delete_on_exit, timeout + Prometheus http_config keys
@@ -61,7 +61,7 @@ public struct AgentConfigFile: Sendable {
             ],
             "collection": [
                 "namespace_paths", "namespace_globs", "host_namespace", "destinations", "rates", "compat",
-                "textfile_directory", "name_label",
+                "textfile_directory", "name_label", "connection_states",
             ],
             "names": ["docker_host", "file"],
             "pushgateway": [

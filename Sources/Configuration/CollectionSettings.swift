@@ -16,6 +16,9 @@ public struct CollectionSettings: Sendable, Equatable {
     public var dockerHost: String?
     /// The operator's names file.
     public var namesFile: String?
+    /// Count each namespace's connection table by service, real server and state (off by
+    /// default: the table can hold millions of entries).
+    public var connectionStates = false
 
     /// Resolves the collection settings from `layers`, recording invalid values there.
     public static func resolve(_ layers: inout SettingLayers) -> CollectionSettings {
@@ -50,6 +53,7 @@ public struct CollectionSettings: Sendable, Equatable {
             includeDestinations: layers.bool(.destinations, default: true),
             includeRates: layers.bool(.rates, default: true), compatibility: compatibility,
             nameLabel: layers.bool(.nameLabel, default: false))
+        settings.connectionStates = layers.bool(.connectionStates, default: false)
         settings.textfileDirectory = layers.string(.textfileDirectory)
         settings.dockerHost = layers.string(.dockerHost)
         if let url = settings.dockerHost, !url.lowercased().hasPrefix("unix://") {
@@ -63,7 +67,9 @@ public struct CollectionSettings: Sendable, Equatable {
 
     /// A collector for these namespaces and patterns, naming services with `namer`.
     public func makeCollector(namer: ServiceNamer? = nil, logger: Logger) -> IPVSCollector {
-        IPVSCollector(namespaces: namespaces, namespaceGlobs: namespaceGlobs, naming: namer, logger: logger)
+        IPVSCollector(
+            namespaces: namespaces, namespaceGlobs: namespaceGlobs, naming: namer, connectionStates: connectionStates,
+            logger: logger)
     }
 
     /// The names sources configured, or nil without any. Throws what is wrong with the

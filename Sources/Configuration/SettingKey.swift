@@ -23,6 +23,7 @@ public enum SettingKey: String, CaseIterable, Sendable {
     case compat
     case textfileDirectory = "textfile-directory"
     case nameLabel = "name-label"
+    case connectionStates = "connection-states"
     case dockerHost = "docker-host"
     case namesFile = "names-file"
 
@@ -67,7 +68,7 @@ public enum SettingKey: String, CaseIterable, Sendable {
 
     public var shape: Shape {
         switch self {
-        case .hostNamespace, .destinations, .rates, .nameLabel, .deleteOnExit, .tlsInsecureSkipVerify: .bool
+        case .hostNamespace, .destinations, .rates, .nameLabel, .connectionStates, .deleteOnExit, .tlsInsecureSkipVerify: .bool
         case .namespacePath, .namespaceGlob, .remoteWrite: .list
         case .externalLabel, .groupingLabel, .header: .pairs
         default: .single
@@ -101,6 +102,7 @@ public enum SettingKey: String, CaseIterable, Sendable {
         case .compat: ["collection", "compat"]
         case .textfileDirectory: ["collection", "textfile_directory"]
         case .nameLabel: ["collection", "name_label"]
+        case .connectionStates: ["collection", "connection_states"]
         case .dockerHost: ["names", "docker_host"]
         case .namesFile: ["names", "file"]
         case .pushgateway: ["pushgateway", "url"]

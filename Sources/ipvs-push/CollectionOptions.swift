@@ -58,6 +58,11 @@ struct CollectionOptions: ParsableArguments, GivenFlags {
         help: "Also put a named service's name on each of its series as service_name (default: no).")
     var nameLabel: Bool?
 
+    @Flag(
+        name: .customLong("connection-states"), inversion: .prefixedNo,
+        help: "Count each namespace's connection table (/proc/net/ip_vs_conn) by virtual service, real server and state, and the entries whose real server is gone or has weight 0 (default: no; the table can hold millions of entries).")
+    var connectionStates: Bool?
+
     var given: [SettingKey: [String]] {
         var flags: [SettingKey: [String]] = [:]
         flags.put(.namespacePath, namespacePaths)
@@ -69,6 +74,7 @@ struct CollectionOptions: ParsableArguments, GivenFlags {
         flags.put(.dockerHost, dockerHost)
         flags.put(.namesFile, namesFile)
         flags.put(.nameLabel, nameLabel)
+        flags.put(.connectionStates, connectionStates)
         return flags
     }
 

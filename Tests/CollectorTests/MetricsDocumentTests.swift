@@ -94,7 +94,46 @@ import Testing
         return NamespaceSnapshot(
             namespace: namespace, info: IPVSInfo(versionCode: 0x010201, connectionTableSize: 4096), services: services,
             markPorts: markPorts, timeouts: timeouts(seed: seed), syncDaemons: syncDaemons(seed: seed),
-            sysctls: sysctls(seed: seed), malformedMessages: 3, durationSeconds: 0.125)
+            sysctls: sysctls(seed: seed), connections: connections(services, seed: seed), malformedMessages: 3,
+            durationSeconds: 0.125)
+    }
+
+    /// Connection table counts (not read for one seed in three): entries of real servers and of
+    /// real servers gone, and entries without a service (IPv4, IPv6, a mark template).
+    static func connections(_ services: [VirtualService], seed: UInt64) -> [ConnectionEntries]? {
+        guard seed % 3 != 2 else { return nil }
+        func key(_ destination: IPAddress, _ port: UInt16, _ state: String, virtual: (UInt16, String, UInt16)? = nil)
+            -> ConnectionEntryKey
+        {
+            ConnectionEntryKey(
+                protocolNumber: virtual?.0 ?? 0, virtualAddress: IPAddress(virtual?.1 ?? "0.0.0.0")!,
+                virtualPort: virtual?.2 ?? 0, destinationAddress: destination, destinationPort: port, state: state)
+        }
+        var entries: [ConnectionEntries] = []
+        for (index, service) in services.enumerated() where index % 2 == 0 {
+            for destination in service.destinations.prefix(2) {
+                entries.append(
+                    ConnectionEntries(
+                        serviceIndex: index, key: key(destination.address, destination.port, "ESTABLISHED"),
+                        orphaned: destination.weight == 0, count: index + 1))
+            }
+            entries.append(
+                ConnectionEntries(
+                    serviceIndex: index, key: key(IPAddress("192.0.2.\(index % 250)")!, 80, "FIN_WAIT"), orphaned: true,
+                    count: 1))
+        }
+        entries += [
+            ConnectionEntries(
+                serviceIndex: nil, key: key(IPAddress("192.0.2.1")!, 8443, "TIME_WAIT", virtual: (6, "198.51.100.1", 443)),
+                orphaned: true, count: 12),
+            ConnectionEntries(
+                serviceIndex: nil, key: key(IPAddress("2001:db8::7")!, 0, "NONE", virtual: (0, "0.0.1.4", 0)),
+                orphaned: true, count: 1),
+            ConnectionEntries(
+                serviceIndex: nil, key: key(IPAddress("10.1.1.1")!, 7, "ERR!", virtual: (99, "2001:db8::1", 7)),
+                orphaned: true, count: 3),
+        ]
+        return entries
     }
 
     /// Every timeout, some (as a kernel without UDP support sends), none.

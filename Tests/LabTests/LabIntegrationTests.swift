@@ -11,9 +11,14 @@ struct LabIntegrationTests {
     /// The exit status `dump` documents for "IPVS could not be read in at least one namespace".
     static let collectionFailed: Int32 = 69
 
-    static func truths(_ results: LabResults, truth: String) throws -> [NamespaceTruth] {
+    /// With `connectionStates` (the integration scenario's dumps count the connection table),
+    /// the truths include `ipvsadm -Lnc`.
+    static func truths(_ results: LabResults, truth: String, connectionStates: Bool = false) throws
+        -> [NamespaceTruth]
+    {
         try results.namespaces().map {
-            try NamespaceTruth(results: results, truth: truth, name: $0.name, path: $0.path)
+            try NamespaceTruth(
+                results: results, truth: truth, name: $0.name, path: $0.path, connectionStates: connectionStates)
         }
     }
 
@@ -36,7 +41,8 @@ struct LabIntegrationTests {
         #expect(status == 0, "dump exited with \(status): \((try? results.text(dump.file + ".stderr")) ?? "")")
         #expect(try results.text(dump.file + ".stderr").isEmpty, "dump wrote to stderr")
         let parsed = try Self.parse(results, dump.file, format: dump.format)
-        let problems = try DumpComparison(truths: try Self.truths(results, truth: dump.truth)).problems(in: parsed)
+        let problems = try DumpComparison(
+            truths: try Self.truths(results, truth: dump.truth, connectionStates: true)).problems(in: parsed)
         let capture = try results.environment("\(dump.truth)/capture.env")
         let listed = problems.prefix(80).joined(separator: "\n")
         let file = results.path(dump.file)
@@ -163,6 +169,32 @@ struct LabIntegrationTests {
         let backup = try virtuals("ingress")
         let synced = backup.filter { hostServices.contains(String($0.split(separator: ":")[0])) }
         #expect(synced.contains("10.0.0.1:80"), "the backup lists no connection of the master's: \(backup.sorted())")
+    }
+
+    /// Guards the connection table's comparison (in ``dumpMatchesIpvsadm``): entries of several
+    /// states in both namespaces, and the black hole the scenario makes on 10.0.0.17:80 (one real
+    /// server removed, one at weight 0, each with a connection open) is in the dump as orphaned.
+    @Test("the connection table has several states in both namespaces, and the orphaned entries are counted")
+    func connectionTableCoverage() async throws {
+        let results = try await LabRun.results()
+        let truths = try Self.truths(results, truth: "truth.prom", connectionStates: true)
+        for truth in truths {
+            let states = Set(try #require(truth.connections).entries.keys.map(\.state))
+            #expect(states.count >= 2 && states.contains("ESTABLISHED"), "\(truth.name): states \(states.sorted())")
+        }
+        let host = try #require(truths.first { $0.path.isEmpty })
+        let service = try #require(host.list.services.first { $0.key.address == "10.0.0.17" })
+        #expect(service.destinations.map(\.address) == ["10.9.9.9"] && service.destinations[0].numbers[0] == 0)
+        let dump = try Self.parse(results, "dump.prom", format: .prometheus)
+        for server in ["10.9.9.9", "10.9.9.10"] {
+            let labels = [
+                "namespace": "", "family": "inet", "protocol": "tcp", "address": "10.0.0.17", "port": "80",
+                "fwmark": "", "scheduler": "rr", "destination_address": server, "destination_port": "8080",
+                "state": "ESTABLISHED",
+            ]
+            #expect(Self.value(dump, "ipvs_connection_entries_orphaned", labels) == 1, "\(server)")
+            #expect(Self.value(dump, "ipvs_connection_entries", labels) == 1, "\(server)")
+        }
     }
 
     @Test("dump before ip_vs is loaded: exit 69, says to modprobe ip_vs, ipvs_up 0")

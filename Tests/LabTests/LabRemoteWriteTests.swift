@@ -33,7 +33,8 @@ struct LabRemoteWriteTests {
         let dump = try LabIntegrationTests.parse(results, "dump.prom", format: .prometheus)
         var expected: [String: Double] = [:]
         var varying: Set<String> = []
-        for family in dump.families {
+        // dump.prom counts the connection table, once does not (see LabPushgatewayTests.varying).
+        for family in dump.families where !family.name.hasPrefix("ipvs_connection_entries") {
             for sample in family.samples {
                 let key = Self.key(Self.stored(sample))
                 if family.name == Self.varying {

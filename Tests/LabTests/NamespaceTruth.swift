@@ -21,13 +21,20 @@ struct NamespaceTruth: Sendable {
     var markPorts: [UInt32: Int]
     /// Timeouts, sync daemons and sysctls.
     var settings: NamespaceSettings
+    /// `ipvsadm -Lnc` after and before the dump, when the dump counted the connection table
+    /// (`--connection-states`); nil otherwise.
+    var connections: ConnectionListing?
+    var connectionsBefore: ConnectionListing?
     /// The netmask of a service ipvsadm lists without one (it prints a netmask only for a
     /// persistent service whose mask is not full): nil for ipvsadm's own default, the full
     /// mask; Docker's libnetwork creates its firewall-mark services with none (0.0.0.0).
     var unlistedNetmask: String?
 
     /// Reads `ipvsadm.<name>.*` from the truth directory `truth` of a lab run.
-    init(results: LabResults, truth: String, name: String, path: String, unlistedNetmask: String? = nil) throws {
+    init(
+        results: LabResults, truth: String, name: String, path: String, unlistedNetmask: String? = nil,
+        connectionStates: Bool = false
+    ) throws {
         func listing(_ mode: IPVSAdmMode, _ suffix: String) throws -> IPVSAdmListing {
             let file = "\(truth)/ipvsadm.\(name).\(suffix)"
             return try IPVSAdmParser.parse(try results.text(file), mode: mode, source: results.path(file))
@@ -48,6 +55,14 @@ struct NamespaceTruth: Sendable {
             timeout: try results.text("\(truth)/ipvsadm.\(name).timeout"),
             daemon: try results.text("\(truth)/ipvsadm.\(name).daemon"),
             sysctl: try results.text("\(truth)/sysctl.\(name)"), source: results.path("\(truth)/*.\(name)"))
+        if connectionStates {
+            func conn(_ suffix: String) throws -> ConnectionListing {
+                let file = "\(truth)/ipvsadm.\(name).\(suffix)"
+                return try ConnectionListing(try results.text(file), source: results.path(file))
+            }
+            connections = try conn("conn")
+            connectionsBefore = try conn("conn.before")
+        }
     }
 
     /// The per-namespace series: up, services, connection table size, version, then the
@@ -67,6 +82,7 @@ struct NamespaceTruth: Sendable {
                 name: "ipvs_info", labels: Labels(["namespace": path, "version": list.version]), value: .exact(1),
                 origin: origin),
         ] + settings.series(namespace: path, origin: origin)
+            + (connections?.series(self, before: connectionsBefore) ?? [])
     }
 
     /// Every service and real server series, with ipvsadm's numbers.
