@@ -19,7 +19,8 @@
 #   err-unprivileged.{stdout,stderr,rc}   ipvs-push dump as uid/gid 65534 without capabilities
 #   dump.prom, dump.prom.{stderr,rc}      ipvs-push dump --namespace-path <ingress> --connection-states
 #   dump.om, dump.om.{stderr,rc}          the same with --format openmetrics
-#   truth.prom/, truth.om/                ipvsadm around each dump (see lab_capture_stable):
+#   dump.telegraf.prom{,.stderr,.rc}      ipvs-push dump --namespace-path <ingress> --compat telegraf
+#   truth.prom/, truth.om/, truth.telegraf/  ipvsadm around each dump (see lab_capture_stable):
 #       ipvsadm.<ns>.{rate,stats,persistent-conn,conn}[.before], ipvsadm.<ns>.{list,exact,thresholds},
 #       ipvsadm.<ns>.{timeout,daemon}, sysctl.<ns> (the settings: different timeouts in each
 #       namespace, a master sync daemon in the host and a backup in the ingress, whose conn lists
@@ -243,8 +244,15 @@ read_om() {
         >"$LAB_OUT/dump.om" 2>"$LAB_OUT/dump.om.stderr"
     echo $? >"$LAB_OUT/dump.om.rc"
 }
+read_telegraf() {
+    [ -n "$IPVS_PUSH" ] || return 0
+    "$IPVS_PUSH" dump --namespace-path "$INGRESS" --compat telegraf >"$LAB_OUT/dump.telegraf.prom" \
+        2>"$LAB_OUT/dump.telegraf.prom.stderr"
+    echo $? >"$LAB_OUT/dump.telegraf.prom.rc"
+}
 lab_capture_stable truth.prom 5 read_prom host= ingress="$INGRESS"
 lab_capture_stable truth.om 5 read_om host= ingress="$INGRESS"
+lab_capture_stable truth.telegraf 5 read_telegraf host= ingress="$INGRESS"
 lab_describe_namespaces host= ingress="$INGRESS"
 
 # --- 9. once to a Pushgateway in the guest -----------------------------------------------------

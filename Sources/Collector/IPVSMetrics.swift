@@ -43,8 +43,10 @@ public enum IPVSMetrics {
     public static func families(_ collections: [NamespaceCollection], options: MetricOptions = MetricOptions())
         -> [MetricFamily]
     {
-        if options.compatibility == .ingressIPVSExporter {
-            return CompatibilityMetrics.families(collections)
+        switch options.compatibility {
+        case .ingressIPVSExporter: return CompatibilityMetrics.families(collections)
+        case .telegraf: return TelegrafMetrics.families(collections)
+        case nil: break
         }
         var builder = Builder(options: options)
         builder.reserve(for: collections)

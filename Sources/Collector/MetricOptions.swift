@@ -4,6 +4,8 @@ public struct MetricOptions: Sendable, Hashable {
     public enum Compatibility: String, Sendable, Hashable, CaseIterable {
         /// cirocosta/ingress_ipvs_exporter's names and labels.
         case ingressIPVSExporter = "ingress-ipvs-exporter"
+        /// Telegraf's `inputs.ipvs` through `outputs.prometheus_client`.
+        case telegraf
     }
 
     /// Per-real-server series; off cuts cardinality on big nodes.

@@ -34,7 +34,7 @@ public struct CollectionSettings: Sendable, Equatable {
                 "\"\(pattern)\" must be an absolute path pattern, such as /var/run/docker/netns/*")
         }
         let host = layers.bool(.hostNamespace, default: true)
-        let compatibility = layers.optional(.compat, expected: "ingress-ipvs-exporter") {
+        let compatibility = layers.optional(.compat, expected: "ingress-ipvs-exporter or telegraf") {
             MetricOptions.Compatibility(rawValue: $0)
         }
         if paths.isEmpty && compatibility == .ingressIPVSExporter && !layers.isSet(.hostNamespace) {

@@ -36,7 +36,7 @@ struct CollectionOptions: ParsableArguments, GivenFlags {
     @Option(
         name: .customLong("compat"),
         help: ArgumentHelp(
-            "Emit another exporter's metric names and labels instead: ingress-ipvs-exporter.", valueName: "exporter"))
+            "Emit another exporter's metric names and labels instead: ingress-ipvs-exporter or telegraf.", valueName: "exporter"))
     var compatibility: String?
 
     @Option(

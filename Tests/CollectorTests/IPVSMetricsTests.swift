@@ -98,6 +98,48 @@ import Testing
         #expect(value(families, "ipvs_destination_active_connections_total", ["fwmark": "0", "address": "172.16.0.1"]) == 1)
     }
 
+    /// Telegraf's `inputs.ipvs` through `outputs.prometheus_client`: gauges named
+    /// measurement_field, its tags, fwmark services told apart by `fwmark` alone.
+    @Test func telegrafCompatibility() {
+        let families = TelegrafMetrics.families(Self.collections, hostName: "lb-1")
+        let ns = "/var/run/docker/netns/ingress_sbox"
+        let fields = ["connections", "pkts_in", "pkts_out", "bytes_in", "bytes_out", "pps_in", "pps_out", "cps"]
+        #expect(
+            Set(families.map(\.name))
+                == Set(
+                    fields.map { "ipvs_virtual_server_" + $0 }
+                        + (["active_connections", "inactive_connections"] + fields).map { "ipvs_real_server_" + $0 }))
+        #expect(families.allSatisfy { $0.type == .gauge && $0.help == "Telegraf collected metric" })
+        let web = [
+            "host": "lb-1", "namespace": ns, "protocol": "tcp", "address": "10.0.0.1", "port": "80", "sched": "rr",
+            "netmask": "32", "address_family": "inet",
+        ]
+        #expect(value(families, "ipvs_virtual_server_connections", web) == 7)
+        #expect(value(families, "ipvs_virtual_server_bytes_in", web) == 1000)
+        let webSample = families.first { $0.name == "ipvs_virtual_server_connections" }!.samples.first {
+            $0.labels["address"] == "10.0.0.1"
+        }!
+        #expect(Set(webSample.labels.map(\.name)) == Set(web.keys))
+        let mark = families.first { $0.name == "ipvs_virtual_server_connections" }!.samples.first {
+            $0.labels["fwmark"] == "260"
+        }!
+        #expect(mark.labels["protocol"] == nil && mark.labels["address"] == nil && mark.labels["port"] == nil)
+        let real = [
+            "virtual_protocol": "tcp", "virtual_address": "10.0.0.1", "virtual_port": "80", "address": "172.16.0.1",
+            "port": "8080", "address_family": "inet",
+        ]
+        #expect(value(families, "ipvs_real_server_inactive_connections", real) == 2)
+        #expect(value(families, "ipvs_real_server_bytes_out", real) == 2000)
+        // The host namespace has no `namespace` label (Telegraf reads only it).
+        let hostOnly = [
+            NamespaceCollection(namespace: "", result: .success(Self.snapshot()), durationSeconds: 0.1)
+        ]
+        #expect(
+            TelegrafMetrics.families(hostOnly, hostName: "lb-1").allSatisfy { family in
+                family.samples.allSatisfy { $0.labels["namespace"] == nil }
+            })
+    }
+
     @Test func renderedOutputIsStable() {
         let first = ExpositionRenderer.render(IPVSMetrics.families(Self.collections), format: .prometheus)
         let second = ExpositionRenderer.render(IPVSMetrics.families(Self.collections), format: .prometheus)

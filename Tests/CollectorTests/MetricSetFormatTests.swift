@@ -8,13 +8,18 @@ import Testing
 /// reference parser as OpenMetrics.
 @Suite struct MetricSetFormatTests {
     @Test func textPassesPromtool() throws {
-        let rendered = ExpositionRenderer.render(IPVSMetrics.families(IPVSMetricsTests.collections), format: .prometheus)
-        let result = try FormatCheck.promtool(rendered)
-        #expect(result.status == 0 && result.output.isEmpty, "\(result)")
+        for options in [MetricOptions(), MetricOptions(compatibility: .telegraf)] {
+            let rendered = ExpositionRenderer.render(
+                IPVSMetrics.families(IPVSMetricsTests.collections, options: options), format: .prometheus)
+            let result = try FormatCheck.promtool(rendered)
+            #expect(result.status == 0 && result.output.isEmpty, "\(options): \(result)")
+        }
     }
 
     @Test func openMetricsPassesTheReferenceParser() throws {
-        for options in [MetricOptions(), MetricOptions(compatibility: .ingressIPVSExporter)] {
+        for options in [
+            MetricOptions(), MetricOptions(compatibility: .ingressIPVSExporter), MetricOptions(compatibility: .telegraf),
+        ] {
             let rendered = ExpositionRenderer.render(
                 IPVSMetrics.families(IPVSMetricsTests.collections, options: options), format: .openMetrics)
             let result = try FormatCheck.openMetrics(rendered)

@@ -194,6 +194,7 @@ import Testing
     static let optionSets = [
         MetricOptions(), MetricOptions(includeDestinations: false), MetricOptions(includeRates: false),
         MetricOptions(includeDestinations: false, includeRates: false), MetricOptions(compatibility: .ingressIPVSExporter),
+        MetricOptions(compatibility: .telegraf),
         MetricOptions(nameLabel: true), MetricOptions(includeRates: false, nameLabel: true),
     ]
 

@@ -384,7 +384,7 @@ struct BrokenConfigTests {
                 "FILE:3:14: global.log_level: \"loud\" is not one of trace, debug, info, notice, warning, error, "
                     + "critical",
                 "FILE:5:10: collection.rates must be true or false, not text \"sometimes\"",
-                "FILE:6:11: collection.compat: \"other\" is not one of ingress-ipvs-exporter",
+                "FILE:6:11: collection.compat: \"other\" is not one of ingress-ipvs-exporter, telegraf",
                 "FILE:8:8: pushgateway.url must be an http:// or https:// URL",
                 "FILE:9:3: unknown key \"methd\" in pushgateway: did you mean \"method\"?",
                 "FILE:12:21: remote_write[0].remote_timeout: \"soon\" is not a duration: write a number with a unit "
