@@ -1,5 +1,6 @@
 import Dispatch
 import Logging
+import NIOConcurrencyHelpers
 
 /// An HTTP client over libcurl, shared by the Pushgateway and remote-write senders:
 /// the ``RequestTransport`` they retry through ``RetryLoop``.
@@ -80,20 +81,26 @@ public final class HTTPClient: RequestTransport {
             return .failure(error)
         }
         let transfer = Transfer(handle: handle)
-        return await withTaskCancellationHandler {
-            await withCheckedContinuation {
-                (continuation: CheckedContinuation<Result<Exchange, HTTPTransportError>, Never>) in
+        // The result is handed over under a lock and the continuation only wakes the caller:
+        // ThreadSanitizer does not see a continuation resumed on a dispatch queue as
+        // synchronization, and reported the hand-over (an error built on the transfer thread,
+        // read by the caller) as a race.
+        let outcome = NIOLockedValueBox<Result<Exchange, HTTPTransportError>?>(nil)
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 transfer.handle.queue.async {
                     let result = Self.run(
                         request, on: transfer.handle, configuration: configuration, cancellation: cancellation,
                         logger: logger)
                     pool.release(transfer.handle)
-                    continuation.resume(returning: result)
+                    outcome.withLockedValue { $0 = result }
+                    continuation.resume()
                 }
             }
         } onCancel: {
             cancellation.cancel()
         }
+        return outcome.withLockedValue { $0 } ?? .failure(.cancelled(url: URLRedaction.redact(request.url)))
     }
 
     /// Carries a handle to its queue; only that queue's thread uses it meanwhile.
