@@ -11,7 +11,7 @@ APT_PACKAGES := \
 	prometheus prometheus-pushgateway victoria-metrics prometheus-node-exporter systemd strace libcap2-bin \
 	docker.io busybox-static jq debootstrap
 
-.PHONY: all deps build test demo bench proto clean fuzz fuzz-smoke
+.PHONY: all deps build test demo bench proto clean fuzz fuzz-smoke format format-check
 
 all: build
 
@@ -35,7 +35,7 @@ build: deps
 ## so `release` comes first; its base image is made once by Lab/host/base-image.sh (debootstrap,
 ## cached in /var/cache/ipvs-push-lab). First the fuzz smoke pass (fuzz-smoke, below): every
 ## parser of outside input, 20,000 fixed inputs each.
-test: fuzz-smoke build release
+test: format-check fuzz-smoke build release
 	@IPVS_PUSH_RELEASE=$(CURDIR)/$(RELEASE_SCRATCH)/release/ipvs-push \
 	$(SWIFT) test -c $(CONFIG) --skip-build --no-parallel 2>&1 | tee .build/test-output.txt; \
 	status=$${PIPESTATUS[0]}; \
@@ -72,6 +72,16 @@ lab-base-image: deps
 ## their peers and ratios, written to Benchmarks/RESULTS.md (options: Benchmarks/README.md)
 bench: deps
 	SWIFT=$(SWIFT) Benchmarks/scripts/run.sh
+
+## format: apply swift-format (.swift-format: 4 spaces, 120 columns; ReplaceForEachWithForLoop is off because
+## NetlinkAttributes.forEach is a typed-throws visitor of attributes, not Sequence.forEach)
+FORMAT_PATHS = Package.swift Sources Tests Fuzz/Sources Benchmarks/Package.swift Benchmarks/Sources Benchmarks/Benchmarks
+format:
+	$(SWIFT) format format -i -r $(FORMAT_PATHS)
+
+## format-check: fail on any file swift-format would change or any of its lint rules (make test runs it)
+format-check:
+	$(SWIFT) format lint --strict -r $(FORMAT_PATHS)
 
 ## fuzz: build the libFuzzer targets (Fuzz/README.md) with AddressSanitizer in .build-fuzz and run
 ## each on its seeds for FUZZ_SECONDS (default 60); non-zero on any crash, leak, hang, broken

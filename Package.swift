@@ -62,19 +62,23 @@ let package = Package(
 
         // MARK: Modules
         .target(name: "Exposition"),
-        .target(name: "Relabel", dependencies: [.product(name: "NIOConcurrencyHelpers", package: "swift-nio"), "Exposition"]),
+        .target(
+            name: "Relabel",
+            dependencies: [.product(name: "NIOConcurrencyHelpers", package: "swift-nio"), "Exposition"]),
         .target(
             name: "Privileges",
             dependencies: [.product(name: "NIOConcurrencyHelpers", package: "swift-nio"), "CLinux", "CCapabilities"]),
         .target(
             name: "Collector",
-            dependencies: [.product(name: "NIOConcurrencyHelpers", package: "swift-nio"), 
+            dependencies: [
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 "CNetlink", "CLinux", "CIPTables", "Privileges", "Exposition",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(
             name: "PullServer",
-            dependencies: [.product(name: "NIOConcurrencyHelpers", package: "swift-nio"), 
+            dependencies: [
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 "Exposition", "CCrypt",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
@@ -85,7 +89,8 @@ let package = Package(
             ]),
         .target(
             name: "HTTPTransport",
-            dependencies: [.product(name: "NIOConcurrencyHelpers", package: "swift-nio"), 
+            dependencies: [
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 "CCurl", "CZlib",
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -97,13 +102,15 @@ let package = Package(
             ]),
         .target(
             name: "RemoteWrite",
-            dependencies: [.product(name: "NIOConcurrencyHelpers", package: "swift-nio"), 
+            dependencies: [
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 "HTTPTransport", "Exposition", "Relabel", "CSnappy", "CZlib", "CRemoteWriteProto",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(
             name: "ServiceNames",
-            dependencies: [.product(name: "NIOConcurrencyHelpers", package: "swift-nio"), 
+            dependencies: [
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 "Collector", "Exposition", "HTTPTransport",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
@@ -118,7 +125,8 @@ let package = Package(
             ]),
         .target(
             name: "Agent",
-            dependencies: [.product(name: "NIOConcurrencyHelpers", package: "swift-nio"), 
+            dependencies: [
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 "Configuration", "Collector", "Exposition", "PullServer", "PushGateway", "HTTPTransport", "RemoteWrite",
                 "Relabel", "ServiceNames",
                 .product(name: "Logging", package: "swift-log"),
@@ -161,8 +169,11 @@ let package = Package(
             dependencies: ["ServiceNames", "Collector", "HTTPTransport", "Exposition", "TestSupport"],
             exclude: ["Fixtures"]),
         .testTarget(name: "HTTPTransportTests", dependencies: ["HTTPTransport", "TestSupport"]),
-        .testTarget(name: "PushGatewayTests", dependencies: ["PushGateway", "HTTPTransport", "Exposition", "TestSupport"]),
-        .testTarget(name: "RemoteWriteTests", dependencies: ["RemoteWrite", "Relabel", "HTTPTransport", "Exposition", "TestSupport"]),
+        .testTarget(
+            name: "PushGatewayTests", dependencies: ["PushGateway", "HTTPTransport", "Exposition", "TestSupport"]),
+        .testTarget(
+            name: "RemoteWriteTests",
+            dependencies: ["RemoteWrite", "Relabel", "HTTPTransport", "Exposition", "TestSupport"]),
         .testTarget(name: "LabTests", dependencies: ["Exposition", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["Exposition", "TestSupport"]),
         // The systemd unit, Dockerfile and Grafana dashboard under deploy/.

@@ -211,7 +211,9 @@ public actor AgentPipeline {
         if plan.deleteOnExit, let pushgateway = plan.pushgateway {
             for outcome in await pushgateway.deletePushedGroups() {
                 if case .failure(let error) = outcome.result {
-                    logger.error("cannot delete the pushed group", metadata: ["group": "\(outcome.group.path)", "error": "\(error)"])
+                    logger.error(
+                        "cannot delete the pushed group",
+                        metadata: ["group": "\(outcome.group.path)", "error": "\(error)"])
                 }
             }
         }

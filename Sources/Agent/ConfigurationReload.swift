@@ -34,7 +34,8 @@ public struct ConfigurationReload: Sendable {
         if !problems.isEmpty { throw SettingFilesError(problems: problems) }
         if Self.needsRestart(next, previous: initial) {
             logger.warning(
-                "namespaces, connection states, the Docker host, turning the names file on or off, the listen address, the web config file's path and logging change only at restart; kept as they were")
+                "namespaces, connection states, the Docker host, turning the names file on or off, the listen address, the web config file's path and logging change only at restart; kept as they were"
+            )
         }
         next.collection.namespaces = initial.collection.namespaces
         next.collection.namespaceGlobs = initial.collection.namespaceGlobs

@@ -16,7 +16,8 @@ public struct DeliverySinks {
     public init(settings: AgentSettings, logger: Logger) throws {
         pushgateway = try settings.pushgateway.map { try Self.pushgatewaySink($0, logger: logger) }
         remoteWrite =
-            settings.remoteWrite.isEmpty ? nil : try RemoteWriteSinks(configurations: settings.remoteWrite, logger: logger)
+            settings.remoteWrite.isEmpty
+            ? nil : try RemoteWriteSinks(configurations: settings.remoteWrite, logger: logger)
     }
 
     /// The Pushgateway sink of `settings`.

@@ -1,7 +1,7 @@
 import Exposition
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Reads exposition files (or standard input) for `send`: every input is parsed and
@@ -79,7 +79,8 @@ public enum ExpositionFiles {
                     {
                         let earlier = Place(source: sources[Int(first.input)], line: Int(first.line))
                         throw .invalid(
-                            "\(Place(source: source, line: line)): series \(describe(sample)) was already given at \(earlier)")
+                            "\(Place(source: source, line: line)): series \(describe(sample)) was already given at \(earlier)"
+                        )
                     }
                 }
                 let here = Place(source: source, line: location.firstLine)

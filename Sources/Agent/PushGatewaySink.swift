@@ -1,7 +1,7 @@
 import Exposition
 import Logging
-import PushGateway
 import NIOConcurrencyHelpers
+import PushGateway
 
 /// Pushes metric families to a Pushgateway, one group per network namespace.
 ///
@@ -60,7 +60,9 @@ public final class PushGatewaySink: Sendable {
                 outcomes.append(GroupOutcome(group: group, result: .success(deleted)))
             } catch {
                 // Tried again at the next push.
-                logger.warning("cannot delete the group of a namespace that went", metadata: ["group": "\(group.path)", "error": "\(error)"])
+                logger.warning(
+                    "cannot delete the group of a namespace that went",
+                    metadata: ["group": "\(group.path)", "error": "\(error)"])
                 outcomes.append(GroupOutcome(group: group, result: .failure(error)))
                 kept.insert(group)
             }

@@ -2,7 +2,7 @@ import Configuration
 import Logging
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Writes one line per event to standard error in logfmt or JSON: the time (UTC, RFC
@@ -54,13 +54,17 @@ public struct StructuredLogHandler: LogHandler {
     /// logfmt: values with blanks, quotes, `=` or control characters are quoted and escaped.
     static func logfmt(_ fields: [(String, String)]) -> String {
         fields.map { key, value in
-            let needsQuotes = value.isEmpty || value.unicodeScalars.contains { $0 == " " || $0 == "\"" || $0 == "=" || $0.value < 0x20 }
+            let needsQuotes =
+                value.isEmpty
+                || value.unicodeScalars.contains { $0 == " " || $0 == "\"" || $0 == "=" || $0.value < 0x20 }
             return key + "=" + (needsQuotes ? "\"" + escape(value, forJSON: false) + "\"" : value)
         }.joined(separator: " ")
     }
 
     static func json(_ fields: [(String, String)]) -> String {
-        "{" + fields.map { "\"\(escape($0.0, forJSON: true))\":\"\(escape($0.1, forJSON: true))\"" }.joined(separator: ",") + "}"
+        "{"
+            + fields.map { "\"\(escape($0.0, forJSON: true))\":\"\(escape($0.1, forJSON: true))\"" }.joined(
+                separator: ",") + "}"
     }
 
     static func escape(_ text: String, forJSON: Bool) -> String {
@@ -92,7 +96,8 @@ public struct StructuredLogHandler: LogHandler {
         gmtime_r(&seconds, &parts)
         func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
         let milliseconds = Int(now.tv_nsec / 1_000_000)
-        let fraction = milliseconds < 10 ? "00\(milliseconds)" : milliseconds < 100 ? "0\(milliseconds)" : "\(milliseconds)"
+        let fraction =
+            milliseconds < 10 ? "00\(milliseconds)" : milliseconds < 100 ? "0\(milliseconds)" : "\(milliseconds)"
         return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):"
             + "\(two(parts.tm_min)):\(two(parts.tm_sec)).\(fraction)Z"
     }

@@ -2,7 +2,7 @@ import Dispatch
 import NIOConcurrencyHelpers
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Waits for SIGTERM or SIGINT, the signals that ask the agent to stop gracefully.
@@ -37,7 +37,9 @@ public enum TerminationSignals {
 
         private let state: NIOLockedValueBox<State>
 
-        init(_ continuation: CheckedContinuation<Int32, Never>) { state = NIOLockedValueBox(State(continuation: continuation)) }
+        init(_ continuation: CheckedContinuation<Int32, Never>) {
+            state = NIOLockedValueBox(State(continuation: continuation))
+        }
 
         func keepAlive(_ sources: [any DispatchSourceSignal]) { state.withLockedValue { $0.retained = sources } }
 

@@ -9,15 +9,18 @@ import Exposition
 /// of a firewall-mark service comes from the namespace's mangle MARK rules.
 enum CompatibilityMetrics {
     static func families(_ collections: [NamespaceCollection]) -> [MetricFamily] {
-        var up = MetricFamily(name: "ipvs_up", type: .gauge, help: "1 when IPVS in the namespace was read, 0 when reading failed.")
+        var up = MetricFamily(
+            name: "ipvs_up", type: .gauge, help: "1 when IPVS in the namespace was read, 0 when reading failed.")
         var services = MetricFamily(
             name: "ipvs_services_total", type: .gauge, help: "The total number of services registered in ipvs")
         var connections = MetricFamily(
-            name: "ipvs_connections_total", type: .counter, help: "The total number of connections made to a virtual server")
+            name: "ipvs_connections_total", type: .counter,
+            help: "The total number of connections made to a virtual server")
         var bytesIn = MetricFamily(
             name: "ipvs_bytes_in_total", type: .counter, help: "The total number of incoming bytes a virtual server")
         var bytesOut = MetricFamily(
-            name: "ipvs_bytes_out_total", type: .counter, help: "The total number of outgoing bytes from a virtual server")
+            name: "ipvs_bytes_out_total", type: .counter,
+            help: "The total number of outgoing bytes from a virtual server")
         var destinations = MetricFamily(
             name: "ipvs_destination_total", type: .gauge,
             help: "The total number of real servers that are destinations to the service")
@@ -28,7 +31,8 @@ enum CompatibilityMetrics {
             name: "ipvs_destination_inactive_connections_total", type: .gauge,
             help: "The total number of connections inactive but established to a destination server")
         var destinationBytesIn = MetricFamily(
-            name: "ipvs_destination_bytes_in_total", type: .counter, help: "The total number of incoming bytes to a real server")
+            name: "ipvs_destination_bytes_in_total", type: .counter,
+            help: "The total number of incoming bytes to a real server")
         var destinationBytesOut = MetricFamily(
             name: "ipvs_destination_bytes_out_total", type: .counter,
             help: "The total number of outgoing bytes to a real server")

@@ -65,7 +65,9 @@ enum ConnectionTable {
             if let mark = service.firewallMark {
                 byMark[mark, default: []].append(index)
                 markServices[service.family, default: []].append(index)
-                for port in markPorts[mark] ?? [] { byMarkPort[MarkKey(family: service.family, port: port), default: []].append(index) }
+                for port in markPorts[mark] ?? [] {
+                    byMarkPort[MarkKey(family: service.family, port: port), default: []].append(index)
+                }
                 for text in markAddresses[mark] ?? [] {
                     if let address = IPAddress(text) { byMarkAddress[address, default: []].append(index) }
                 }
@@ -78,7 +80,8 @@ enum ConnectionTable {
         func has(_ service: VirtualService, _ key: ConnectionEntryKey) -> RealServer? {
             service.destinations.first { destination in
                 destination.address == key.destinationAddress
-                    && (destination.port == key.destinationPort || (service.firewallMark != nil && destination.port == 0))
+                    && (destination.port == key.destinationPort
+                        || (service.firewallMark != nil && destination.port == 0))
             }
         }
         func choose(_ candidates: [Int]?, _ key: ConnectionEntryKey) -> Int? {

@@ -2,7 +2,7 @@ import CLinux
 import CNetlink
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A generic-netlink socket bound to the IPVS family.
@@ -103,7 +103,9 @@ final class GenericNetlinkSocket {
             withUnsafePointer(to: &kernel) { address in
                 address.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
                     retryingOnInterrupt {
-                        sendto(descriptor, bytes.baseAddress, bytes.count, 0, address, socklen_t(MemoryLayout<sockaddr_nl>.size))
+                        sendto(
+                            descriptor, bytes.baseAddress, bytes.count, 0, address,
+                            socklen_t(MemoryLayout<sockaddr_nl>.size))
                     }
                 }
             }
@@ -148,7 +150,8 @@ final class GenericNetlinkSocket {
                         continue
                     case NLMSG_DONE:
                         if message.count >= IPVSProtocol.netlinkHeaderSize + 4 {
-                            let status = message.loadUnaligned(fromByteOffset: IPVSProtocol.netlinkHeaderSize, as: Int32.self)
+                            let status = message.loadUnaligned(
+                                fromByteOffset: IPVSProtocol.netlinkHeaderSize, as: Int32.self)
                             if status < 0 { throw failure(during: command, errno: -status) }
                         }
                         return interrupted
@@ -156,7 +159,8 @@ final class GenericNetlinkSocket {
                         guard message.count >= IPVSProtocol.netlinkHeaderSize + 4 else {
                             throw failure(during: command, errno: EBADMSG)
                         }
-                        let status = message.loadUnaligned(fromByteOffset: IPVSProtocol.netlinkHeaderSize, as: Int32.self)
+                        let status = message.loadUnaligned(
+                            fromByteOffset: IPVSProtocol.netlinkHeaderSize, as: Int32.self)
                         if status < 0 { throw failure(during: command, errno: -status) }
                         return interrupted  // an acknowledgement
                     case NLMSG_OVERRUN:

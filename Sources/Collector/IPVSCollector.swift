@@ -1,6 +1,6 @@
-import Privileges
 import Dispatch
 import Logging
+import Privileges
 
 /// Reads IPVS from every configured network namespace.
 ///
@@ -184,9 +184,10 @@ public final class IPVSCollector: @unchecked Sendable {
     /// file is gone. Returns the collections of those with virtual services.
     private func collectMatchedNamespaces(into found: inout NamespaceDiscovery) -> [NamespaceCollection] {
         // The namespaces already read by path, so that a pattern does not read them again.
-        var seen = Set(namespaces.compactMap { namespace in
-            try? NamespaceIdentity(path: namespace.isEmpty ? "/proc/self/ns/net" : namespace)
-        })
+        var seen = Set(
+            namespaces.compactMap { namespace in
+                try? NamespaceIdentity(path: namespace.isEmpty ? "/proc/self/ns/net" : namespace)
+            })
         var matched = Set<String>()
         var collections: [NamespaceCollection] = []
         for path in NamespaceGlob.expand(namespaceGlobs) {
@@ -194,13 +195,15 @@ public final class IPVSCollector: @unchecked Sendable {
             guard let identity = try? NamespaceIdentity(path: path), seen.insert(identity).inserted else { continue }
             matched.insert(path)
             if globReaders[path] != nil, wasRecreated(path, now: identity) { globReaders[path] = nil }
-            let reader = globReaders[path] ?? {
-                logger.info("network namespace found", metadata: ["namespace": "\(path)"])
-                let reader = NamespaceReader(
-                    namespace: path, readsSettingsWithoutServices: false, connectionStates: connectionStates)
-                globReaders[path] = reader
-                return reader
-            }()
+            let reader =
+                globReaders[path]
+                ?? {
+                    logger.info("network namespace found", metadata: ["namespace": "\(path)"])
+                    let reader = NamespaceReader(
+                        namespace: path, readsSettingsWithoutServices: false, connectionStates: connectionStates)
+                    globReaders[path] = reader
+                    return reader
+                }()
             let collection = timedRead(path) { () throws(CollectorError) in try reader.read() }
             if case .failure(let error) = collection.result, error.kind == .namespaceNotFound {
                 matched.remove(path)
@@ -209,7 +212,9 @@ public final class IPVSCollector: @unchecked Sendable {
             note(collection.result, of: path)
             switch collection.result {
             case .success(let snapshot) where snapshot.services.isEmpty: found.empty += 1
-            case .success: found.withServices += 1; collections.append(collection)
+            case .success:
+                found.withServices += 1
+                collections.append(collection)
             case .failure: found.failed += 1
             }
         }

@@ -207,8 +207,10 @@ enum IPVSMessageParser {
             case .incomingBytes: stats.incomingBytes = try value.netlinkCounter("incoming bytes")
             case .outgoingBytes: stats.outgoingBytes = try value.netlinkCounter("outgoing bytes")
             case .connectionsPerSecond: stats.connectionsPerSecond = try value.netlinkCounter("connection rate")
-            case .incomingPacketsPerSecond: stats.incomingPacketsPerSecond = try value.netlinkCounter("incoming packet rate")
-            case .outgoingPacketsPerSecond: stats.outgoingPacketsPerSecond = try value.netlinkCounter("outgoing packet rate")
+            case .incomingPacketsPerSecond:
+                stats.incomingPacketsPerSecond = try value.netlinkCounter("incoming packet rate")
+            case .outgoingPacketsPerSecond:
+                stats.outgoingPacketsPerSecond = try value.netlinkCounter("outgoing packet rate")
             case .incomingBytesPerSecond: stats.incomingBytesPerSecond = try value.netlinkCounter("incoming byte rate")
             case .outgoingBytesPerSecond: stats.outgoingBytesPerSecond = try value.netlinkCounter("outgoing byte rate")
             case .pad, nil: break

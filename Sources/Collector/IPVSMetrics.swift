@@ -74,7 +74,9 @@ public enum IPVSMetrics {
             Label("fwmark", service.firewallMark.map(String.init) ?? ""),
             Label("namespace", namespace),
             Label("port", portLabel(service, markPorts: markPorts)),
-            Label("protocol", service.transportProtocol?.name ?? (service.firewallMark == nil ? String(service.protocolNumber) : "")),
+            Label(
+                "protocol",
+                service.transportProtocol?.name ?? (service.firewallMark == nil ? String(service.protocolNumber) : "")),
             Label("scheduler", service.scheduler),
         ]
         if nameLabel, let name = service.name { labels.append(Label("service_name", name.name)) }
@@ -112,8 +114,12 @@ public enum IPVSMetrics {
     enum Kind: Equatable {
         case up, services, tableSize, info, duration, malformed, timeout, syncDaemon, sysctl
         case connectionEntries, orphanedEntries
-        case serviceCounter(Int), serviceDestinations, serviceInfo, serviceName, persistence, serviceRate(Int)
-        case destinationGauge(Int), destinationCounter(Int), destinationRate(Int)
+        case serviceCounter(Int)
+        case serviceDestinations, serviceInfo, serviceName, persistence
+        case serviceRate(Int)
+        case destinationGauge(Int)
+        case destinationCounter(Int)
+        case destinationRate(Int)
 
         /// Per namespace, per virtual service, or per real server.
         var scope: Scope {
@@ -144,7 +150,8 @@ public enum IPVSMetrics {
             Definition(
                 kind: .up,
                 family: MetricFamily(
-                    name: "ipvs_up", type: .gauge, help: "1 when IPVS in the namespace was read, 0 when reading failed.")),
+                    name: "ipvs_up", type: .gauge, help: "1 when IPVS in the namespace was read, 0 when reading failed."
+                )),
             Definition(
                 kind: .services,
                 family: MetricFamily(name: "ipvs_services", type: .gauge, help: "Number of IPVS virtual services.")),
@@ -158,7 +165,8 @@ public enum IPVSMetrics {
             Definition(
                 kind: .duration,
                 family: MetricFamily(
-                    name: "ipvs_collect_duration_seconds", type: .gauge, help: "Time taken to read IPVS in the namespace.",
+                    name: "ipvs_collect_duration_seconds", type: .gauge,
+                    help: "Time taken to read IPVS in the namespace.",
                     unit: "seconds")),
             Definition(
                 kind: .malformed,
@@ -204,7 +212,8 @@ public enum IPVSMetrics {
             Definition(
                 kind: .serviceDestinations,
                 family: MetricFamily(
-                    name: "ipvs_service_destinations", type: .gauge, help: "Number of real servers of the virtual service.")),
+                    name: "ipvs_service_destinations", type: .gauge,
+                    help: "Number of real servers of the virtual service.")),
             Definition(
                 kind: .serviceInfo,
                 family: MetricFamily(
@@ -244,8 +253,12 @@ public enum IPVSMetrics {
 
     static func destinationGaugeFamilies() -> [MetricFamily] {
         [
-            MetricFamily(name: "ipvs_destination_connections_active", type: .gauge, help: "Active connections to the real server."),
-            MetricFamily(name: "ipvs_destination_connections_inactive", type: .gauge, help: "Inactive connections to the real server."),
+            MetricFamily(
+                name: "ipvs_destination_connections_active", type: .gauge,
+                help: "Active connections to the real server."),
+            MetricFamily(
+                name: "ipvs_destination_connections_inactive", type: .gauge,
+                help: "Inactive connections to the real server."),
             MetricFamily(
                 name: "ipvs_destination_connections_persistent", type: .gauge,
                 help: "Persistent connection templates pointing at the real server."),
@@ -261,13 +274,18 @@ public enum IPVSMetrics {
 
     static func counterFamilies(prefix: String, of object: String) -> [MetricFamily] {
         [
-            MetricFamily(name: "\(prefix)_connections_total", type: .counter, help: "Connections scheduled to \(object)."),
-            MetricFamily(name: "\(prefix)_incoming_packets_total", type: .counter, help: "Incoming packets of \(object)."),
-            MetricFamily(name: "\(prefix)_outgoing_packets_total", type: .counter, help: "Outgoing packets of \(object)."),
             MetricFamily(
-                name: "\(prefix)_incoming_bytes_total", type: .counter, help: "Incoming bytes of \(object).", unit: "bytes"),
+                name: "\(prefix)_connections_total", type: .counter, help: "Connections scheduled to \(object)."),
             MetricFamily(
-                name: "\(prefix)_outgoing_bytes_total", type: .counter, help: "Outgoing bytes of \(object).", unit: "bytes"),
+                name: "\(prefix)_incoming_packets_total", type: .counter, help: "Incoming packets of \(object)."),
+            MetricFamily(
+                name: "\(prefix)_outgoing_packets_total", type: .counter, help: "Outgoing packets of \(object)."),
+            MetricFamily(
+                name: "\(prefix)_incoming_bytes_total", type: .counter, help: "Incoming bytes of \(object).",
+                unit: "bytes"),
+            MetricFamily(
+                name: "\(prefix)_outgoing_bytes_total", type: .counter, help: "Outgoing bytes of \(object).",
+                unit: "bytes"),
         ]
     }
 
@@ -275,7 +293,8 @@ public enum IPVSMetrics {
         let estimate = "(kernel estimate, refreshed about every 2 s)"
         return [
             MetricFamily(
-                name: "\(prefix)_connections_per_second", type: .gauge, help: "Connection rate of \(object) \(estimate)."),
+                name: "\(prefix)_connections_per_second", type: .gauge,
+                help: "Connection rate of \(object) \(estimate)."),
             MetricFamily(
                 name: "\(prefix)_incoming_packets_per_second", type: .gauge,
                 help: "Incoming packet rate of \(object) \(estimate)."),
@@ -489,11 +508,12 @@ public enum IPVSMetrics {
             }
             guard !destinationFamilies.isEmpty else { return }
             for destination in service.destinations {
-                let destinationLabels = IPVSMetrics.presorted([
-                    base[0], Label("destination_address", destination.address.description),
-                    Label("destination_port", String(destination.port)), base[1],
-                    Label("forwarding", destination.forwarding.name), base[2], base[3], base[4], base[5], base[6],
-                ] + base[7...])
+                let destinationLabels = IPVSMetrics.presorted(
+                    [
+                        base[0], Label("destination_address", destination.address.description),
+                        Label("destination_port", String(destination.port)), base[1],
+                        Label("forwarding", destination.forwarding.name), base[2], base[3], base[4], base[5], base[6],
+                    ] + base[7...])
                 for index in destinationFamilies {
                     families[index].add(
                         destinationLabels, IPVSMetrics.destinationValue(definitions[index].kind, destination))

@@ -78,7 +78,8 @@ struct IPVSMetricsDocument: ExpositionDocument {
 
     private(set) var isComplete = false
 
-    init(_ collections: [NamespaceCollection], options: MetricOptions, format: ExpositionFormat, extra: [MetricFamily]) {
+    init(_ collections: [NamespaceCollection], options: MetricOptions, format: ExpositionFormat, extra: [MetricFamily])
+    {
         self.collections = collections
         self.format = format
         self.nameLabel = options.nameLabel
@@ -269,7 +270,8 @@ struct IPVSMetricsDocument: ExpositionDocument {
                                     cursor.literal("\",destination_port=\"")
                                     cursor.decimal(UInt64(destination.port))
                                     cursor.byte(UInt8(ascii: "\""))
-                                    cursor.bytes(UnsafeBufferPointer(rebasing: labelText[text.addressEnd..<text.familyEnd]))
+                                    cursor.bytes(
+                                        UnsafeBufferPointer(rebasing: labelText[text.addressEnd..<text.familyEnd]))
                                     cursor.literal(",forwarding=\"")
                                     cursor.literal(destination.forwarding.literalName)
                                     cursor.byte(UInt8(ascii: "\""))
@@ -298,7 +300,8 @@ struct IPVSMetricsDocument: ExpositionDocument {
 
     /// Ends the line in `cursor` with ` value\n` and appends it to `buffer`.
     @inline(__always)
-    private static func finishLine(_ cursor: LineCursor, value: Double, line: LineAssembler, into buffer: inout [UInt8]) {
+    private static func finishLine(_ cursor: LineCursor, value: Double, line: LineAssembler, into buffer: inout [UInt8])
+    {
         var cursor = cursor
         if cursor.integralValueLine(value) {
             line.finish(cursor, into: &buffer)

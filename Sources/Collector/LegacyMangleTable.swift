@@ -1,5 +1,5 @@
-import Privileges
 import CIPTables
+import Privileges
 
 #if canImport(Glibc)
     import Glibc

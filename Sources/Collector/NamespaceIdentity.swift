@@ -1,4 +1,5 @@
 import Privileges
+
 #if canImport(Glibc)
     import Glibc
 #endif

@@ -26,7 +26,8 @@ public struct NamespaceSnapshot: Sendable {
     public init(
         namespace: String, info: IPVSInfo, services: [VirtualService], markPorts: [UInt32: [UInt16]] = [:],
         markAddresses: [UInt32: [String]] = [:], timeouts: IPVSTimeouts? = nil, syncDaemons: [SyncDaemon] = [],
-        sysctls: [IPVSSysctl] = [], connections: [ConnectionEntries]? = nil, malformedMessages: Int = 0, durationSeconds: Double = 0
+        sysctls: [IPVSSysctl] = [], connections: [ConnectionEntries]? = nil, malformedMessages: Int = 0,
+        durationSeconds: Double = 0
     ) {
         self.namespace = namespace
         self.info = info

@@ -1,7 +1,7 @@
-import Privileges
 import CLinux
 import Dispatch
 import NIOConcurrencyHelpers
+import Privileges
 
 #if canImport(Glibc)
     import Glibc

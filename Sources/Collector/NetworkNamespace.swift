@@ -1,5 +1,5 @@
-import Privileges
 import NIOConcurrencyHelpers
+import Privileges
 
 #if canImport(Glibc)
     import Glibc

@@ -21,7 +21,9 @@ import Exposition
 enum TelegrafMetrics {
     static let help = "Telegraf collected metric"
 
-    private static let serviceFields = ["connections", "pkts_in", "pkts_out", "bytes_in", "bytes_out", "pps_in", "pps_out", "cps"]
+    private static let serviceFields = [
+        "connections", "pkts_in", "pkts_out", "bytes_in", "bytes_out", "pps_in", "pps_out", "cps",
+    ]
     private static let realServerFields =
         ["active_connections", "inactive_connections"] + serviceFields
 

@@ -1,6 +1,6 @@
-import Foundation
 import Collector
 import Exposition
+import Foundation
 import HTTPTransport
 import Logging
 import PushGateway
@@ -93,7 +93,8 @@ public struct AgentSettings: Sendable {
         {
             var serve = ServeSettings()
             serve.listenAddress = layers.string(.listenAddress) ?? serve.listenAddress
-            serve.telemetryPath = layers.value(.telemetryPath, default: "/metrics", expected: "a path starting with /") {
+            serve.telemetryPath = layers.value(.telemetryPath, default: "/metrics", expected: "a path starting with /")
+            {
                 $0.hasPrefix("/") ? $0 : nil
             }
             serve.webConfigFile = layers.string(.webConfigFile)
@@ -137,7 +138,9 @@ public struct AgentSettings: Sendable {
 
     /// The HTTP client of the Pushgateway and of `--remote-write` URLs: the file's
     /// Pushgateway section, each part replaced by a flag or variable that gives it.
-    private static func resolveTransport(_ layers: inout SettingLayers, file: HTTPClientSettings) -> TransportConfiguration {
+    private static func resolveTransport(_ layers: inout SettingLayers, file: HTTPClientSettings)
+        -> TransportConfiguration
+    {
         var transport = TransportConfiguration(
             timeout: layers.duration(.timeout, default: .seconds(30), minimum: .milliseconds(1)),
             tls: file.tls, proxyURL: file.proxyURL, noProxy: file.noProxy, authentication: file.authentication,
@@ -158,7 +161,8 @@ public struct AgentSettings: Sendable {
             case (nil, nil, let file?): transport.authentication = .bearer(tokenFile: file)
             case (_, _, _?):
                 layers.problem(
-                    layers.origin(of: .bearerTokenFile), "--basic-auth-user and --bearer-token-file cannot be used together")
+                    layers.origin(of: .bearerTokenFile),
+                    "--basic-auth-user and --bearer-token-file cannot be used together")
             case (nil, _?, nil):
                 layers.problem(layers.origin(of: .basicAuthPasswordFile), "needs --basic-auth-user as well")
             case (_?, nil, nil):
@@ -167,8 +171,10 @@ public struct AgentSettings: Sendable {
             }
         }
         for key in [SettingKey.basicAuthPasswordFile, .bearerTokenFile, .tlsCAFile, .tlsCertFile, .tlsKeyFile] {
-            if let (values, origin) = layers.raw(key), !origin.isFile, let path = values.first, access(path, R_OK) != 0 {
-                layers.problem(origin, "cannot read \(path): \(String(cString: strerror(errno))); fix the path or its permissions")
+            if let (values, origin) = layers.raw(key), !origin.isFile, let path = values.first, access(path, R_OK) != 0
+            {
+                layers.problem(
+                    origin, "cannot read \(path): \(String(cString: strerror(errno))); fix the path or its permissions")
             }
         }
         if let file = layers.string(.tlsCAFile) { transport.tls.caFile = file }

@@ -12,7 +12,8 @@ public struct ByteCount: Sendable, Hashable, CustomStringConvertible {
     /// Parses `text`; nil when it is not a size.
     public init?(_ text: String) {
         let units: [(String, Int)] = [
-            ("KiB", 1 << 10), ("MiB", 1 << 20), ("GiB", 1 << 30), ("KB", 1000), ("MB", 1_000_000), ("GB", 1_000_000_000),
+            ("KiB", 1 << 10), ("MiB", 1 << 20), ("GiB", 1 << 30), ("KB", 1000), ("MB", 1_000_000),
+            ("GB", 1_000_000_000),
             ("B", 1),
         ]
         var number = Substring(text)

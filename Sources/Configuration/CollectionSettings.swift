@@ -1,5 +1,4 @@
 import Collector
-
 import Logging
 import ServiceNames
 
@@ -25,7 +24,8 @@ public struct CollectionSettings: Sendable, Equatable {
         var settings = CollectionSettings()
         let paths = layers.list(.namespacePath)
         for path in paths where !path.hasPrefix("/") {
-            layers.problem(layers.origin(of: .namespacePath), "\"\(path)\" must be an absolute path to a namespace file")
+            layers.problem(
+                layers.origin(of: .namespacePath), "\"\(path)\" must be an absolute path to a namespace file")
         }
         settings.namespaceGlobs = layers.list(.namespaceGlob)
         for pattern in settings.namespaceGlobs where !pattern.hasPrefix("/") {

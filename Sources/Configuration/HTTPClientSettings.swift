@@ -72,9 +72,9 @@ public struct HTTPClientSettings: Sendable {
             }
             if username == nil && !fields.has("username_file") { block.problem("\(block.path) needs \"username\"") }
             let password: HTTPSecret? =
-                if let file = fields["password_file"]?.nonEmptyString() { .file(resolve(file, against: directory)) }
-                else if let inline = fields["password"]?.string() { .inline(inline) }
-                else { nil }
+                if let file = fields["password_file"]?.nonEmptyString() {
+                    .file(resolve(file, against: directory))
+                } else if let inline = fields["password"]?.string() { .inline(inline) } else { nil }
             if let username {
                 settings.authentication = .basic(username: username, password: password ?? .inline(""))
             }
@@ -88,7 +88,8 @@ public struct HTTPClientSettings: Sendable {
                 value.problem("\(value.path): \(type) is not allowed: use basic_auth")
             }
             if let file = fields["credentials_file"]?.nonEmptyString() {
-                settings.authentication = .authorization(type: type, credentials: .file(resolve(file, against: directory)))
+                settings.authentication = .authorization(
+                    type: type, credentials: .file(resolve(file, against: directory)))
             } else if let inline = fields["credentials"]?.string() {
                 settings.authentication = .authorization(type: type, credentials: .inline(inline))
             } else {

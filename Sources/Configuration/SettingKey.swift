@@ -68,7 +68,9 @@ public enum SettingKey: String, CaseIterable, Sendable {
 
     public var shape: Shape {
         switch self {
-        case .hostNamespace, .destinations, .rates, .nameLabel, .connectionStates, .deleteOnExit, .tlsInsecureSkipVerify: .bool
+        case .hostNamespace, .destinations, .rates, .nameLabel, .connectionStates, .deleteOnExit,
+            .tlsInsecureSkipVerify:
+            .bool
         case .namespacePath, .namespaceGlob, .remoteWrite: .list
         case .externalLabel, .groupingLabel, .header: .pairs
         default: .single
@@ -134,7 +136,8 @@ public enum SettingKey: String, CaseIterable, Sendable {
     /// its own directory (as Prometheus does).
     public var isPath: Bool {
         switch self {
-        case .queueDirectory, .textfileDirectory, .namesFile, .basicAuthPasswordFile, .bearerTokenFile, .tlsCAFile, .tlsCertFile,
+        case .queueDirectory, .textfileDirectory, .namesFile, .basicAuthPasswordFile, .bearerTokenFile, .tlsCAFile,
+            .tlsCertFile,
             .tlsKeyFile, .webConfigFile:
             true
         default: false

@@ -31,7 +31,8 @@ public struct YAMLMapping {
         let present = keys.filter(has)
         if present.count > 1 {
             self[present[1]]?.problem(
-                "\(owner.path.isEmpty ? "the file" : owner.path): set only one of \(present.joined(separator: " and "))")
+                "\(owner.path.isEmpty ? "the file" : owner.path): set only one of \(present.joined(separator: " and "))"
+            )
         }
     }
 }

@@ -65,8 +65,11 @@ public struct YAMLValue {
             let key = keyScalar.string
             guard known.contains(key) else {
                 var message = "unknown key \"\(key)\"" + (path.isEmpty ? "" : " in \(path)")
-                if let near = Self.nearest(key, in: known) { message += ": did you mean \"\(near)\"?" }
-                else { message += " (known keys: \(known.joined(separator: ", ")))" }
+                if let near = Self.nearest(key, in: known) {
+                    message += ": did you mean \"\(near)\"?"
+                } else {
+                    message += " (known keys: \(known.joined(separator: ", ")))"
+                }
                 reader.record(message, at: keyNode.mark)
                 continue
             }
@@ -150,7 +153,9 @@ public struct YAMLValue {
     public func duration(minimum: Duration = .zero) -> PrometheusDuration? {
         guard let text = string() else { return nil }
         guard let value = PrometheusDuration(text) else {
-            problem("\(path): \"\(text)\" is not a duration: write a number with a unit (ms, s, m, h, d, w, y), e.g. 30s or 1m30s")
+            problem(
+                "\(path): \"\(text)\" is not a duration: write a number with a unit (ms, s, m, h, d, w, y), e.g. 30s or 1m30s"
+            )
             return nil
         }
         guard value.duration >= minimum else {

@@ -79,7 +79,9 @@ public enum ExpositionRenderer {
     /// of the name its own samples are printed with (an OpenMetrics counter's with
     /// `_total`, an info family's with `_info`). The family's samples are not looked at: for renderers that write the
     /// sample lines themselves.
-    public static func renderHeader(of family: MetricFamily, format: ExpositionFormat, into buffer: inout [UInt8]) -> [UInt8] {
+    public static func renderHeader(of family: MetricFamily, format: ExpositionFormat, into buffer: inout [UInt8])
+        -> [UInt8]
+    {
         let openMetrics = format == .openMetrics
         let modelName = Array(family.name.utf8)
         var metadataName = modelName[...]

@@ -14,7 +14,8 @@ public struct Label: Sendable, Hashable {
         var first = true
         for byte in name.utf8 {
             let letter =
-                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
                 || byte == UInt8(ascii: "_")
             guard letter || (!first && (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)) else { return false }
             first = false

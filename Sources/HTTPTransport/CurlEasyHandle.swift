@@ -92,12 +92,13 @@ final class CurlEasyHandle {
         if let certificate = request.tls.certificateFile { try set(CURLOPT_SSLCERT, certificate, "SSLCERT") }
         if let key = request.tls.keyFile { try set(CURLOPT_SSLKEY, key, "SSLKEY") }
         if let version = request.tls.minimumVersion {
-            let value: Int = switch version {
-            case .tls10: Int(CURL_SSLVERSION_TLSv1_0)
-            case .tls11: Int(CURL_SSLVERSION_TLSv1_1)
-            case .tls12: Int(CURL_SSLVERSION_TLSv1_2)
-            case .tls13: Int(CURL_SSLVERSION_TLSv1_3)
-            }
+            let value: Int =
+                switch version {
+                case .tls10: Int(CURL_SSLVERSION_TLSv1_0)
+                case .tls11: Int(CURL_SSLVERSION_TLSv1_1)
+                case .tls12: Int(CURL_SSLVERSION_TLSv1_2)
+                case .tls13: Int(CURL_SSLVERSION_TLSv1_3)
+                }
             try set(CURLOPT_SSLVERSION, value, "SSLVERSION")
         }
         if request.tls.insecureSkipVerify {
@@ -112,7 +113,8 @@ final class CurlEasyHandle {
         try check(CCurl_easy_setopt_pointer(CurlGlobal.api, handle, CURLOPT_WRITEDATA, context), "WRITEDATA")
         try check(CCurl_easy_setopt_header_function(CurlGlobal.api, handle, Self.headerCallback), "HEADERFUNCTION")
         try check(CCurl_easy_setopt_pointer(CurlGlobal.api, handle, CURLOPT_HEADERDATA, context), "HEADERDATA")
-        try check(CCurl_easy_setopt_xferinfo_function(CurlGlobal.api, handle, Self.progressCallback), "XFERINFOFUNCTION")
+        try check(
+            CCurl_easy_setopt_xferinfo_function(CurlGlobal.api, handle, Self.progressCallback), "XFERINFOFUNCTION")
         try check(CCurl_easy_setopt_pointer(CurlGlobal.api, handle, CURLOPT_XFERINFODATA, context), "XFERINFODATA")
         try set(CURLOPT_NOPROGRESS, 0, "NOPROGRESS")
     }
@@ -138,7 +140,8 @@ final class CurlEasyHandle {
         // Never NULL (libcurl would then read the body from stdin): `withBody` gives an
         // empty body a real address.
         guard let base = body.baseAddress else { return CURLE_BAD_FUNCTION_ARGUMENT }
-        code = CCurl_easy_setopt_pointer(CurlGlobal.api, handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: base))
+        code = CCurl_easy_setopt_pointer(
+            CurlGlobal.api, handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: base))
         guard code == CURLE_OK, method != .post else { return code }
         return CCurl_easy_setopt_string(CurlGlobal.api, handle, CURLOPT_CUSTOMREQUEST, method.rawValue)
     }
@@ -147,7 +150,8 @@ final class CurlEasyHandle {
         switch method {
         case .get: CCurl_easy_setopt_long(CurlGlobal.api, handle, CURLOPT_HTTPGET, 1)
         case .head: CCurl_easy_setopt_long(CurlGlobal.api, handle, CURLOPT_NOBODY, 1)
-        case .delete, .post, .put: CCurl_easy_setopt_string(CurlGlobal.api, handle, CURLOPT_CUSTOMREQUEST, method.rawValue)
+        case .delete, .post, .put:
+            CCurl_easy_setopt_string(CurlGlobal.api, handle, CURLOPT_CUSTOMREQUEST, method.rawValue)
         }
     }
 
@@ -161,7 +165,9 @@ final class CurlEasyHandle {
         if number == CurlCodes.operationTimedOut {
             return .timeout(url: request.redactedURL, limit: request.timeout)
         }
-        var message = errorBuffer[0] != 0 ? String(cString: errorBuffer) : String(cString: CCurl_easy_strerror(CurlGlobal.api, code))
+        var message =
+            errorBuffer[0] != 0
+            ? String(cString: errorBuffer) : String(cString: CCurl_easy_strerror(CurlGlobal.api, code))
         message = request.redactor.scrub(message)
         return .network(curlCode: number, message: message, url: request.redactedURL)
     }

@@ -1,5 +1,5 @@
-import CLinux
 import CCapabilities
+import CLinux
 import NIOConcurrencyHelpers
 
 #if canImport(Glibc)
@@ -79,7 +79,8 @@ public enum ProcessCapabilities {
         let reachable = { (thread: ThreadCapabilities) in ambient.intersection(keep).intersection(thread.permitted) }
         if all.allSatisfy({
             $0.holdsNothing(beyond: keep) && $0.ambient.isSubset(of: ambient)
-                && reachable($0).isSubset(of: $0.ambient) && (reachable($0).isEmpty || !noNewPrivileges || $0.noNewPrivileges)
+                && reachable($0).isSubset(of: $0.ambient)
+                && (reachable($0).isEmpty || !noNewPrivileges || $0.noNewPrivileges)
         }) && before.holdsNothing(beyond: keep) {
             return .unchanged(before)
         }

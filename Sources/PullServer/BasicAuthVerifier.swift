@@ -1,6 +1,6 @@
 import CCrypt
-import NIOPosix
 import NIOConcurrencyHelpers
+import NIOPosix
 
 /// Checks `Authorization: Basic` credentials against the bcrypt hashes of
 /// `basic_auth_users`, the way exporter-toolkit does:

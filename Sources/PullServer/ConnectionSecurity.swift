@@ -1,7 +1,7 @@
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOSSL
-import NIOConcurrencyHelpers
 
 /// The running server's ``WebSecurity``, shared by all its connections and replaceable by
 /// ``MetricsServer/reload(security:)``: TLS for connections accepted from then on, the

@@ -19,8 +19,9 @@ public struct ScrapeDocumentFactory: Sendable {
 
     /// `make` gets the format and the families to merge in (in name order with the rest)
     /// and returns a fresh document each time it is called.
-    public init(_ make: @escaping @Sendable (_ format: ExpositionFormat, _ extra: [MetricFamily]) -> any ExpositionDocument)
-    {
+    public init(
+        _ make: @escaping @Sendable (_ format: ExpositionFormat, _ extra: [MetricFamily]) -> any ExpositionDocument
+    ) {
         self.make = make
     }
 

@@ -1,6 +1,6 @@
 import Logging
-import NIOSSL
 import NIOConcurrencyHelpers
+import NIOSSL
 
 /// The TLS context new connections get, kept current with the certificate files.
 ///

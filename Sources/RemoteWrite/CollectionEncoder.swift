@@ -119,7 +119,8 @@ final class CollectionEncoder {
             let sampleCount = family.samples.count
             var known = positions.removeValue(forKey: family.name)?.inputs ?? []
             if known.count != sampleCount {
-                known = Array(known.prefix(sampleCount))
+                known =
+                    Array(known.prefix(sampleCount))
                     + repeatElement(InputTable.noSeries, count: max(0, sampleCount - known.count))
             }
             labelSets.beginFamily(sampleCount: sampleCount, labelCount: family.samples.first?.labels.count ?? 0)

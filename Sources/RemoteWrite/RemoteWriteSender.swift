@@ -250,25 +250,24 @@ public final class RemoteWriteSender: Sendable {
         }
         let policy = retries.policy
         let maxBackoff = configuration.maxBackoff
+        let logRetry: (RetryAttempt) -> Void = { [logger] retry in
+            let message: Logger.Message = "remote-write request failed; retrying"
+            let metadata: Logger.Metadata = [
+                "error": "\(retry.error)", "remote_write.attempt": "\(retry.failedAttempt)",
+                "remote_write.retry_in_ms": "\(retry.delay.milliseconds)",
+            ]
+            if case .permanent = policy.decide(.failure(retry.error)) {
+                logger.error(message, metadata: metadata)
+            } else if retry.failedAttempt == 1 || retry.failedAttempt % 10 == 0 {
+                logger.warning(message, metadata: metadata)
+            } else {
+                logger.debug(message, metadata: metadata)
+            }
+        }
         let delivery: Delivery
         do {
-            delivery = try await retries.run(
-                cancelledURL: configuration.redactedURL,
-                onRetry: { [logger] retry in
-                    let message: Logger.Message = "remote-write request failed; retrying"
-                    let metadata: Logger.Metadata = [
-                        "error": "\(retry.error)", "remote_write.attempt": "\(retry.failedAttempt)",
-                        "remote_write.retry_in_ms": "\(retry.delay.milliseconds)",
-                    ]
-                    if case .permanent = policy.decide(.failure(retry.error)) {
-                        logger.error(message, metadata: metadata)
-                    } else if retry.failedAttempt == 1 || retry.failedAttempt % 10 == 0 {
-                        logger.warning(message, metadata: metadata)
-                    } else {
-                        logger.debug(message, metadata: metadata)
-                    }
-                }
-            ) { attempt -> RetryLoop.Step<Delivery> in
+            delivery = try await retries.run(cancelledURL: configuration.redactedURL, onRetry: logRetry) {
+                attempt -> RetryLoop.Step<Delivery> in
                 // A fallback to 1.0 resends at once, within the same attempt: it is no failure.
                 while true {
                     guard !state.isStopping else { return .done(.stopping) }
@@ -384,16 +383,20 @@ public final class RemoteWriteSender: Sendable {
         func perProtocol(_ metric: MetricDescriptor, _ values: [RemoteWriteProtocol: Int]) -> MetricFamily {
             metric.family(
                 ordered.map { version in
-                    (Labels(presorted: [Label("protocol", version.rawValue), Label("url", url)]),
-                        Double(values[version] ?? 0))
+                    (
+                        Labels(presorted: [Label("protocol", version.rawValue), Label("url", url)]),
+                        Double(values[version] ?? 0)
+                    )
                 })
         }
         let dropped = SelfMetrics.samplesDropped.family(
             ordered.flatMap { version in
                 DropReason.allCases.map { reason in
-                    (Labels(presorted: [
-                        Label("protocol", version.rawValue), Label("reason", reason.rawValue), Label("url", url),
-                    ]), Double(droppedSamples(version, reason, counts: counts, queue: snapshot)))
+                    (
+                        Labels(presorted: [
+                            Label("protocol", version.rawValue), Label("reason", reason.rawValue), Label("url", url),
+                        ]), Double(droppedSamples(version, reason, counts: counts, queue: snapshot))
+                    )
                 }
             })
         return [

@@ -34,7 +34,9 @@ final class StringInterner {
         }
         var text = string
         text.withUTF8 { bytes in
-            if let source = bytes.baseAddress { UnsafeMutableRawPointer(copy).copyMemory(from: source, byteCount: length) }
+            if let source = bytes.baseAddress {
+                UnsafeMutableRawPointer(copy).copyMemory(from: source, byteCount: length)
+            }
         }
         copy[length] = 0
         cStrings.append(copy)

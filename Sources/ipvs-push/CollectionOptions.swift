@@ -36,7 +36,8 @@ struct CollectionOptions: ParsableArguments, GivenFlags {
     @Option(
         name: .customLong("compat"),
         help: ArgumentHelp(
-            "Emit another exporter's metric names and labels instead: ingress-ipvs-exporter or telegraf.", valueName: "exporter"))
+            "Emit another exporter's metric names and labels instead: ingress-ipvs-exporter or telegraf.",
+            valueName: "exporter"))
     var compatibility: String?
 
     @Option(
@@ -60,7 +61,9 @@ struct CollectionOptions: ParsableArguments, GivenFlags {
 
     @Flag(
         name: .customLong("connection-states"), inversion: .prefixedNo,
-        help: "Count each namespace's connection table (/proc/net/ip_vs_conn) by virtual service, real server and state, and the entries whose real server is gone or has weight 0 (default: no; the table can hold millions of entries).")
+        help:
+            "Count each namespace's connection table (/proc/net/ip_vs_conn) by virtual service, real server and state, and the entries whose real server is gone or has weight 0 (default: no; the table can hold millions of entries)."
+    )
     var connectionStates: Bool?
 
     var given: [SettingKey: [String]] {

@@ -5,7 +5,7 @@ import Exposition
 import Logging
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `ipvs-push dump`: prints every virtual service and real server once.

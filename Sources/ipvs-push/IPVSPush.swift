@@ -4,7 +4,8 @@ import ArgumentParser
 struct IPVSPush: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ipvs-push",
-        abstract: "Reads IPVS virtual services and real servers from the kernel and delivers them as Prometheus metrics.",
+        abstract:
+            "Reads IPVS virtual services and real servers from the kernel and delivers them as Prometheus metrics.",
         discussion: """
             Every flag can also be given as an IPVS_PUSH_* environment variable: the flag's \
             name in capitals with - and . as _ (--shutdown-grace is IPVS_PUSH_SHUTDOWN_GRACE, \

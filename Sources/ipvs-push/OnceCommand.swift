@@ -1,7 +1,7 @@
 import Agent
-import Configuration
 import ArgumentParser
 import Collector
+import Configuration
 import Exposition
 
 /// `ipvs-push once`: collect and push one time, with an exit code that tells what happened.

@@ -1,6 +1,6 @@
 import Agent
-import Configuration
 import ArgumentParser
+import Configuration
 import Exposition
 import Logging
 

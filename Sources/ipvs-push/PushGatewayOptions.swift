@@ -1,9 +1,9 @@
 import Agent
-import PushGateway
 import ArgumentParser
 import Configuration
 import Exposition
 import Foundation
+import PushGateway
 
 /// Where and how to push to a Pushgateway.
 struct PushGatewayOptions: ParsableArguments, GivenFlags {
@@ -21,7 +21,9 @@ struct PushGatewayOptions: ParsableArguments, GivenFlags {
         help: ArgumentHelp("Another label of the grouping key (repeatable).", valueName: "name=value"))
     var groupingLabels: [String] = []
 
-    @Option(name: .customLong("method"), help: "put replaces the whole group, post only the families pushed (default: put).")
+    @Option(
+        name: .customLong("method"), help: "put replaces the whole group, post only the families pushed (default: put)."
+    )
     var method: String?
 
     @Option(name: .customLong("compression"), help: "none or gzip (Pushgateway 1.5 and later; default: none).")
@@ -46,8 +48,9 @@ struct PushGatewayOptions: ParsableArguments, GivenFlags {
 
     /// The grouping key without the namespace: job, instance and the extra labels.
     func baseGroup() -> GroupingKey {
-        guard let settings = (try? AgentSettings.resolve(flags: given, environment: Environment.variables, file: nil))?
-            .pushgateway
+        guard
+            let settings = (try? AgentSettings.resolve(flags: given, environment: Environment.variables, file: nil))?
+                .pushgateway
         else { return GroupingKey(job: "ipvs", labels: []) }
         return settings.baseGroup
     }

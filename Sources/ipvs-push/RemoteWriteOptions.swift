@@ -33,7 +33,9 @@ struct RemoteWriteOptions: ParsableArguments, GivenFlags {
 
     @Option(
         name: .customLong("queue-max-bytes"),
-        help: "Bound of each URL's queue (bytes, or with KiB/MiB/GiB; default: 256MiB); at the bound the oldest batches are dropped.")
+        help:
+            "Bound of each URL's queue (bytes, or with KiB/MiB/GiB; default: 256MiB); at the bound the oldest batches are dropped."
+    )
     var queueMaxBytes: String?
 
     var given: [SettingKey: [String]] {

@@ -130,7 +130,8 @@ struct RunCommand: AsyncParsableCommand {
         for group: any GivenFlags in [pushgateway, remoteWrite, transport, serve, collection, logging] {
             flags.merge(group.given) { _, new in new }
         }
-        let file = try configFile.map { try AgentConfigFile.load(path: $0) }
+        let file =
+            try configFile.map { try AgentConfigFile.load(path: $0) }
             ?? Environment.variables["IPVS_PUSH_CONFIG"].map { try AgentConfigFile.load(path: $0) }
         return try AgentSettings.resolve(flags: flags, environment: Environment.variables, file: file)
     }

@@ -74,7 +74,8 @@ struct SendCommand: AsyncParsableCommand {
         let delivery = try OneShotDelivery(settings: settings, logger: logger)
         // Remote write keeps each sample's own timestamp and stamps the others with now.
         if let code = await delivery.deliver(
-            input.families, timestampMilliseconds: SampleClock.nowMilliseconds(), splitByNamespace: false, inputIsUserData: true)
+            input.families, timestampMilliseconds: SampleClock.nowMilliseconds(), splitByNamespace: false,
+            inputIsUserData: true)
         {
             throw code
         }

@@ -7,7 +7,9 @@ struct TransportOptions: ParsableArguments, GivenFlags {
     @Option(name: .customLong("timeout"), help: "Timeout of one HTTP request (default: 30s).")
     var timeout: String?
 
-    @Option(name: .customLong("header"), help: ArgumentHelp("An HTTP header to send (repeatable).", valueName: "name=value"))
+    @Option(
+        name: .customLong("header"), help: ArgumentHelp("An HTTP header to send (repeatable).", valueName: "name=value")
+    )
     var headers: [String] = []
 
     @Option(name: .customLong("basic-auth-user"), help: "User for HTTP basic authentication.")

@@ -29,7 +29,8 @@ import Testing
         let capture = LogCapture()
         let client = try PushGatewayClient(
             baseURL: gateway.baseURL,
-            transport: HTTPClient(configuration: TransportConfiguration(timeout: .seconds(10)), logger: capture.logger()),
+            transport: HTTPClient(
+                configuration: TransportConfiguration(timeout: .seconds(10)), logger: capture.logger()),
             options: PushOptions(), logger: capture.logger())
         let sink = PushGatewaySink(
             client: client, baseGroup: GroupingKey(job: "ipvs", ["instance": "node1"]), method: .put,

@@ -172,7 +172,9 @@ struct CheckConfigTests {
         let result = try await CLIRun.run(["check-config", path])
         #expect(result.status == Self.configuration, "\(result)")
         #expect(
-            result.stderr == "ipvs-push: error: \(path): nothing to do: configure pushgateway, remote_write and/or serve\n", "\(result)")
+            result.stderr
+                == "ipvs-push: error: \(path): nothing to do: configure pushgateway, remote_write and/or serve\n",
+            "\(result)")
     }
 
     @Test("a file that does not exist")
@@ -182,7 +184,8 @@ struct CheckConfigTests {
         let result = try await CLIRun.run(["check-config", path])
         #expect(result.status == Self.configuration, "\(result)")
         #expect(
-            result.stderr == "ipvs-push: error: \(path): cannot read the file: No such file or directory\n", "\(result)")
+            result.stderr == "ipvs-push: error: \(path): cannot read the file: No such file or directory\n", "\(result)"
+        )
     }
 
     @Test("a Docker host that is no socket and every problem of the names file, with line and column")

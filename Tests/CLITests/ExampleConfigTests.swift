@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The annotated example configuration: the README shows it, `examples/ipvs-push.yml` is
 /// it, and `check-config` accepts it once the files it names exist.
@@ -37,7 +37,8 @@ struct ExampleConfigTests {
 
         try "secret-password\n".write(
             to: directory.appendingPathComponent("pushgateway.password"), atomically: true, encoding: .utf8)
-        try "secret-token\n".write(to: directory.appendingPathComponent("mimir.token"), atomically: true, encoding: .utf8)
+        try "secret-token\n".write(
+            to: directory.appendingPathComponent("mimir.token"), atomically: true, encoding: .utf8)
         try FileManager.default.copyItem(
             atPath: "/etc/ssl/certs/ca-certificates.crt", toPath: directory.appendingPathComponent("ca.pem").path)
         let good = try await CLIRun.run(["check-config", config.path])

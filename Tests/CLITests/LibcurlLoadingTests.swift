@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// libcurl (and the 29 libraries it pulls in) is loaded by the first request, not at
 /// start: `serve` never has it mapped. (That a push then loads it and sends is what every

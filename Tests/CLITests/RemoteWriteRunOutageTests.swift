@@ -33,7 +33,9 @@ struct RemoteWriteRunOutageTests {
 
         let started = Self.milliseconds()
         let first = try CLIRun.start(arguments)
-        try await waitUntil("VictoriaMetrics holds 3 cycles", timeout: .seconds(15), poll: .milliseconds(250)) { try await upSamples().count >= 3 }
+        try await waitUntil("VictoriaMetrics holds 3 cycles", timeout: .seconds(15), poll: .milliseconds(250)) {
+            try await upSamples().count >= 3
+        }
 
         victoria.stop(removeData: false)
         try await Task.sleep(for: .seconds(3))  // cycles queued on disk during the outage

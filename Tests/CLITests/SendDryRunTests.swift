@@ -36,7 +36,9 @@ struct SendDryRunTests {
         #expect(lines.first == "dry run: nothing was sent", "\(result)")
         #expect(lines.contains("input: 1 input, 2 families, 4 series, 4 samples (4 with a timestamp)"), "\(result)")
         #expect(
-            lines.contains { $0.hasPrefix("pushgateway PUT http://127.0.0.1:\(gateway.port)/metrics/job/ci/instance/") },
+            lines.contains {
+                $0.hasPrefix("pushgateway PUT http://127.0.0.1:\(gateway.port)/metrics/job/ci/instance/")
+            },
             "\(result)")
         #expect(lines.contains { $0.hasPrefix("remote write \(writeURL) (1.0): 4 series, 4 samples in ") })
         // The warning a real send gives, on standard error as there.

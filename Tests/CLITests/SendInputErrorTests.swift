@@ -42,7 +42,8 @@ struct SendInputErrorTests {
         let result = try await CLIRun.run(["send"] + paths + ["--pushgateway", try TestPushgateway.url, "--job", job])
         #expect(result.status == Self.badInput, "\(result)")
         #expect(
-            result.stderr.contains("\(paths[2]):1: series cli_dup{a=\"2\"} was already given at \(paths[1]):1"), "\(result)")
+            result.stderr.contains("\(paths[2]):1: series cli_dup{a=\"2\"} was already given at \(paths[1]):1"),
+            "\(result)")
         #expect(try await TestPushgateway.groups(job: job).isEmpty)
     }
 

@@ -81,7 +81,8 @@ import Testing
             String(repeating: "A", count: 5000),
             "IP_300 0A000001 D442 0A000001 0050 AC100001 1F90 TIME_WAIT 1",
         ]
-        let counter = Self.count("Pro header\n" + lines.joined(separator: "\n") + "\nIP_47 0A000001 0 0A000001 0 0A000002 0 NONE 3\n")
+        let counter = Self.count(
+            "Pro header\n" + lines.joined(separator: "\n") + "\nIP_47 0A000001 0 0A000001 0 0A000002 0 NONE 3\n")
         #expect(counter.malformedLines == lines.count)
         #expect(counter.entries == 1)
         #expect(counter.counts[Self.key(47, "10.0.0.1", 0, "10.0.0.2", 0, "NONE")] == 1)
@@ -127,7 +128,9 @@ import Testing
             Self.count(Self.table).counts, to: snapshot.services, markPorts: snapshot.markPorts,
             markAddresses: snapshot.markAddresses)
         let ns = snapshot.namespace
-        let families = IPVSMetrics.families([NamespaceCollection(namespace: ns, result: .success(snapshot), durationSeconds: 0)])
+        let families = IPVSMetrics.families([
+            NamespaceCollection(namespace: ns, result: .success(snapshot), durationSeconds: 0)
+        ])
         let entries = try #require(families.first { $0.name == "ipvs_connection_entries" })
         let orphans = try #require(families.first { $0.name == "ipvs_connection_entries_orphaned" })
         #expect(entries.samples.reduce(0) { $0 + $1.value } == 9)

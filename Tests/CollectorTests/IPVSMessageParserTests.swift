@@ -71,7 +71,8 @@ typealias B = NetlinkMessageBuilder
                 B.nest(
                     1,
                     [
-                        B.u16(1, 10), B.u32(5, 260), B.string(6, "rr"), B.attribute(7, B.le32(0x2) + B.le32(0xffff_ffff)),
+                        B.u16(1, 10), B.u32(5, 260), B.string(6, "rr"),
+                        B.attribute(7, B.le32(0x2) + B.le32(0xffff_ffff)),
                         B.u32(8, 0), B.u32(9, 128), B.stats(12, base: 0, wide: true),
                     ])
             ])
@@ -89,7 +90,14 @@ typealias B = NetlinkMessageBuilder
         // Append an unknown attribute (type 99) inside the service nest by rebuilding.
         bytes = B.message(
             command: 1,
-            [B.nest(1, [B.u16(1, 2), B.u16(2, 17), B.attribute(3, [1, 2, 3, 4]), B.be16(4, 53), B.u32(99, 1), B.stats(12, base: 2, wide: true)])])
+            [
+                B.nest(
+                    1,
+                    [
+                        B.u16(1, 2), B.u16(2, 17), B.attribute(3, [1, 2, 3, 4]), B.be16(4, 53), B.u32(99, 1),
+                        B.stats(12, base: 2, wide: true),
+                    ])
+            ])
         let service = try parse(bytes)
         #expect(service.transportProtocol == .udp)
         #expect(service.address?.description == "1.2.3.4")
@@ -105,13 +113,37 @@ typealias B = NetlinkMessageBuilder
         cases.append(("length beyond the buffer", lying))
         cases.append(("only headers cut short", Array(good.prefix(10))))
         cases.append(("wrong command", B.message(command: 5, [B.nest(1, [B.u16(1, 2)])])))
-        cases.append(("no address family", B.message(command: 1, [B.nest(1, [B.u32(5, 1), B.stats(12, base: 1, wide: true)])])))
-        cases.append(("unknown family", B.message(command: 1, [B.nest(1, [B.u16(1, 7), B.u32(5, 1), B.stats(12, base: 1, wide: true)])])))
+        cases.append(
+            ("no address family", B.message(command: 1, [B.nest(1, [B.u32(5, 1), B.stats(12, base: 1, wide: true)])])))
+        cases.append(
+            (
+                "unknown family",
+                B.message(command: 1, [B.nest(1, [B.u16(1, 7), B.u32(5, 1), B.stats(12, base: 1, wide: true)])])
+            ))
         cases.append(("no statistics", B.message(command: 1, [B.nest(1, [B.u16(1, 2), B.u32(5, 1)])])))
-        cases.append(("no identity", B.message(command: 1, [B.nest(1, [B.u16(1, 2), B.stats(12, base: 1, wide: true)])])))
-        cases.append(("short address", B.message(command: 1, [B.nest(1, [B.u16(1, 10), B.u16(2, 6), B.attribute(3, [1, 2, 3, 4]), B.be16(4, 1), B.stats(12, base: 1, wide: true)])])))
+        cases.append(
+            ("no identity", B.message(command: 1, [B.nest(1, [B.u16(1, 2), B.stats(12, base: 1, wide: true)])])))
+        cases.append(
+            (
+                "short address",
+                B.message(
+                    command: 1,
+                    [
+                        B.nest(
+                            1,
+                            [
+                                B.u16(1, 10), B.u16(2, 6), B.attribute(3, [1, 2, 3, 4]), B.be16(4, 1),
+                                B.stats(12, base: 1, wide: true),
+                            ])
+                    ])
+            ))
         cases.append(("u32 attribute of 2 bytes", B.message(command: 1, [B.nest(1, [B.u16(1, 2), B.u16(5, 1)])])))
-        cases.append(("counter of 3 bytes", B.message(command: 1, [B.nest(1, [B.u16(1, 2), B.u32(5, 1), B.nest(12, [B.attribute(1, [1, 2, 3])])])])))
+        cases.append(
+            (
+                "counter of 3 bytes",
+                B.message(
+                    command: 1, [B.nest(1, [B.u16(1, 2), B.u32(5, 1), B.nest(12, [B.attribute(1, [1, 2, 3])])])])
+            ))
         cases.append(("attribute length below its header", B.message(command: 1, [[2, 0, 1, 0]])))
         for (name, bytes) in cases {
             #expect(throws: NetlinkMessageError.self, "\(name)") { try parse(bytes) }
@@ -158,7 +190,11 @@ typealias B = NetlinkMessageBuilder
         for (raw, label) in expected {
             let bytes = B.message(
                 command: 5,
-                [B.nest(2, [B.attribute(1, [1, 1, 1, 1]), B.be16(2, 1), B.u32(3, raw), B.stats(10, base: 1, wide: false)])])
+                [
+                    B.nest(
+                        2,
+                        [B.attribute(1, [1, 1, 1, 1]), B.be16(2, 1), B.u32(3, raw), B.stats(10, base: 1, wide: false)])
+                ])
             let server = try bytes.withUnsafeBytes { try IPVSMessageParser.parseDestination($0, serviceFamily: .inet) }
             #expect(server.forwarding.name == label)
         }

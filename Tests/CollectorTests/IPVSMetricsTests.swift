@@ -23,7 +23,8 @@ import Testing
             netmask: 0xffff_ffff,
             destinations: [RealServer(address: IPAddress("10.255.0.5")!, port: 0, weight: 1)])
         return NamespaceSnapshot(
-            namespace: "/var/run/docker/netns/ingress_sbox", info: IPVSInfo(versionCode: 0x010201, connectionTableSize: 4096),
+            namespace: "/var/run/docker/netns/ingress_sbox",
+            info: IPVSInfo(versionCode: 0x010201, connectionTableSize: 4096),
             services: [web, ingress], markPorts: [260: [30000]],
             timeouts: IPVSTimeouts(tcp: 900, tcpFin: 120, udp: 300),
             syncDaemons: [
@@ -37,8 +38,11 @@ import Testing
     }
 
     static let collections = [
-        NamespaceCollection(namespace: "", result: .failure(CollectorError(.ipvsUnavailable, namespace: "", detail: "x")), durationSeconds: 0.5),
-        NamespaceCollection(namespace: "/var/run/docker/netns/ingress_sbox", result: .success(snapshot()), durationSeconds: 0.25),
+        NamespaceCollection(
+            namespace: "", result: .failure(CollectorError(.ipvsUnavailable, namespace: "", detail: "x")),
+            durationSeconds: 0.5),
+        NamespaceCollection(
+            namespace: "/var/run/docker/netns/ingress_sbox", result: .success(snapshot()), durationSeconds: 0.25),
     ]
 
     func value(_ families: [MetricFamily], _ name: String, _ labels: [String: String]) -> Double? {
@@ -56,27 +60,39 @@ import Testing
         #expect(value(families, "ipvs_services", ["namespace": ns]) == 2)
         #expect(value(families, "ipvs_connection_table_size", ["namespace": ns]) == 4096)
         #expect(value(families, "ipvs_info", ["namespace": ns, "version": "1.2.1"]) == 1)
-        let web = ["namespace": ns, "family": "inet", "protocol": "tcp", "address": "10.0.0.1", "port": "80", "fwmark": "", "scheduler": "rr"]
+        let web = [
+            "namespace": ns, "family": "inet", "protocol": "tcp", "address": "10.0.0.1", "port": "80", "fwmark": "",
+            "scheduler": "rr",
+        ]
         #expect(value(families, "ipvs_service_connections_total", web) == 7)
         #expect(value(families, "ipvs_service_incoming_bytes_total", web) == 1000)
         #expect(value(families, "ipvs_service_incoming_bytes_per_second", web) == 50)
         #expect(value(families, "ipvs_service_destinations", web) == 1)
-        #expect(value(families, "ipvs_service_info", web.merging(["flags": "hashed", "netmask": "255.255.255.255", "pe": ""]) { $1 }) == 1)
+        #expect(
+            value(
+                families, "ipvs_service_info",
+                web.merging(["flags": "hashed", "netmask": "255.255.255.255", "pe": ""]) { $1 }) == 1)
         let ingress = ["namespace": ns, "protocol": "", "address": "", "port": "30000", "fwmark": "260"]
         #expect(value(families, "ipvs_service_persistence_timeout_seconds", ingress) == 60)
         #expect(value(families, "ipvs_service_persistence_timeout_seconds", web) == nil)
-        let destination = web.merging(["destination_address": "172.16.0.1", "destination_port": "8080", "forwarding": "masq"]) { $1 }
+        let destination = web.merging([
+            "destination_address": "172.16.0.1", "destination_port": "8080", "forwarding": "masq",
+        ]) { $1 }
         #expect(value(families, "ipvs_destination_weight", destination) == 2)
         #expect(value(families, "ipvs_destination_connections_inactive", destination) == 2)
         #expect(value(families, "ipvs_destination_outgoing_bytes_total", destination) == 2000)
         // Every service sample carries exactly the seven service labels.
         for sample in families.first(where: { $0.name == "ipvs_service_connections_total" })!.samples {
-            #expect(sample.labels.map(\.name) == ["address", "family", "fwmark", "namespace", "port", "protocol", "scheduler"])
+            #expect(
+                sample.labels.map(\.name) == [
+                    "address", "family", "fwmark", "namespace", "port", "protocol", "scheduler",
+                ])
         }
     }
 
     @Test func cardinalityFlagsDropDestinationsAndRates() {
-        let families = IPVSMetrics.families(Self.collections, options: MetricOptions(includeDestinations: false, includeRates: false))
+        let families = IPVSMetrics.families(
+            Self.collections, options: MetricOptions(includeDestinations: false, includeRates: false))
         let names = Set(families.map(\.name))
         #expect(!names.contains { $0.hasPrefix("ipvs_destination_") })
         #expect(!names.contains { $0.hasSuffix("_per_second") })
@@ -84,18 +100,28 @@ import Testing
     }
 
     @Test func ingressIPVSExporterCompatibility() {
-        let families = IPVSMetrics.families(Self.collections, options: MetricOptions(compatibility: .ingressIPVSExporter))
+        let families = IPVSMetrics.families(
+            Self.collections, options: MetricOptions(compatibility: .ingressIPVSExporter))
         let ns = "/var/run/docker/netns/ingress_sbox"
-        #expect(Set(families.map(\.name)) == [
-            "ipvs_up", "ipvs_services_total", "ipvs_connections_total", "ipvs_bytes_in_total", "ipvs_bytes_out_total",
-            "ipvs_destination_total", "ipvs_destination_active_connections_total",
-            "ipvs_destination_inactive_connections_total", "ipvs_destination_bytes_in_total",
-            "ipvs_destination_bytes_out_total", "ipvs_destination_connections_total",
-        ])
+        #expect(
+            Set(families.map(\.name)) == [
+                "ipvs_up", "ipvs_services_total", "ipvs_connections_total", "ipvs_bytes_in_total",
+                "ipvs_bytes_out_total",
+                "ipvs_destination_total", "ipvs_destination_active_connections_total",
+                "ipvs_destination_inactive_connections_total", "ipvs_destination_bytes_in_total",
+                "ipvs_destination_bytes_out_total", "ipvs_destination_connections_total",
+            ])
         #expect(value(families, "ipvs_services_total", ["namespace": ns]) == 2)
-        #expect(value(families, "ipvs_connections_total", ["namespace": ns, "fwmark": "0", "port": "80", "address": "10.0.0.1"]) == 7)
-        #expect(value(families, "ipvs_destination_total", ["namespace": ns, "fwmark": "260", "port": "30000", "address": ""]) == 1)
-        #expect(value(families, "ipvs_destination_active_connections_total", ["fwmark": "0", "address": "172.16.0.1"]) == 1)
+        #expect(
+            value(
+                families, "ipvs_connections_total",
+                ["namespace": ns, "fwmark": "0", "port": "80", "address": "10.0.0.1"]) == 7)
+        #expect(
+            value(
+                families, "ipvs_destination_total", ["namespace": ns, "fwmark": "260", "port": "30000", "address": ""])
+                == 1)
+        #expect(
+            value(families, "ipvs_destination_active_connections_total", ["fwmark": "0", "address": "172.16.0.1"]) == 1)
     }
 
     /// Telegraf's `inputs.ipvs` through `outputs.prometheus_client`: gauges named
@@ -216,7 +242,9 @@ extension IPVSMetricsTests {
         snapshot.services[1].name = ServiceName(
             name: "shop_web", source: .docker, stack: "shop", network: "ingress", virtualIP: "10.0.0.5")
         let collection = IPVSCollection(
-            namespaces: [NamespaceCollection(namespace: snapshot.namespace, result: .success(snapshot), durationSeconds: 0)],
+            namespaces: [
+                NamespaceCollection(namespace: snapshot.namespace, result: .success(snapshot), durationSeconds: 0)
+            ],
             discovery: NamespaceDiscovery(withServices: 1, empty: 3), namesUp: [.docker: true, .file: false])
 
         let families = IPVSMetrics.families(collection)
@@ -224,7 +252,8 @@ extension IPVSMetricsTests {
         #expect(info.samples.count == 1)
         #expect(
             info.samples[0].labels.pairs.map { "\($0.name)=\($0.value)" } == [
-                "address=", "family=inet", "fwmark=260", "name=shop_web", "namespace=/var/run/docker/netns/ingress_sbox",
+                "address=", "family=inet", "fwmark=260", "name=shop_web",
+                "namespace=/var/run/docker/netns/ingress_sbox",
                 "network=ingress", "port=30000", "protocol=", "source=docker", "stack=shop", "virtual_ip=10.0.0.5",
             ])
         #expect(value(families, "ipvs_names_up", ["source": "docker"]) == 1)

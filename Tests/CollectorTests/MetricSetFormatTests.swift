@@ -18,7 +18,8 @@ import Testing
 
     @Test func openMetricsPassesTheReferenceParser() throws {
         for options in [
-            MetricOptions(), MetricOptions(compatibility: .ingressIPVSExporter), MetricOptions(compatibility: .telegraf),
+            MetricOptions(), MetricOptions(compatibility: .ingressIPVSExporter),
+            MetricOptions(compatibility: .telegraf),
         ] {
             let rendered = ExpositionRenderer.render(
                 IPVSMetrics.families(IPVSMetricsTests.collections, options: options), format: .openMetrics)

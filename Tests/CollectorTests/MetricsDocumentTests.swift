@@ -63,11 +63,13 @@ import Testing
             case 2:
                 service = VirtualService(
                     family: .inet, firewallMark: UInt32(index + 1), scheduler: "sh",
-                    flags: [.persistent, .hashed, .shPort], timeout: 300, netmask: 0xffff_ff00, persistenceEngine: "sip",
+                    flags: [.persistent, .hashed, .shPort], timeout: 300, netmask: 0xffff_ff00,
+                    persistenceEngine: "sip",
                     stats: stats(&numbers), destinations: destinations)
             case 3:
                 service = VirtualService(
-                    family: .inet, transportProtocol: nil, protocolNumber: 99, address: IPAddress("10.9.\(index / 256).\(index % 256)"),
+                    family: .inet, transportProtocol: nil, protocolNumber: 99,
+                    address: IPAddress("10.9.\(index / 256).\(index % 256)"),
                     port: 65535, scheduler: "rr", stats: stats(&numbers), destinations: destinations)
             default:
                 service = VirtualService(
@@ -124,7 +126,8 @@ import Testing
         }
         entries += [
             ConnectionEntries(
-                serviceIndex: nil, key: key(IPAddress("192.0.2.1")!, 8443, "TIME_WAIT", virtual: (6, "198.51.100.1", 443)),
+                serviceIndex: nil,
+                key: key(IPAddress("192.0.2.1")!, 8443, "TIME_WAIT", virtual: (6, "198.51.100.1", 443)),
                 orphaned: true, count: 12),
             ConnectionEntries(
                 serviceIndex: nil, key: key(IPAddress("2001:db8::7")!, 0, "NONE", virtual: (0, "0.0.1.4", 0)),
@@ -174,7 +177,8 @@ import Testing
             NamespaceCollection(
                 namespace: odd, result: .success(snapshot(namespace: odd, services: 37, seed: 2)), durationSeconds: 1.5),
             NamespaceCollection(
-                namespace: "/run/netns/empty", result: .success(snapshot(namespace: "/run/netns/empty", services: 0, seed: 3)),
+                namespace: "/run/netns/empty",
+                result: .success(snapshot(namespace: "/run/netns/empty", services: 0, seed: 3)),
                 durationSeconds: 0),
         ]
     }
@@ -193,7 +197,8 @@ import Testing
 
     static let optionSets = [
         MetricOptions(), MetricOptions(includeDestinations: false), MetricOptions(includeRates: false),
-        MetricOptions(includeDestinations: false, includeRates: false), MetricOptions(compatibility: .ingressIPVSExporter),
+        MetricOptions(includeDestinations: false, includeRates: false),
+        MetricOptions(compatibility: .ingressIPVSExporter),
         MetricOptions(compatibility: .telegraf),
         MetricOptions(nameLabel: true), MetricOptions(includeRates: false, nameLabel: true),
     ]
@@ -203,7 +208,8 @@ import Testing
         let collections = Self.collections()
         let expected = ExpositionRenderer.render(IPVSMetrics.families(collections, options: options), format: format)
         for limit in [1, 333, 64 * 1024, 1 << 30] {
-            let rendered = Self.pieces(IPVSMetrics.document(collections, options: options, format: format), limit: limit)
+            let rendered = Self.pieces(
+                IPVSMetrics.document(collections, options: options, format: format), limit: limit)
             #expect(rendered == expected, "limit \(limit): \(Self.firstDifference(rendered, expected))")
         }
     }
@@ -248,7 +254,8 @@ import Testing
     }
 
     @Test func addressTextIsTheDescription() {
-        for text in ["0.0.0.0", "1.2.3.4", "10.100.200.255", "255.255.255.255", "2001:db8::1", "::", "::ffff:10.0.0.1"] {
+        for text in ["0.0.0.0", "1.2.3.4", "10.100.200.255", "255.255.255.255", "2001:db8::1", "::", "::ffff:10.0.0.1"]
+        {
             let address = IPAddress(text)!
             var bytes: [UInt8] = []
             address.appendText(to: &bytes)
@@ -290,7 +297,8 @@ import Testing
     static func firstDifference(_ a: [UInt8], _ b: [UInt8]) -> String {
         let index = (0..<min(a.count, b.count)).first { a[$0] != b[$0] } ?? min(a.count, b.count)
         let from = max(0, index - 80)
-        return "at \(index) of \(a.count)/\(b.count): got …\(String(decoding: a[from..<min(a.count, index + 80)], as: UTF8.self))… "
+        return
+            "at \(index) of \(a.count)/\(b.count): got …\(String(decoding: a[from..<min(a.count, index + 80)], as: UTF8.self))… "
             + "expected …\(String(decoding: b[from..<min(b.count, index + 80)], as: UTF8.self))…"
     }
 }

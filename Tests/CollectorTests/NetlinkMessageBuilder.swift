@@ -13,7 +13,9 @@ struct NetlinkMessageBuilder {
     }
 
     static func u16(_ type: UInt16, _ value: UInt16) -> [UInt8] { attribute(type, le16(value)) }
-    static func be16(_ type: UInt16, _ value: UInt16) -> [UInt8] { attribute(type, [UInt8(value >> 8), UInt8(value & 0xff)]) }
+    static func be16(_ type: UInt16, _ value: UInt16) -> [UInt8] {
+        attribute(type, [UInt8(value >> 8), UInt8(value & 0xff)])
+    }
     static func u32(_ type: UInt16, _ value: UInt32) -> [UInt8] { attribute(type, le32(value)) }
     static func u64(_ type: UInt16, _ value: UInt64) -> [UInt8] { attribute(type, le64(value)) }
     static func string(_ type: UInt16, _ value: String) -> [UInt8] { attribute(type, Array(value.utf8) + [0]) }

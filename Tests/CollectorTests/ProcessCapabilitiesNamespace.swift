@@ -1,6 +1,6 @@
 import Collector
-import Privileges
 import Foundation
+import Privileges
 import TestSupport
 
 /// A named network namespace (`ip netns add`) with mangle MARK rules in both iptables

@@ -25,7 +25,8 @@ import Testing
     /// Root with only CAP_NET_ADMIN and CAP_SYS_ADMIN in its bounding set holds exactly what a
     /// namespace pattern keeps, as a container's binary with file capabilities does.
     @Test(.enabled(if: isRoot)) func holdingExactlyWhatIsKeptStillGivesChildrenNetAdmin() throws {
-        try runChild(mode: "pattern", prefix: ["setpriv", "--bounding-set=-all,+net_admin,+sys_admin", "--inh-caps=-all"])
+        try runChild(
+            mode: "pattern", prefix: ["setpriv", "--bounding-set=-all,+net_admin,+sys_admin", "--inh-caps=-all"])
     }
 
     @Test(.enabled(if: isRoot)) func unprivilegedUserIsLeftAlone() throws {

@@ -428,7 +428,8 @@ struct BrokenConfigTests {
     @Test("a file that cannot be read is named, without a line, with the system's reason")
     func unreadableFile() throws {
         let fixture = try ConfigFixture()
-        try FileManager.default.createDirectory(atPath: fixture.path("directory.yml"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: fixture.path("directory.yml"), withIntermediateDirectories: true)
         try Data([0x67, 0x6c, 0x6f, 0x62, 0x61, 0x6c, 0x3a, 0xff, 0xfe, 0x0a]).write(
             to: URL(fileURLWithPath: fixture.path("latin1.yml")))
         let cases = [

@@ -69,7 +69,10 @@ struct SettingLayersTests {
         #expect(try Self.resolve(file: nil).collection.namespaces == [""])
         #expect(try Self.resolve(file: file).collection.namespaces == ["", "/run/netns/a"])
         let environment = ["IPVS_PUSH_NAMESPACE_PATH": "/run/netns/b, /run/netns/c"]
-        #expect(try Self.resolve([:], environment, file: file).collection.namespaces == ["", "/run/netns/b", "/run/netns/c"])
+        #expect(
+            try Self.resolve([:], environment, file: file).collection.namespaces == [
+                "", "/run/netns/b", "/run/netns/c",
+            ])
         #expect(
             try Self.resolve([.namespacePath: ["/run/netns/d"]], environment, file: file).collection.namespaces
                 == ["", "/run/netns/d"])
@@ -91,7 +94,9 @@ struct SettingLayersTests {
         #expect(fromFile.includeDestinations == false)
         #expect(try Self.resolve(file: nil).collection.metricOptions.includeDestinations == true)
         for text in ["false", "0", "FALSE"] {
-            #expect(try Self.resolve([:], ["IPVS_PUSH_RATES": text], file: file).collection.metricOptions.includeRates == false)
+            #expect(
+                try Self.resolve([:], ["IPVS_PUSH_RATES": text], file: file).collection.metricOptions.includeRates
+                    == false)
         }
         let both = try Self.resolve(
             [.rates: ["true"], .destinations: ["true"]], ["IPVS_PUSH_RATES": "false"], file: file)
@@ -130,7 +135,8 @@ struct SettingLayersTests {
                 "IPVS_PUSH_EXTERNAL_LABEL: \"cluster\" is not NAME=VALUE"
             ])
         // Two remote_write entries, one problem; with --remote-write the flag is not blamed.
-        let invalid = "--external-label: \"1dc\" is not a label name: use letters, digits and underscores, not "
+        let invalid =
+            "--external-label: \"1dc\" is not a label name: use letters, digits and underscores, not "
             + "starting with a digit or \"__\""
         #expect(Self.problems([.externalLabel: ["1dc=fra1"]], file: file) == [invalid])
         #expect(
@@ -249,9 +255,10 @@ struct SettingLayersTests {
     func remoteWriteFlagsReplaceTheList() throws {
         let fixture = try ConfigFixture()
         let file = try fixture.load(Self.remoteWriteFile)
-        #expect(try Self.resolve(file: file).remoteWrite.map(\.url) == [
-            "http://a.example:8428/api/v1/write", "http://b.example:8428/api/v1/write",
-        ])
+        #expect(
+            try Self.resolve(file: file).remoteWrite.map(\.url) == [
+                "http://a.example:8428/api/v1/write", "http://b.example:8428/api/v1/write",
+            ])
         let flagged = try Self.resolve(
             [
                 .remoteWrite: ["http://c.example/api/v1/write"], .protocolVersion: ["v2"], .tenant: ["team-c"],
@@ -269,7 +276,10 @@ struct SettingLayersTests {
         let fromEnvironment = try Self.resolve(
             [:], ["IPVS_PUSH_REMOTE_WRITE": "http://d.example/api/v1/write,http://e.example/api/v1/write"],
             file: file)
-        #expect(fromEnvironment.remoteWrite.map(\.url) == ["http://d.example/api/v1/write", "http://e.example/api/v1/write"])
+        #expect(
+            fromEnvironment.remoteWrite.map(\.url) == [
+                "http://d.example/api/v1/write", "http://e.example/api/v1/write",
+            ])
         #expect(
             Self.problems([.remoteWrite: ["ftp://c.example/write"]], file: file) == [
                 "--remote-write: remote-write URL ftp://c.example/write must start with http:// or https://"
@@ -304,7 +314,8 @@ struct SettingLayersTests {
         #expect(plain.transport.timeout == .seconds(20))
         #expect(plain.transport.headers == HTTPHeaders([("X-Team", "lb")]))
         #expect(
-            plain.transport.authentication == .basic(username: "pusher", passwordFile: fixture.path("secrets/pushgateway")))
+            plain.transport.authentication
+                == .basic(username: "pusher", passwordFile: fixture.path("secrets/pushgateway")))
         #expect(
             plain.transport.tls
                 == TLSConfiguration(

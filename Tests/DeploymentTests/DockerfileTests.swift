@@ -34,7 +34,8 @@ struct DockerfileTests {
     /// Lab/host/base-image.sh installs in the lab's base image).
     static func runtimePackages() throws -> [String] {
         let argument = try stages().base.arguments(of: "ARG").first { $0.hasPrefix("RUNTIME_PACKAGES=") }
-        let value = try #require(argument, "no ARG RUNTIME_PACKAGES in the runtime-base stage").dropFirst("RUNTIME_PACKAGES=".count)
+        let value = try #require(argument, "no ARG RUNTIME_PACKAGES in the runtime-base stage").dropFirst(
+            "RUNTIME_PACKAGES=".count)
         return value.trimmingCharacters(in: CharacterSet(charactersIn: "\"")).split(separator: " ").map(String.init)
     }
 
@@ -53,7 +54,8 @@ struct DockerfileTests {
         let stages = try Self.stages()
         #expect(stages.prebuilt.arguments(of: "COPY") == ["${IPVS_PUSH_BINARY} /usr/local/bin/ipvs-push"])
         #expect(stages.prebuilt.arguments(of: "ARG") == ["IPVS_PUSH_BINARY=.build/static/release/ipvs-push"])
-        #expect(stages.prebuilt.arguments(of: "RUN") == ["setcap cap_net_admin,cap_sys_admin+p /usr/local/bin/ipvs-push"])
+        #expect(
+            stages.prebuilt.arguments(of: "RUN") == ["setcap cap_net_admin,cap_sys_admin+p /usr/local/bin/ipvs-push"])
         let run = try #require(stages.base.arguments(of: "RUN").first)
         #expect(run.contains("dpkg-query -W -f '${db:Status-Status}\\n' \"$p\""), "\(run)")
         #expect(run.contains("apt-get install -y --no-install-recommends $missing"), "\(run)")

@@ -208,7 +208,10 @@ import Testing
             ])
         #expect(parsed.families.map(\.type) == [.counter, .info, .stateset, .gaugeHistogram, .untyped, .histogram])
         // The names the document declared, for remote write's metadata.
-        #expect(parsed.families.map(\.metadataName) == ["requests", "build", "state", "queue", "mystery", "latency_seconds"])
+        #expect(
+            parsed.families.map(\.metadataName) == [
+                "requests", "build", "state", "queue", "mystery", "latency_seconds",
+            ])
         #expect(parsed.families[1].samples.map(\.name) == ["build_info"])
         #expect(parsed.families[3].samples.map(\.name) == ["queue_bucket", "queue_gcount", "queue_gsum"])
         #expect(parsed.families[5].unit == "seconds")

@@ -1,7 +1,8 @@
+import Exposition
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import Exposition
 
 /// `ipvsadm -Lnc` (the connection table) and the `ipvs_connection_entries` and
 /// `ipvs_connection_entries_orphaned` series the metric contract derives from it with a
@@ -27,7 +28,8 @@ struct ConnectionListing: Sendable {
         let lines = text.split(separator: "\n")
         guard lines.count >= 2, lines[0] == "IPVS connection entries", lines[1].hasPrefix("pro expire state") else {
             throw IPVSAdmParseError(
-                source: source, line: 1, text: String(text.prefix(80)), reason: "expected ipvsadm -Lnc's two header lines")
+                source: source, line: 1, text: String(text.prefix(80)),
+                reason: "expected ipvsadm -Lnc's two header lines")
         }
         for (index, line) in lines.enumerated().dropFirst(2) {
             let fields = line.split(separator: " ")
@@ -124,8 +126,11 @@ struct ConnectionListing: Sendable {
                 if server == nil || server?.numbers.first == 0 { names.append("ipvs_connection_entries_orphaned") }
                 for name in names {
                     let key = SeriesKey(name: name, labels: labels)
-                    if after { counts[key, default: (0, 0)].after += UInt64(count) }
-                    else { counts[key, default: (0, 0)].before += UInt64(count) }
+                    if after {
+                        counts[key, default: (0, 0)].after += UInt64(count)
+                    } else {
+                        counts[key, default: (0, 0)].before += UInt64(count)
+                    }
                 }
             }
         }

@@ -62,15 +62,15 @@ struct LabCapabilityTests {
             #expect(threads.count >= 4, "\(file): \(threads.map(\.name))")
             #expect(threads.contains { $0.name == "ipvs-push netns" }, "\(file): no namespace thread")
             for thread in threads {
-                let where_ = "\(file), thread \(thread.fields["Pid"] ?? "?") (\(thread.name))"
+                let place = "\(file), thread \(thread.fields["Pid"] ?? "?") (\(thread.name))"
                 for field in ["CapEff", "CapPrm", "CapInh", "CapAmb"] {
-                    #expect(thread.mask(field) == Self.netAdmin, "\(where_): \(field) \(thread.fields[field] ?? "-")")
+                    #expect(thread.mask(field) == Self.netAdmin, "\(place): \(field) \(thread.fields[field] ?? "-")")
                 }
-                #expect(thread.fields["NoNewPrivs"] == "1", "\(where_)")
+                #expect(thread.fields["NoNewPrivs"] == "1", "\(place)")
                 // Root shrinks its bounding set; a user without CAP_SETPCAP cannot (and need not).
                 if mode == "root" {
                     #expect(
-                        thread.mask("CapBnd") == Self.netAdmin, "\(where_): CapBnd \(thread.fields["CapBnd"] ?? "-")")
+                        thread.mask("CapBnd") == Self.netAdmin, "\(place): CapBnd \(thread.fields["CapBnd"] ?? "-")")
                 }
             }
         }

@@ -42,7 +42,8 @@ struct LabIntegrationTests {
         #expect(try results.text(dump.file + ".stderr").isEmpty, "dump wrote to stderr")
         let parsed = try Self.parse(results, dump.file, format: dump.format)
         let problems = try DumpComparison(
-            truths: try Self.truths(results, truth: dump.truth, connectionStates: true)).problems(in: parsed)
+            truths: try Self.truths(results, truth: dump.truth, connectionStates: true)
+        ).problems(in: parsed)
         let capture = try results.environment("\(dump.truth)/capture.env")
         let listed = problems.prefix(80).joined(separator: "\n")
         let file = results.path(dump.file)

@@ -36,7 +36,9 @@ struct LabSwarmDeployTests {
             ProcessInfo.processInfo.environment["IPVS_PUSH_RELEASE"].flatMap { $0.isEmpty ? nil : $0 }
             ?? ProductBinary.packageRoot.appendingPathComponent(".build/static/release/ipvs-push").path
         guard FileManager.default.isExecutableFile(atPath: path) else {
-            throw TestFailure("\(path) is missing: the swarm-deploy scenario builds its image from `make release`'s binary (make test builds it)")
+            throw TestFailure(
+                "\(path) is missing: the swarm-deploy scenario builds its image from `make release`'s binary (make test builds it)"
+            )
         }
         return path
     }
@@ -91,7 +93,9 @@ struct LabSwarmDeployTests {
         // (The RUN's own text is on its `Step` line; the rest is what the steps printed.)
         let printed = log.split(separator: "\n").filter { !$0.hasPrefix("Step ") }
         #expect(
-            !printed.contains { $0.hasPrefix("installing:") || $0.hasPrefix("Get:") || $0.contains("Reading package lists") },
+            !printed.contains {
+                $0.hasPrefix("installing:") || $0.hasPrefix("Get:") || $0.contains("Reading package lists")
+            },
             "\(log)")
         #expect(log.contains("COPY ${IPVS_PUSH_BINARY} /usr/local/bin/ipvs-push"), "\(log)")
         #expect(log.contains("RUN setcap cap_net_admin,cap_sys_admin+p /usr/local/bin/ipvs-push"), "\(log)")
@@ -120,7 +124,8 @@ struct LabSwarmDeployTests {
         let createLog = try results.text("service/create.log")
         #expect(try results.exitStatus("service/create.rc") == 0, "\(createLog)")
 
-        let service = try require((try Self.json(results, "service/inspect.json") as? [[String: Any]])?.first, "no service")
+        let service = try require(
+            (try Self.json(results, "service/inspect.json") as? [[String: Any]])?.first, "no service")
         let spec = try require(service["Spec"] as? [String: Any], "no Spec")
         #expect((spec["Mode"] as? [String: Any])?["Global"] != nil, "\(spec["Mode"] ?? "")")
         let task = try require(spec["TaskTemplate"] as? [String: Any], "no TaskTemplate")
@@ -135,7 +140,8 @@ struct LabSwarmDeployTests {
         #expect(container["Groups"] as? [String] == [gid])
         let mounts = (container["Mounts"] as? [[String: Any]] ?? []).map {
             let propagation = ($0["BindOptions"] as? [String: Any])?["Propagation"] as? String ?? "-"
-            return "\($0["Type"] ?? "") \($0["Source"] ?? "") \($0["Target"] ?? "") \($0["ReadOnly"] as? Bool ?? false) \(propagation)"
+            return
+                "\($0["Type"] ?? "") \($0["Source"] ?? "") \($0["Target"] ?? "") \($0["ReadOnly"] as? Bool ?? false) \(propagation)"
         }
         #expect(
             mounts == [
@@ -147,16 +153,21 @@ struct LabSwarmDeployTests {
         let swarmNetworks = ((try Self.json(results, "api/tasks.json") as? [[String: Any]]) ?? [])
             .flatMap { $0["NetworksAttachments"] as? [[String: Any]] ?? [] }
             .compactMap { $0["Network"] as? [String: Any] }
-        let host = swarmNetworks.first { ($0["Spec"] as? [String: Any])?["Name"] as? String == "host" }?["ID"] as? String
+        let host =
+            swarmNetworks.first { ($0["Spec"] as? [String: Any])?["Name"] as? String == "host" }?["ID"] as? String
         #expect(host != nil && networks == [host ?? ""], "\(networks), host \(host ?? "none")")
-        let hostConfig = (try Self.json(results, "service/container.json") as? [[String: Any]])?.first?["HostConfig"] as? [String: Any]
+        let hostConfig =
+            (try Self.json(results, "service/container.json") as? [[String: Any]])?.first?["HostConfig"]
+            as? [String: Any]
         #expect(hostConfig?["NetworkMode"] as? String == "host")
         #expect(hostConfig?["CapDrop"] as? [String] == ["ALL"] && hostConfig?["GroupAdd"] as? [String] == [gid])
     }
 
     @Test func oneTaskRunsAsUid10001WithOnlyTheCapabilitiesItNeeds() async throws {
         let results = try await Self.lab.value
-        let tasks = try results.text("service/ps.txt").split(separator: "\n").map { $0.split(separator: "\t").map(String.init) }
+        let tasks = try results.text("service/ps.txt").split(separator: "\n").map {
+            $0.split(separator: "\t").map(String.init)
+        }
         #expect(tasks.count == 1, "\(tasks)")
         #expect(tasks.first?[2] == "Running" && tasks.first?[3].hasPrefix("Running") == true, "\(tasks)")
 
@@ -183,7 +194,9 @@ struct LabSwarmDeployTests {
         }
         let logs = try results.text("service/logs.txt")
         #expect(
-            logs.contains("msg=\"made the permitted capabilities effective\" source=Collector effective=CAP_NET_ADMIN,CAP_SYS_ADMIN"),
+            logs.contains(
+                "msg=\"made the permitted capabilities effective\" source=Collector effective=CAP_NET_ADMIN,CAP_SYS_ADMIN"
+            ),
             "\(logs)")
         #expect(!logs.contains("level=warning") && !logs.contains("level=error"), "\(logs)")
     }
@@ -203,7 +216,9 @@ struct LabSwarmDeployTests {
 
         var expected: [String: Double] = [:]
         var connections: [String: UInt64] = [:]
-        let namespaces = try results.text("truth/namespaces.tsv").split(separator: "\n").map { $0.split(separator: "\t").map(String.init) }
+        let namespaces = try results.text("truth/namespaces.tsv").split(separator: "\n").map {
+            $0.split(separator: "\t").map(String.init)
+        }
         #expect(namespaces.map { $0[0] }.first == "ingress_sbox" && namespaces.count == 2, "\(namespaces)")
         for fields in namespaces {
             let (name, path) = (fields[0], fields[1])
@@ -216,7 +231,8 @@ struct LabSwarmDeployTests {
                 let mark = try require(service.key.fwmark, "\(name): \(service.key) is not a firewall-mark service")
                 connections["\(path) \(mark)"] = service.numbers[0]
                 for (index, metric) in NamespaceTruth.counterNames.enumerated() {
-                    expected[Self.key("ipvs_service_\(metric)_total", path, String(mark))] = Double(service.numbers[index])
+                    expected[Self.key("ipvs_service_\(metric)_total", path, String(mark))] = Double(
+                        service.numbers[index])
                     for destination in service.destinations {
                         expected[
                             Self.key(
@@ -230,7 +246,8 @@ struct LabSwarmDeployTests {
         let ingress = "/var/run/docker/netns/ingress_sbox"
         let lb = try require(services["app_lb_netns"], "no app_lb_netns")
         // service_1 (one real server) got the 10 requests through the mesh, web (two) the 5 to its VIP.
-        #expect(connections["\(ingress) \(services["service_1_mark"] ?? "")"].map { $0 >= 10 } == true, "\(connections)")
+        #expect(
+            connections["\(ingress) \(services["service_1_mark"] ?? "")"].map { $0 >= 10 } == true, "\(connections)")
         #expect(connections["\(lb) \(services["web_mark"] ?? "")"].map { $0 >= 5 } == true, "\(connections)")
         // Two services and three real servers (service_1's one, web's two), five counters each.
         let wanted = 25
@@ -239,10 +256,13 @@ struct LabSwarmDeployTests {
         let scrape = try ExpositionParser.parse(try results.text("metrics.prom"), source: "metrics.prom")
         var scraped: [String: Double] = [:]
         for family in scrape.families
-        where (family.name.hasPrefix("ipvs_service_") || family.name.hasPrefix("ipvs_destination_")) && family.type == .counter {
+        where (family.name.hasPrefix("ipvs_service_") || family.name.hasPrefix("ipvs_destination_"))
+            && family.type == .counter
+        {
             for sample in family.samples {
                 let destination =
-                    sample.labels["destination_address"].map { "\($0):\(sample.labels["destination_port"] ?? "")" } ?? ""
+                    sample.labels["destination_address"].map { "\($0):\(sample.labels["destination_port"] ?? "")" }
+                    ?? ""
                 scraped[
                     Self.key(
                         sample.name, sample.labels["namespace"] ?? "", sample.labels["fwmark"] ?? "", destination)] =
@@ -251,7 +271,9 @@ struct LabSwarmDeployTests {
         }
         #expect(scraped == expected)
         for key in Set(expected.keys).union(scraped.keys).sorted() where scraped[key] != expected[key] {
-            Issue.record("\(key): /metrics \(scraped[key].map { String($0) } ?? "missing"), ipvsadm \(expected[key].map { String($0) } ?? "none")")
+            Issue.record(
+                "\(key): /metrics \(scraped[key].map { String($0) } ?? "missing"), ipvsadm \(expected[key].map { String($0) } ?? "none")"
+            )
         }
     }
 
@@ -263,7 +285,8 @@ struct LabSwarmDeployTests {
         // Every fwmark service ipvsadm lists, with the Docker service it belongs to.
         var marks: [String: String] = [:]
         for (name, path) in [("ingress_sbox", ingress), (String(lb.split(separator: "/").last ?? ""), lb)] {
-            let list = try IPVSAdmParser.parse(try results.text("truth/ipvsadm.\(name).list"), mode: .list, source: name)
+            let list = try IPVSAdmParser.parse(
+                try results.text("truth/ipvsadm.\(name).list"), mode: .list, source: name)
             for service in list.services {
                 marks["\(path) \(try require(service.key.fwmark, "\(service.key)"))"] = ""
             }
@@ -283,7 +306,9 @@ struct LabSwarmDeployTests {
         }
         #expect(named == expected)
         let web = info.first { $0.labels["name"] == "web" }
-        #expect(web?.labels["network"] == "app" && web?.labels["virtual_ip"] == services["web_vip"], "\(web?.labels.pairs ?? [])")
+        #expect(
+            web?.labels["network"] == "app" && web?.labels["virtual_ip"] == services["web_vip"],
+            "\(web?.labels.pairs ?? [])")
         let dockerServices = ((try Self.json(results, "api/services.json") as? [[String: Any]]) ?? []).compactMap {
             ($0["Spec"] as? [String: Any])?["Name"] as? String
         }

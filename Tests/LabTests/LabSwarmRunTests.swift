@@ -56,7 +56,8 @@ struct LabSwarmRunTests {
             }
             var step = Step(
                 name: fields[0], begin: begin, end: end, stats: [:], lists: [:], statsAfter: [:],
-                dockerServices: Set(try results.text("steps/\(fields[0])/services.txt").split(separator: "\n").map(String.init)))
+                dockerServices: Set(
+                    try results.text("steps/\(fields[0])/services.txt").split(separator: "\n").map(String.init)))
             for row in try results.text("steps/\(step.name)/namespaces.tsv").split(separator: "\n") {
                 let columns = row.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
                 guard columns.count == 5, !columns[1].isEmpty, (Int(columns[3]) ?? 0) > 0 else { continue }
@@ -111,8 +112,13 @@ struct LabSwarmRunTests {
                     let weights = list.service(service.key)?.destinations ?? []
                     for destination in service.destinations {
                         let weight = weights.first { $0.address == destination.address }?.numbers[0]
-                        destinations[Self.key(labels.merging(["destination_address": destination.address]) { $1 }, destination: true)] =
-                            [destination.numbers[0], try require(weight, "\(step.name): no weight for \(destination.address)")]
+                        destinations[
+                            Self.key(
+                                labels.merging(["destination_address": destination.address]) { $1 }, destination: true)] =
+                            [
+                                destination.numbers[0],
+                                try require(weight, "\(step.name): no weight for \(destination.address)"),
+                            ]
                     }
                 }
             }
@@ -123,7 +129,8 @@ struct LabSwarmRunTests {
                 var cycles: [Int64: [String: Double]] = [:]
                 for series in run.docker(name) {
                     for point in series.points where step.contains(point.timestamp) && !point.value.isNaN {
-                        cycles[point.timestamp, default: [:]][Self.key(series.labels, destination: destination)] = point.value
+                        cycles[point.timestamp, default: [:]][Self.key(series.labels, destination: destination)] =
+                            point.value
                     }
                 }
                 return cycles
@@ -139,7 +146,9 @@ struct LabSwarmRunTests {
                 #expect(
                     destinationConnections[timestamp] == destinations.mapValues { Double($0[0]) },
                     "\(step.name) @\(timestamp): real servers' connections")
-                #expect(weights[timestamp] == destinations.mapValues { Double($0[1]) }, "\(step.name) @\(timestamp): weights")
+                #expect(
+                    weights[timestamp] == destinations.mapValues { Double($0[1]) },
+                    "\(step.name) @\(timestamp): weights")
                 compared += cycle.count + (destinationConnections[timestamp]?.count ?? 0)
             }
             // The pattern found every Docker namespace with services, and only those had series.
@@ -148,7 +157,9 @@ struct LabSwarmRunTests {
             #expect(counts == [Double(step.stats.count)], "\(step.name): ipvs_namespaces \(counts)")
         }
         #expect(compared > 100, "only \(compared) values compared")
-        print("swarm-run: \(compared) service and real-server counters compared with ipvsadm over \(run.steps.count) steps")
+        print(
+            "swarm-run: \(compared) service and real-server counters compared with ipvsadm over \(run.steps.count) steps"
+        )
     }
 
     @Test func everyServiceIsNamedFromDocker() async throws {
@@ -194,7 +205,9 @@ struct LabSwarmRunTests {
         let ingress = "/var/run/docker/netns/ingress_sbox"
         let app2LB = try require(run.services["app2_lb"], "no app2_lb")
         let service1 = try require(run.services["service_1_mark"], "no service_1_mark")
-        let (scale, remove, network, gone) = (try run.step("scale"), try run.step("remove"), try run.step("network"), try run.step("gone"))
+        let (scale, remove, network, gone) = (
+            try run.step("scale"), try run.step("remove"), try run.step("network"), try run.step("gone")
+        )
 
         // No series is marked stale twice.
         for series in run.series {
@@ -208,7 +221,9 @@ struct LabSwarmRunTests {
         for series in removed {
             let last = try require(series.points.last, "\(series.key) has no points")
             #expect(last.value.isNaN, "\(series.key) ends with \(last)")
-            #expect(last.timestamp > scale.end && last.timestamp < remove.begin, "\(series.key): marker at \(last.timestamp)")
+            #expect(
+                last.timestamp > scale.end && last.timestamp < remove.begin,
+                "\(series.key): marker at \(last.timestamp)")
         }
         // Every series of the namespace that went ends with its marker.
         let namespaceSeries = run.series.filter { $0.labels["namespace"] == app2LB }
@@ -216,7 +231,9 @@ struct LabSwarmRunTests {
         for series in namespaceSeries {
             let last = try require(series.points.last, "\(series.key) has no points")
             #expect(last.value.isNaN, "\(series.key) ends with \(last)")
-            #expect(last.timestamp > network.end && last.timestamp < gone.begin, "\(series.key): marker at \(last.timestamp)")
+            #expect(
+                last.timestamp > network.end && last.timestamp < gone.begin,
+                "\(series.key): marker at \(last.timestamp)")
         }
     }
 
@@ -236,7 +253,8 @@ struct LabSwarmRunTests {
         #expect(Set(try groups("pushgateway-final.json").keys) == ["", ingress, appLB])
         // The gateway holds the numbers ipvsadm lists.
         let stats = try require(try run.step("gone").stats[ingress], "no ingress listing")
-        let pushed = try require(gone[ingress]?.families["ipvs_service_connections_total"], "nothing pushed for the ingress")
+        let pushed = try require(
+            gone[ingress]?.families["ipvs_service_connections_total"], "nothing pushed for the ingress")
         for service in stats.services {
             let value = pushed.series.first { $0.key.labels["fwmark"] == service.key.fwmark.map(String.init) }?.value
             #expect(value == Double(service.numbers[0]), "\(service.key)")

@@ -43,11 +43,13 @@ struct LabSwarmTests {
         // What the pattern and Docker found is checked on its own; the endpoint's own
         // ipvs_push_scrape_* families are not IPVS's.
         parsed.families.removeAll { discoveryFamilies.contains($0.name) || $0.name.hasPrefix("ipvs_push_") }
-        let truths = try results.namespaces().filter { namespaces == nil || $0.name == "host" || namespaces!.contains($0.name) }
-            .map {
-                try NamespaceTruth(
-                    results: results, truth: truth, name: $0.name, path: $0.path, unlistedNetmask: dockerNetmask)
-            }
+        let truths = try results.namespaces().filter {
+            namespaces == nil || $0.name == "host" || namespaces!.contains($0.name)
+        }
+        .map {
+            try NamespaceTruth(
+                results: results, truth: truth, name: $0.name, path: $0.path, unlistedNetmask: dockerNetmask)
+        }
         #expect(truths.count >= 2)
         let problems = try DumpComparison(truths: truths).problems(in: parsed)
         let compared = try truths.reduce(0) { $0 + (try $1.objectSeries().count) + $1.namespaceSeries.count }
@@ -62,7 +64,8 @@ struct LabSwarmTests {
         #expect(traffic["ingress_requests"] == "10" && traffic["ingress_failed"] == "0", "\(traffic)")
         #expect(traffic["vip_failed"] == "0", "\(traffic)")
         let names = try results.namespaces().map(\.name)
-        #expect(names.count == 3 && names.contains("ingress_sbox") && names.contains { $0.hasPrefix("lb_") }, "\(names)")
+        #expect(
+            names.count == 3 && names.contains("ingress_sbox") && names.contains { $0.hasPrefix("lb_") }, "\(names)")
     }
 
     @Test(arguments: ["prom", "om"]) func everyDumpEqualsIpvsadm(_ format: String) async throws {
@@ -83,7 +86,8 @@ struct LabSwarmTests {
         let mark = try require(services["service_1_mark"], "no service_1_mark")
         let dump = try Self.parse(results, "dump.ingress_sbox.prom")
         #expect(
-            Self.value(dump, "ipvs_service_connections_total", ["namespace": Self.ingress, "fwmark": mark, "port": port])
+            Self.value(
+                dump, "ipvs_service_connections_total", ["namespace": Self.ingress, "fwmark": mark, "port": port])
                 == 10)
         let compat = try Self.parse(results, "serve-compat.prom")
         #expect(Self.value(compat, "ipvs_connections_total", ["fwmark": mark, "port": port]) == 10)

@@ -50,4 +50,3 @@ actor StaticSource: MetricsSource {
         return families
     }
 }
-

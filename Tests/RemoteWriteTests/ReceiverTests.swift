@@ -106,7 +106,8 @@ struct ReceiverTests {
 
         let capture = LogCapture()
         let sender = try RemoteWriteSender(
-            configuration: testConfiguration(url: url, protocolVersion: .v2), logger: capture.logger("test.remote-write", level: .debug))
+            configuration: testConfiguration(url: url, protocolVersion: .v2),
+            logger: capture.logger("test.remote-write", level: .debug))
         try await sender.enqueue(families: Self.cycleFamilies(1), timestampMilliseconds: time)
         #expect(await sender.flush(deadline: .now + .seconds(20)))
         #expect(sender.protocolVersion == .v1)

@@ -48,7 +48,9 @@ import Testing
         #expect(await Self.drain(sender))
         #expect(transport.requests.count == 6)
         // 30 ms doubling, each shortened by up to half of itself.
-        let bounds: [Duration] = [.milliseconds(30), .milliseconds(60), .milliseconds(120), .milliseconds(240), .milliseconds(480)]
+        let bounds: [Duration] = [
+            .milliseconds(30), .milliseconds(60), .milliseconds(120), .milliseconds(240), .milliseconds(480),
+        ]
         #expect(clock.sleeps.count == bounds.count)
         for (sleep, bound) in zip(clock.sleeps, bounds) {
             #expect(sleep <= bound && sleep >= bound / 2, "\(clock.sleeps)")

@@ -52,7 +52,9 @@ struct WireEncodingTests {
     }
 
     static func decode(_ batches: [EncodedBatch], _ version: RemoteWriteProtocol) throws -> [DecodedRequest] {
-        try batches.map { version == .v1 ? try DecodedRequest.v1(compressed: $0.payload) : try .v2(compressed: $0.payload) }
+        try batches.map {
+            version == .v1 ? try DecodedRequest.v1(compressed: $0.payload) : try .v2(compressed: $0.payload)
+        }
     }
 
     @Test(arguments: RemoteWriteProtocol.allCases, [1, 7, 2000])
@@ -80,7 +82,10 @@ struct WireEncodingTests {
                 #expect(request.metadata.count == names.count, "each family's metadata once per request")
             }
             let types = Dictionary(requests.flatMap(\.metadata).map { ($0.familyName, $0.type) }) { first, _ in first }
-            #expect(types == ["wire_counter_total": 1, "wire_gauge": 2, "wire_untyped": 0, "wire_summary": 5, "wire_histogram": 3])
+            #expect(
+                types == [
+                    "wire_counter_total": 1, "wire_gauge": 2, "wire_untyped": 0, "wire_summary": 5, "wire_histogram": 3,
+                ])
         }
     }
 
@@ -91,7 +96,9 @@ struct WireEncodingTests {
         // survivors' labels, cached as bytes before, must still be right afterwards.
         func family(_ count: Int) -> MetricFamily {
             var family = MetricFamily(name: "many", type: .gauge, help: "Many.")
-            for index in 0..<count { family.add(Labels(["id": "series-\(index)", "zone": "z\(index % 7)"]), Double(index)) }
+            for index in 0..<count {
+                family.add(Labels(["id": "series-\(index)", "zone": "z\(index % 7)"]), Double(index))
+            }
             return family
         }
         let encoder = CollectionEncoder(externalLabels: .empty, shardCount: 1, maxSamplesPerSend: 500)
@@ -141,7 +148,9 @@ struct WireEncodingTests {
             let live = series.filter { !StaleMarker.isStaleMarker($0.samples[0].value) }
             let stale = Set(series.filter { StaleMarker.isStaleMarker($0.samples[0].value) }.map { "\($0.labels)" })
             #expect(live.count == expected.count, "round \(round)")
-            for item in live { #expect(expected["\(item.labels)"] == item.samples.first, "round \(round): \(item.labels)") }
+            for item in live {
+                #expect(expected["\(item.labels)"] == item.samples.first, "round \(round): \(item.labels)")
+            }
             #expect(stale == previous.subtracting(expected.keys), "round \(round)")
             #expect(encoder.seriesCount == expected.count)
             previous = Set(expected.keys)

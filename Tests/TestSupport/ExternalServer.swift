@@ -67,7 +67,9 @@ public final class ExternalServer: @unchecked Sendable {
     deinit { stop() }
 
     public static func pushgateway() async throws -> ExternalServer {
-        try await ExternalServer(name: "pushgateway", executable: "/usr/bin/prometheus-pushgateway", readyPath: "/-/ready") {
+        try await ExternalServer(
+            name: "pushgateway", executable: "/usr/bin/prometheus-pushgateway", readyPath: "/-/ready"
+        ) {
             // Debian's build persists to /var/lib/prometheus by default: give each gateway its own file.
             port, data in ["--web.listen-address=127.0.0.1:\(port)", "--persistence.file=\(data)/pushgateway.data"]
         }
@@ -75,7 +77,8 @@ public final class ExternalServer: @unchecked Sendable {
 
     /// Prometheus 2.42 with the remote-write receiver on and a scrape config given as YAML text.
     public static func prometheus(scrapeConfig: String = "scrape_configs: []\n") async throws -> ExternalServer {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ipvs-push-prom-\(UUID().uuidString).yml")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "ipvs-push-prom-\(UUID().uuidString).yml")
         try scrapeConfig.write(to: directory, atomically: true, encoding: .utf8)
         return try await ExternalServer(name: "prometheus", executable: "/usr/bin/prometheus", readyPath: "/-/ready") {
             port, data in
@@ -88,7 +91,9 @@ public final class ExternalServer: @unchecked Sendable {
     }
 
     public static func victoriaMetrics() async throws -> ExternalServer {
-        try await ExternalServer(name: "victoria-metrics", executable: "/usr/bin/victoria-metrics", readyPath: "/health") {
+        try await ExternalServer(
+            name: "victoria-metrics", executable: "/usr/bin/victoria-metrics", readyPath: "/health"
+        ) {
             port, data in
             ["-httpListenAddr=127.0.0.1:\(port)", "-storageDataPath=\(data)/vm", "-search.latencyOffset=0s"]
         }

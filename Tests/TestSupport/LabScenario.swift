@@ -36,9 +36,11 @@ public struct LabScenario: Sendable {
         if let existing = ProcessInfo.processInfo.environment[resultsVariable], !existing.isEmpty {
             return URL(fileURLWithPath: existing)
         }
-        for (program, package) in ["/usr/bin/linux.uml": "user-mode-linux"].merging(requires, uniquingKeysWith: { a, _ in a })
+        for (program, package) in ["/usr/bin/linux.uml": "user-mode-linux"].merging(
+            requires, uniquingKeysWith: { a, _ in a })
         where !FileManager.default.isExecutableFile(atPath: program) {
-            throw TestFailure("\(program) is missing: the \(scenario) scenario needs `apt-get install \(package)` (make deps)")
+            throw TestFailure(
+                "\(program) is missing: the \(scenario) scenario needs `apt-get install \(package)` (make deps)")
         }
         let runner = ProductBinary.packageRoot.appendingPathComponent("Lab/ipvs-lab").path
         let output = FileManager.default.temporaryDirectory

@@ -34,7 +34,8 @@ public final class ScriptedTransport: RequestTransport, @unchecked Sendable {
             throw error
         case .status(let status, let headers, let body):
             let response = HTTPResponse(
-                status: status, headers: HTTPHeaders(headers), body: Array(body.utf8), bodyBytesReceived: body.utf8.count,
+                status: status, headers: HTTPHeaders(headers), body: Array(body.utf8),
+                bodyBytesReceived: body.utf8.count,
                 timing: HTTPTiming(connect: .zero, firstByte: .zero, total: .zero))
             guard response.isSuccess else {
                 throw .status(

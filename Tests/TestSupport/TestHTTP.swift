@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// A minimal HTTP client for tests: reading back what a real server stored.
@@ -44,7 +44,8 @@ public enum TestHTTP {
             }
             try await Task.sleep(nanoseconds: 100_000_000)
         }
-        throw TestFailure("\(url) did not become ready within \(deadline)s (last error: \(String(describing: lastError)))")
+        throw TestFailure(
+            "\(url) did not become ready within \(deadline)s (last error: \(String(describing: lastError)))")
     }
 }
 

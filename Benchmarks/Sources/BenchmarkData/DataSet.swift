@@ -35,7 +35,8 @@ public struct DataSet: Sendable {
                 destinationIndex += 1
                 servers.append(
                     RealServer(
-                        address: Self.address(172, 16, destinationIndex), port: 8080, forwarding: .masquerade, weight: 1,
+                        address: Self.address(172, 16, destinationIndex), port: 8080, forwarding: .masquerade,
+                        weight: 1,
                         activeConnections: values == .idle ? 0 : UInt32(random.next(below: 500)),
                         inactiveConnections: values == .idle ? 0 : UInt32(random.next(below: 5000)),
                         stats: values == .idle ? IPVSStats() : Self.stats(&random)))
@@ -43,7 +44,8 @@ public struct DataSet: Sendable {
             servers.sort(by: RealServer.isOrderedBefore)
             list.append(
                 VirtualService(
-                    family: .inet, transportProtocol: .tcp, protocolNumber: 6, address: Self.address(10, 0, index), port: 80,
+                    family: .inet, transportProtocol: .tcp, protocolNumber: 6, address: Self.address(10, 0, index),
+                    port: 80,
                     scheduler: "rr", flags: [.hashed], netmask: 0xffff_ffff,
                     stats: values == .idle ? IPVSStats() : Self.stats(&random),
                     destinations: servers))
@@ -79,8 +81,10 @@ public struct DataSet: Sendable {
     static func address(_ first: UInt8, _ second: UInt8, _ index: Int) -> IPAddress {
         IPAddress(
             family: .inet,
-            bytes: [first, second &+ UInt8(truncatingIfNeeded: index >> 16), UInt8(truncatingIfNeeded: index >> 8),
-                UInt8(truncatingIfNeeded: index)])
+            bytes: [
+                first, second &+ UInt8(truncatingIfNeeded: index >> 16), UInt8(truncatingIfNeeded: index >> 8),
+                UInt8(truncatingIfNeeded: index),
+            ])
     }
 
     static func stats(_ random: inout SplitMix64) -> IPVSStats {

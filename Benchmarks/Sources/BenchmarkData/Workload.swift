@@ -36,7 +36,8 @@ public final class Workload: @unchecked Sendable {
 
     /// The bodies of the second of two collections one scrape interval apart (the first
     /// interns every series; the second is what the agent sends from then on).
-    static func steadyStateBodies(_ families: [MetricFamily], protocolVersion: RemoteWriteProtocol) throws -> [[UInt8]] {
+    static func steadyStateBodies(_ families: [MetricFamily], protocolVersion: RemoteWriteProtocol) throws -> [[UInt8]]
+    {
         let encoder = RemoteWriteEncoder(protocolVersion: protocolVersion)
         _ = try encoder.encode(families, timestampMilliseconds: firstTimestamp)
         return try encoder.encode(families, timestampMilliseconds: firstTimestamp + 15_000)

@@ -19,7 +19,7 @@ import Exposition
 import RemoteWrite
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 func fail(_ message: String) -> Never {

@@ -40,11 +40,14 @@ public func fuzzConnectionTable(_ start: UnsafePointer<UInt8>?, _ count: Int) ->
     fuzzCheck(entries.reduce(0) { $0 + $1.count } == whole.entries, "attribution lost or added entries")
     var read = snapshot
     read.connections = entries
-    let families = IPVSMetrics.families([NamespaceCollection(namespace: "ns", result: .success(read), durationSeconds: 0)])
-        .filter { $0.name.hasPrefix("ipvs_connection_entries") }
+    let families = IPVSMetrics.families([
+        NamespaceCollection(namespace: "ns", result: .success(read), durationSeconds: 0)
+    ])
+    .filter { $0.name.hasPrefix("ipvs_connection_entries") }
     // The kernel's state names end up in label values: the two families must render and parse back.
     let rendered = ExpositionRenderer.render(families, format: .prometheus)
-    fuzzCheck((try? ExpositionParser.parse(rendered, source: "fuzz", format: .prometheus)) != nil, "output does not parse")
+    fuzzCheck(
+        (try? ExpositionParser.parse(rendered, source: "fuzz", format: .prometheus)) != nil, "output does not parse")
     return 0
 }
 
