@@ -28,6 +28,8 @@ public enum ExpositionFiles {
         public var families: [MetricFamily]
         public var timestampedSamples: Int
         public var warnings: [ExpositionWarning] = []
+        /// Distinct series (name and labels) over all inputs.
+        public var seriesCount: Int
         public var sampleCount: Int { families.reduce(0) { $0 + $1.samples.count } }
     }
 
@@ -99,7 +101,8 @@ public enum ExpositionFiles {
                 }
             }
         }
-        return Input(families: families, timestampedSamples: timestamped, warnings: warnings)
+        return Input(
+            families: families, timestampedSamples: timestamped, warnings: warnings, seriesCount: seriesOrigin.count)
     }
 
     private struct Place: CustomStringConvertible {

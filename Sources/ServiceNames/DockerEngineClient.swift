@@ -89,8 +89,7 @@ public final class DockerEngineClient: DockerInventorySource {
         let socket = host.socketPath
         switch error.underlying {
         case .timeout(_, let limit):
-            let seconds = Double(limit.components.seconds) + Double(limit.components.attoseconds) / 1e18
-            return .timeout(socket: socket, path: path, seconds: seconds)
+            return .timeout(socket: socket, path: path, seconds: limit.seconds)
         case .network(_, let message, _):
             var status = stat()
             if stat(socket, &status) != 0 && errno == ENOENT { return .socketMissing(socket: socket) }

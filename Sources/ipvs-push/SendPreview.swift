@@ -20,7 +20,7 @@ struct SendPreview {
         var lines = ["dry run: nothing was sent"]
         lines.append(
             "input: \(Self.count(inputs, "input")), \(Self.count(input.families.count, "family", "families")), "
-                + "\(Self.count(Self.seriesCount(input.families), "series", "series")), "
+                + "\(Self.count(input.seriesCount, "series", "series")), "
                 + "\(Self.count(input.sampleCount, "sample"))"
                 + (input.timestampedSamples > 0 ? " (\(input.timestampedSamples) with a timestamp)" : ""))
         var exitCode: ExitCode?
@@ -71,14 +71,6 @@ struct SendPreview {
         }
         if !notes.isEmpty { line += "; " + notes.joined(separator: "; ") }
         return line
-    }
-
-    private static func seriesCount(_ families: [MetricFamily]) -> Int {
-        struct Series: Hashable {
-            var name: String
-            var labels: Labels
-        }
-        return Set(families.lazy.flatMap(\.samples).map { Series(name: $0.name, labels: $0.labels) }).count
     }
 
     private static func count(_ value: Int, _ singular: String, _ plural: String? = nil) -> String {

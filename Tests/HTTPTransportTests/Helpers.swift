@@ -29,10 +29,3 @@ func temporaryFile(_ content: String, name: String = "file") throws -> String {
 func refusedPort() -> Int {
     FreePort.allocate()
 }
-
-extension Duration {
-    var asSeconds: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) / 1e18
-    }
-}
