@@ -128,7 +128,7 @@ let package = Package(
             dependencies: [
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 "Configuration", "Collector", "Exposition", "PullServer", "PushGateway", "HTTPTransport", "RemoteWrite",
-                "Relabel", "ServiceNames",
+                "Relabel", "ServiceNames", "CLinux",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

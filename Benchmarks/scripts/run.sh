@@ -8,17 +8,21 @@
 #                parsing, remote-write 1.0/2.0 encoding vs snappy alone, bytes per sample
 #   3. e2e       Benchmarks/scripts/e2e.sh: `ipvs-push send --remote-write` vs curl to
 #                VictoriaMetrics' text import, ~1,000,000 samples
+#   4. pipeline  Benchmarks/scripts/pipeline.py: `ipvs-push run --textfile-directory` vs vmagent vs
+#                Prometheus agent mode, remote write of BENCH_SERVICES x BENCH_DESTS every 5 s to
+#                VictoriaMetrics (CPU per sample, peak and steady RSS, wire bytes per sample)
 #
-# Environment: BENCH_PARTS ("lab encoding e2e"), BENCH_SERVICES (10000), BENCH_DESTS (3),
+# Environment: BENCH_PARTS ("lab encoding e2e pipeline"), BENCH_SERVICES (10000), BENCH_DESTS (3),
 # BENCH_ROUNDS (5), BENCH_SCRAPES (5), BENCH_PROFILE (services to profile with callgrind in the lab;
 # empty: no profile), E2E_SAMPLES (1000000), E2E_ROUNDS (3), BENCH_OUT (.build/bench),
+# PIPELINE_CYCLES (10), PIPELINE_ROUNDS (2), PIPELINES (pipeline.py's list),
 # BENCH_LAB_TIMEOUT (3600 s), BENCH_RESULTS (Benchmarks/RESULTS.md; "" to leave it alone), SWIFT.
 set -uo pipefail
 
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)
 cd "$root" || exit 1
 swift=${SWIFT:-swift}
-parts=" ${BENCH_PARTS:-lab encoding e2e} "
+parts=" ${BENCH_PARTS:-lab encoding e2e pipeline} "
 out=${BENCH_OUT:-$root/.build/bench}
 results=${BENCH_RESULTS-$root/Benchmarks/RESULTS.md}
 services=${BENCH_SERVICES:-10000}
@@ -93,6 +97,14 @@ fi
 if [[ "$parts" == *" e2e "* ]]; then
     step "end to end on the host"
     Benchmarks/scripts/e2e.sh "$ipvs_push" "$bench_data" "$out/e2e" || fail "the end-to-end benchmark failed"
+fi
+
+if [[ "$parts" == *" pipeline "* ]]; then
+    step "remote-write pipelines on the host: $services services x $dests real servers"
+    python3 Benchmarks/scripts/pipeline.py --ipvs-push "$ipvs_push" --bench-data "$bench_data" --out "$out/pipeline" \
+        --services "$services" --destinations "$dests" --cycles "${PIPELINE_CYCLES:-10}" \
+        --rounds "${PIPELINE_ROUNDS:-2}" ${PIPELINES:+--pipelines "$PIPELINES"} ||
+        fail "the pipeline benchmark failed"
 fi
 
 duration=$(( SECONDS - started ))

@@ -111,11 +111,19 @@ class Report:
         return "\n".join(out) + "\n"
 
 
+def read_part(report, directory, env_file, tsv_file, what):
+    """A part's settings and rows, or (None, None) with a note when the part did not run."""
+    env = read_env(os.path.join(directory, env_file))
+    rows = read_tsv(os.path.join(directory, tsv_file))
+    if not env or not rows:
+        report.notes.append(f"{what}: not run or failed (nothing in {directory})")
+        return None, None
+    return env, rows
+
+
 def lab_part(report, directory):
-    env = read_env(os.path.join(directory, "bench.env"))
-    timings = read_tsv(os.path.join(directory, "timings.tsv"))
-    if not env or not timings:
-        report.notes.append(f"collection in the lab: not run or failed (nothing in {directory})")
+    env, timings = read_part(report, directory, "bench.env", "timings.tsv", "collection in the lab")
+    if env is None:
         return
     restore = read_env(os.path.join(directory, "restore.env"))
     services, dests = int(env["services"]), int(env["destinations_per_service"])
@@ -491,6 +499,82 @@ def e2e_part(report, directory):
             "timed (the script runs send as soon as the flag exists)")
 
 
+PIPELINE_NAMES = {
+    "ipvs-push-v1": "`ipvs-push run --textfile-directory` (1.0)",
+    "ipvs-push-v1-queue": "`ipvs-push run --textfile-directory` (1.0, `--queue-dir`)",
+    "ipvs-push-v2": "`ipvs-push run --textfile-directory` (2.0)",
+    "ipvs-push-v2-queue": "`ipvs-push run --textfile-directory` (2.0, `--queue-dir`)",
+    "vmagent": "vmagent scraping the same text (1.0)",
+    "prometheus-agent": "Prometheus agent mode scraping it (1.0)",
+}
+
+
+def pipeline_part(report, directory):
+    env, runs = read_part(report, directory, "pipeline.env", "pipeline.tsv", "remote-write pipelines")
+    if env is None:
+        return
+    document = int(env["document_samples"])
+    by_pipeline = {}
+    for run in runs:
+        complete = (run["rc"] == "0" and int(run["series"]) == document
+                    and run["samples_per_series_min"] == run["samples_per_series_max"])
+        if complete:
+            by_pipeline.setdefault(run["pipeline"], []).append(run)
+        else:
+            report.notes.append(
+                f"remote-write pipelines: {run['pipeline']} round {run['round']} did not deliver every sample "
+                f"(exit {run['rc']}, {run['series']} of {document} series, {run['samples_per_series_min']} to "
+                f"{run['samples_per_series_max']} samples a series); left out of the table")
+
+    def med(name, field):
+        return median([field(r) for r in by_pipeline.get(name, [])])
+
+    def cpu_per_sample(r):
+        return float(r["cpu_seconds"]) * 1e6 / int(r["samples_stored"])
+
+    def wire_per_sample(r):
+        return int(r["wire_bytes"]) / int(r["samples_stored"])
+
+    peer = "vmagent"
+    figures = {}
+    for name in by_pipeline:
+        figures[name] = (med(name, cpu_per_sample), med(name, lambda r: int(r["peak_rss_kib"]) / 1024),
+                         med(name, lambda r: int(r["steady_rss_kib"]) / 1024), med(name, wire_per_sample))
+    rows = []
+    for name in PIPELINE_NAMES:
+        if name not in figures:
+            continue
+        cpu, peak, steady, wire = figures[name]
+        ratios = [fmt_ratio(value / figures[peer][index]) if peer in figures else "n/a"
+                  for index, value in enumerate((cpu, peak, steady, wire))]
+        rows.append([PIPELINE_NAMES[name], len(by_pipeline[name]), f"{cpu:.2f}", f"{peak:,.0f} MiB",
+                     f"{steady:,.0f} MiB", f"{wire:.1f}"] + ratios)
+    report.table(
+        f"Remote-write pipelines: {fmt_int(document)} series every {env.get('interval')} s for "
+        f"{env.get('cycles')} cycles to VictoriaMetrics",
+        ["pipeline", "runs", "CPU us/sample", "peak RSS", "steady RSS", "wire bytes/sample", "CPU vs vmagent",
+         "peak vs vmagent", "steady vs vmagent", "bytes vs vmagent"], rows,
+        f"The same documents (the IPVS metric set of {fmt_int(env.get('services', 0))} services x "
+        f"{env.get('destinations')} real servers, {int(env.get('document_bytes', 0)) / 1048576:.0f} MiB of text, every "
+        f"counter moving each cycle) through each pipeline alone, rounds interleaved; VictoriaMetrics and vmagent "
+        f"{env.get('vmagent_version', '')}, Prometheus {env.get('prometheus_version', '')}. CPU is the pipeline "
+        "process's user+system time over its whole life (start, every cycle, the drain at SIGTERM) per sample "
+        "VictoriaMetrics stored; every run counted delivered every series with the same number of samples. Peak RSS "
+        "is ru_maxrss, steady RSS the median VmRSS over the second half of the run, wire bytes what "
+        "VictoriaMetrics' HTTP listener read (bodies and headers). Medians over the runs.")
+    if "ipvs-push-v1" in figures and peer in figures:
+        cpu, _, steady, wire = figures["ipvs-push-v1"]
+        report.targets.append(("remote write: CPU per sample at most 0.5x vmagent's",
+                               f"{cpu:.2f} vs {figures[peer][0]:.2f} us/sample = {cpu / figures[peer][0]:.2f}x",
+                               verdict(cpu <= 0.5 * figures[peer][0])))
+        report.targets.append(("remote write: steady memory at most 0.5x vmagent's",
+                               f"{steady:,.0f} vs {figures[peer][2]:,.0f} MiB = {steady / figures[peer][2]:.2f}x",
+                               verdict(steady <= 0.5 * figures[peer][2])))
+        report.targets.append(("remote write: wire bytes per sample at most vmagent's",
+                               f"{wire:.1f} vs {figures[peer][3]:.1f} = {wire / figures[peer][3]:.2f}x",
+                               verdict(wire <= figures[peer][3])))
+
+
 def profile_part(report, directory):
     files = sorted(glob.glob(os.path.join(directory, "callgrind.*.out")))
     if not files:
@@ -524,6 +608,7 @@ def main():
     lab_part(report, os.path.join(out, "lab"))
     encoding_part(report, os.path.join(out, "encoding"))
     e2e_part(report, os.path.join(out, "e2e"))
+    pipeline_part(report, os.path.join(out, "pipeline"))
     profile_part(report, os.path.join(out, "lab"))
     print(report.text())
     if results_path:

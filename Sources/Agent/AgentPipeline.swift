@@ -64,7 +64,7 @@ public actor AgentPipeline {
         }
         families += Self.mergedByName(destinations.flatMap { $0.sender.selfMetrics() })
         families += reloadMetrics()
-        latest.set(families)
+        if plan.serves { latest.set(families) }
         logger.debug(
             "collected",
             metadata: [
@@ -83,6 +83,9 @@ public actor AgentPipeline {
                     metadata: ["url": "\(destination.configuration.redactedURL)", "error": "\(error)"])
             }
         }
+        // The collection's working memory is freed now (but the newest families, kept for
+        // /metrics); without this, glibc keeps most of it mapped until the next cycle.
+        ProcessHeap.releaseFreePages()
     }
 
     /// Switches to `newPlan`. Destinations whose settings are unchanged keep running

@@ -62,7 +62,12 @@ public enum ExpositionFiles {
             }
             timestamped += parsed.timestampedSamples
             warnings += parsed.warnings
-            seriesOrigin.reserveCapacity(seriesOrigin.count + parsed.sampleCount)
+            // The parser refuses a series given twice in one input (but as the MetricPoints of
+            // one OpenMetrics metric, which carry timestamps). One input without timestamps
+            // thus has as many series as samples, and the per-series bookkeeping below (a
+            // hash of every label string) is needed only between inputs or points.
+            let keyEverySeries = paths.count > 1 || parsed.timestampedSamples > 0
+            if keyEverySeries { seriesOrigin.reserveCapacity(seriesOrigin.count + parsed.sampleCount) }
             for (position, family) in parsed.families.enumerated() {
                 let location = parsed.locations[position]
                 for (sampleIndex, sample) in family.samples.enumerated() {
@@ -75,6 +80,7 @@ public enum ExpositionFiles {
                                 + "which the grouping key sets (job, instance, --grouping-label); remove it from the "
                                 + "input or leave it to the grouping key")
                     }
+                    guard keyEverySeries else { continue }
                     let key = SeriesKey(name: sample.name, labels: sample.labels)
                     if let first = seriesOrigin.updateValue((input, Int32(clamping: line)), forKey: key),
                         first.input != input || sample.timestampMilliseconds == nil
@@ -101,8 +107,9 @@ public enum ExpositionFiles {
                 }
             }
         }
-        return Input(
-            families: families, timestampedSamples: timestamped, warnings: warnings, seriesCount: seriesOrigin.count)
+        let seriesCount =
+            paths.count == 1 && timestamped == 0 ? families.reduce(0) { $0 + $1.samples.count } : seriesOrigin.count
+        return Input(families: families, timestampedSamples: timestamped, warnings: warnings, seriesCount: seriesCount)
     }
 
     private struct Place: CustomStringConvertible {
@@ -191,18 +198,26 @@ public enum ExpositionFiles {
             throw .unreadable(path: path, reason: String(cString: strerror(errno)))
         }
         defer { if path != "-" { close(descriptor) } }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        // Straight into the array, sized by the file's length (a regular file) so that a
+        // large file is read without growing and copying the buffer.
+        var status = stat()
+        let sizeHint = fstat(descriptor, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG ? Int(status.st_size) : 0
+        var bytes = [UInt8](repeating: 0, count: max(sizeHint + 1, 1 << 16))
+        var filled = 0
         while true {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if filled == bytes.count { bytes.append(contentsOf: repeatElement(0, count: bytes.count)) }
+            let count = bytes.withUnsafeMutableBytes {
+                Glibc.read(descriptor, $0.baseAddress! + filled, $0.count - filled)
+            }
             if count > 0 {
-                bytes.append(contentsOf: chunk[0..<count])
+                filled += count
             } else if count == 0 {
                 break
             } else if errno != EINTR {
                 throw .unreadable(path: path, reason: String(cString: strerror(errno)))
             }
         }
+        bytes.removeLast(bytes.count - filled)
         return bytes
     }
 }

@@ -127,8 +127,7 @@ public struct TextfileDirectory: Sendable {
                 ))
         }
         for family in input.families {
-            let names = [family.name] + family.samples.map(\.name)
-            if let clash = names.first(where: reserved.contains) {
+            if let clash = ([family.name] + MergedFamilies.sampleNames(family)).first(where: reserved.contains) {
                 return .failure(
                     Problem(
                         message: "\(file): \(clash) is a metric the agent produces itself; the file is skipped "
@@ -191,28 +190,57 @@ public struct TextfileDirectory: Sendable {
         }
     }
 
-    /// The families of the files used so far in one read, with where each family and
-    /// series came from.
+    /// The families of the files used so far in one read, and where each came from.
+    ///
+    /// Two files contradict each other when they type a family differently or give the
+    /// same series. Series are compared only under a sample name that an earlier file
+    /// gave too: files of different metrics (the usual directory) cost no per-series
+    /// work, where keying every series would hash every label string at every read.
     private struct MergedFamilies {
         private(set) var families: [MetricFamily] = []
         private var index: [String: Int] = [:]
         private var familyFile: [String: String] = [:]
-        private var seriesFile: [SeriesKey: String] = [:]
+        /// The samples each file added to a merged family.
+        private var pieces: [(file: String, family: Int, samples: Range<Int>)] = []
+        /// The pieces holding samples of each sample name.
+        private var piecesByName: [String: [Int]] = [:]
 
         private struct SeriesKey: Hashable {
             var name: String
             var labels: Labels
         }
 
+        /// The sample names of `family`, each once (samples of one name come in runs).
+        static func sampleNames(_ family: MetricFamily) -> [String] {
+            var names: [String] = []
+            for sample in family.samples where names.last != sample.name && !names.contains(sample.name) {
+                names.append(sample.name)
+            }
+            return names
+        }
+
         /// The earlier file that `incoming` contradicts: a family typed differently, or
         /// a series it gives again.
         func conflict(with incoming: [MetricFamily]) -> String? {
+            var shared: Set<String> = []
             for family in incoming {
                 if let position = index[family.name], families[position].type != family.type {
                     return familyFile[family.name]
                 }
-                for sample in family.samples {
-                    if let file = seriesFile[SeriesKey(name: sample.name, labels: sample.labels)] { return file }
+                for name in Self.sampleNames(family) where piecesByName[name] != nil { shared.insert(name) }
+            }
+            guard !shared.isEmpty else { return nil }
+            var earlier: [SeriesKey: String] = [:]
+            for name in shared {
+                for piece in piecesByName[name]!.map({ pieces[$0] }) {
+                    for sample in families[piece.family].samples[piece.samples] where sample.name == name {
+                        earlier[SeriesKey(name: name, labels: sample.labels)] = piece.file
+                    }
+                }
+            }
+            for family in incoming {
+                for sample in family.samples where shared.contains(sample.name) {
+                    if let file = earlier[SeriesKey(name: sample.name, labels: sample.labels)] { return file }
                 }
             }
             return nil
@@ -220,15 +248,22 @@ public struct TextfileDirectory: Sendable {
 
         mutating func add(_ incoming: [MetricFamily], from file: String) {
             for var family in incoming {
-                for sample in family.samples { seriesFile[SeriesKey(name: sample.name, labels: sample.labels)] = file }
-                if let position = index[family.name] {
-                    families[position].samples += family.samples
+                let position: Int
+                let start: Int
+                if let known = index[family.name] {
+                    position = known
+                    start = families[known].samples.count
+                    families[known].samples += family.samples
                 } else {
                     if family.help.isEmpty { family.help = "Metric read from \(file)" }
-                    index[family.name] = families.count
+                    position = families.count
+                    start = 0
+                    index[family.name] = position
                     familyFile[family.name] = file
                     families.append(family)
                 }
+                pieces.append((file, position, start..<families[position].samples.count))
+                for name in Self.sampleNames(family) { piecesByName[name, default: []].append(pieces.count - 1) }
             }
         }
     }

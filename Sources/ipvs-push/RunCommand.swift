@@ -71,6 +71,7 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        ProcessHeap.limitArenas()
         let settings = try resolve()
         guard settings.pushgateway != nil || !settings.remoteWrite.isEmpty || settings.serve != nil else {
             StandardStreams.error(

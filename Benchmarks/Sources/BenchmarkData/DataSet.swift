@@ -21,7 +21,13 @@ public struct DataSet: Sendable {
     public let destinations: Int
     public let collections: [NamespaceCollection]
 
-    public init(services: Int, destinations: Int, values: Values = .busy, seed: UInt64 = 0x1F05_2026) {
+    /// `elapsedSeconds` advances every counter by its rate times that many seconds (and
+    /// leaves the rates and gauges alone): the same node, that much later, as the
+    /// pipeline benchmark's successive collections.
+    public init(
+        services: Int, destinations: Int, values: Values = .busy, seed: UInt64 = 0x1F05_2026,
+        elapsedSeconds: UInt64 = 0
+    ) {
         self.services = services
         self.destinations = destinations
         var random = SplitMix64(seed: seed)
@@ -39,7 +45,8 @@ public struct DataSet: Sendable {
                         weight: 1,
                         activeConnections: values == .idle ? 0 : UInt32(random.next(below: 500)),
                         inactiveConnections: values == .idle ? 0 : UInt32(random.next(below: 5000)),
-                        stats: values == .idle ? IPVSStats() : Self.stats(&random)))
+                        stats: values == .idle
+                            ? IPVSStats() : Self.advanced(Self.stats(&random), seconds: elapsedSeconds)))
             }
             servers.sort(by: RealServer.isOrderedBefore)
             list.append(
@@ -47,7 +54,7 @@ public struct DataSet: Sendable {
                     family: .inet, transportProtocol: .tcp, protocolNumber: 6, address: Self.address(10, 0, index),
                     port: 80,
                     scheduler: "rr", flags: [.hashed], netmask: 0xffff_ffff,
-                    stats: values == .idle ? IPVSStats() : Self.stats(&random),
+                    stats: values == .idle ? IPVSStats() : Self.advanced(Self.stats(&random), seconds: elapsedSeconds),
                     destinations: servers))
         }
         list.sort(by: VirtualService.isOrderedBefore)
@@ -85,6 +92,17 @@ public struct DataSet: Sendable {
                 first, second &+ UInt8(truncatingIfNeeded: index >> 16), UInt8(truncatingIfNeeded: index >> 8),
                 UInt8(truncatingIfNeeded: index),
             ])
+    }
+
+    /// `stats` `seconds` later at its rates: each counter grows by its per-second rate.
+    static func advanced(_ stats: IPVSStats, seconds: UInt64) -> IPVSStats {
+        var later = stats
+        later.connections += stats.connectionsPerSecond * seconds
+        later.incomingPackets += stats.incomingPacketsPerSecond * seconds
+        later.outgoingPackets += stats.outgoingPacketsPerSecond * seconds
+        later.incomingBytes += stats.incomingBytesPerSecond * seconds
+        later.outgoingBytes += stats.outgoingBytesPerSecond * seconds
+        return later
     }
 
     static func stats(_ random: inout SplitMix64) -> IPVSStats {

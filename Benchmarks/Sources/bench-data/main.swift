@@ -6,6 +6,10 @@
 //   bench-data text --samples 1000000 [--destinations 3] --output FILE
 //       the smallest data set with at least that many samples, as Prometheus text, to FILE;
 //       prints the sample count.
+//   bench-data cycles --cycles 10 [--interval 5] [--services 10000] [--destinations 3] --output-dir DIR
+//       the data set as Prometheus text `cycles` times, each `interval` seconds of traffic later
+//       than the one before (every counter moves), to DIR/cycle-0.prom, cycle-1.prom, ...; prints
+//       the sample count of one document (the pipeline benchmark's input).
 //   bench-data profile WORK [--rounds 3] [--services 10000] [--destinations 3]
 //       prepares WORK's input, then runs WORK `rounds` times inside measuredWork(), for
 //       `valgrind --tool=callgrind --toggle-collect='*measuredWork*'`: families, render-text,
@@ -26,6 +30,12 @@ func fail(_ message: String) -> Never {
     let line = Array("bench-data: \(message)\n".utf8)
     _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
     exit(64)
+}
+
+func writeFile(_ bytes: [UInt8], to path: String) {
+    guard let file = fopen(path, "wb") else { fail("cannot create \(path): \(String(cString: strerror(errno)))") }
+    let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
+    guard written == bytes.count, fclose(file) == 0 else { fail("cannot write \(path)") }
 }
 
 var arguments = Array(CommandLine.arguments.dropFirst())
@@ -75,11 +85,20 @@ case "text":
     let destinations = number("destinations", 3)
     let services = DataSet.services(forSamples: number("samples", 1_000_000), destinations: destinations)
     let families = DataSet(services: services, destinations: destinations).families()
-    let bytes = ExpositionRenderer.render(families, format: .prometheus)
-    guard let file = fopen(output, "wb") else { fail("cannot create \(output): \(String(cString: strerror(errno)))") }
-    let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
-    guard written == bytes.count, fclose(file) == 0 else { fail("cannot write \(output)") }
+    writeFile(ExpositionRenderer.render(families, format: .prometheus), to: output)
     print(DataSet.sampleCount(families))
+case "cycles":
+    guard let directory = options["output-dir"] else { fail("cycles needs --output-dir DIR") }
+    var samples = 0
+    for cycle in 0..<number("cycles", 10) {
+        let dataSet = DataSet(
+            services: number("services", 10_000), destinations: number("destinations", 3),
+            elapsedSeconds: UInt64(cycle * number("interval", 5)))
+        let families = dataSet.families()
+        samples = DataSet.sampleCount(families)
+        writeFile(ExpositionRenderer.render(families, format: .prometheus), to: "\(directory)/cycle-\(cycle).prom")
+    }
+    print(samples)
 case "profile":
     guard let work = options["work"] else { fail("profile needs WORK (families, render-text, ...)") }
     let rounds = number("rounds", 3)

@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include "CLinux.h"
 
+#include <malloc.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -32,3 +33,7 @@ int CLinux_block_async_signals(void) {
     for (unsigned i = 0; i < sizeof keepOpen / sizeof keepOpen[0]; i++) sigdelset(&set, keepOpen[i]);
     return pthread_sigmask(SIG_BLOCK, &set, NULL);
 }
+
+int CLinux_limit_malloc_arenas(int count) { return mallopt(M_ARENA_MAX, count); }
+
+int CLinux_malloc_trim(void) { return malloc_trim(0); }

@@ -35,4 +35,13 @@ int CLinux_set_thread_name(const char *name);
 /// requests) and the synchronous ones, as libdispatch does in its worker threads.
 int CLinux_block_async_signals(void);
 
+/// mallopt(M_ARENA_MAX, count): at most `count` malloc arenas. glibc otherwise gives
+/// busy threads arenas of their own (up to 8 per core), and memory freed in one stays
+/// mapped there. Returns 1 on success, 0 on error.
+int CLinux_limit_malloc_arenas(int count);
+
+/// malloc_trim(0): returns the free pages of every malloc arena to the kernel. Returns 1
+/// when memory was released, 0 when none could be.
+int CLinux_malloc_trim(void);
+
 #endif
