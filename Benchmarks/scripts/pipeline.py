@@ -152,7 +152,7 @@ class Victoria:
             [
                 "victoria-metrics", f"-httpListenAddr=127.0.0.1:{self.port}",
                 f"-storageDataPath={work}/vm", "-search.latencyOffset=0s", "-retentionPeriod=100y",
-                "-search.maxUniqueTimeseries=10000000", "-loggerLevel=ERROR",
+                "-search.maxUniqueTimeseries=10000000", "-search.maxQueryDuration=10m", "-loggerLevel=ERROR",
             ],
             stdout=self.log, stderr=subprocess.STDOUT)
         if not wait_http(self.base + "/health"):

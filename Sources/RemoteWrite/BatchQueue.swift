@@ -23,6 +23,10 @@ final class BatchQueue: @unchecked Sendable {
     // Touched only on `io`.
     private var shards: [ShardLog]
     private var nextSequence: UInt64
+    /// Batches numbered below this were replayed from disk when the queue opened (1 when
+    /// none was): they were encoded by an earlier sender, which may have dealt series to
+    /// other shards than the current one does.
+    let replayEnd: UInt64
     private var closed = false
     private var lockFD: Int32 = -1
     /// What any thread may read: the state as last published, and the drops so far.
@@ -50,6 +54,7 @@ final class BatchQueue: @unchecked Sendable {
             shardCount = requested
             shards = (0..<requested).map { _ in ShardLog(logger: logger) }
             nextSequence = 1
+            replayEnd = 1
             publish()
             return
         }
@@ -68,6 +73,7 @@ final class BatchQueue: @unchecked Sendable {
         self.shards = shards
         shardCount = count
         nextSequence = (shards.map(\.maxSequence).max() ?? 0) + 1
+        replayEnd = nextSequence
         let replayed = shards.reduce(0) { $0 + $1.count }
         if replayed > 0 {
             logger.info(
@@ -192,6 +198,11 @@ final class BatchQueue: @unchecked Sendable {
     // MARK: Observation (synchronous, from anywhere)
 
     var snapshot: QueueSnapshot { observed.withLockedValue { $0.published } }
+
+    /// Whether no shard holds a batch replayed from disk any more.
+    var replayDrained: Bool {
+        snapshot.heads.allSatisfy { ($0 ?? .max) >= replayEnd }
+    }
 
     /// Whether batch `sequence` of `shard` is still queued.
     func contains(shard: Int, sequence: UInt64) -> Bool {

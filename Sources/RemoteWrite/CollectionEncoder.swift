@@ -48,6 +48,8 @@ final class CollectionEncoder {
     @exclusivity(unchecked) private var cycle: UInt64 = 0
     private var pending: [[PendingSample]]
     private var removedSinceCompaction = 0
+    /// Series dealt to shards so far (see ``nextShard()``).
+    private var dealtSeries = 0
     private let workerEncoders: [BatchEncoder]
     /// The write relabel rules; nil when there are none (the path without any lookups).
     private let relabeler: Relabeler?
@@ -265,6 +267,19 @@ final class CollectionEncoder {
         return number
     }
 
+    /// The shard of a new series. Series are dealt to the shards in runs of
+    /// `maxSamplesPerSend`, in the order they first appear, and keep their shard while they
+    /// live (so a series' samples go out in order): a batch then holds neighbours of the
+    /// collection, a family's series side by side and differing in a label value or two,
+    /// which snappy packs into 10% fewer bytes than series dealt by hash (measured at
+    /// 10,000 x 3: 21.4 against 23.6 bytes a sample, vmagent's 21.4). Dealing depends on
+    /// the order of collections, not on the series alone, so after a restart a series may
+    /// land in another shard: the sender sends what it replayed from disk first.
+    private func nextShard() -> Int {
+        defer { dealtSeries &+= 1 }
+        return (dealtSeries / maxSamplesPerSend) % shardCount
+    }
+
     /// The number of a sample name, for the input keys.
     private func nameNumber(_ name: String) -> UInt32 {
         if let number = nameNumbers[name] { return number }
@@ -288,7 +303,7 @@ final class CollectionEncoder {
             let set = templateSet(UInt32(truncatingIfNeeded: key), labels: sample.labels)
             let row = rows.add(
                 key: seriesKey, labelSet: set, nameID: internedName(sample.name, number: UInt32(key >> 32)),
-                shard: Int(seriesKey.hash % UInt64(shardCount)), family: family)
+                shard: nextShard(), family: family)
             seriesByKey[seriesKey] = row
             return inputs.add(key: key, series: row, nameless: false)
         }
@@ -343,8 +358,7 @@ final class CollectionEncoder {
             relabeledSets[setKey] = set
         }
         let row = rows.add(
-            key: sentKey, labelSet: set, nameID: strings.intern(name), shard: Int(sentKey.hash % UInt64(shardCount)),
-            family: family)
+            key: sentKey, labelSet: set, nameID: strings.intern(name), shard: nextShard(), family: family)
         seriesByKey[sentKey] = row
         return (row, false)
     }

@@ -212,8 +212,25 @@ public final class RemoteWriteSender: Sendable {
                 await signals[shard].wait()
                 continue
             }
+            if batch.sequence >= queue.replayEnd, !state.replayDone {
+                // Batches replayed from disk go first, on every shard: their encoder may have
+                // dealt a series to another shard than this one, and a series' newer sample
+                // must not reach the receiver before its older ones.
+                guard await waitForReplay() else { return }
+            }
             guard await deliver(batch) else { return }
         }
+    }
+
+    /// Waits until no shard holds a batch replayed from disk; false when cancelled or
+    /// stopping first.
+    private func waitForReplay() async -> Bool {
+        while !queue.replayDrained {
+            guard !Task.isCancelled, !state.isStopping, !queue.snapshot.isClosed else { return false }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        state.markReplayDone()
+        return true
     }
 
     /// How delivering one batch ended.

@@ -124,3 +124,50 @@ import Testing
         #expect(sender.protocolVersion == .v2 && sender.counts.samplesSent[.v2] == 1)
     }
 }
+
+/// Series are dealt to shards by the order they first appear, so a sender that reopens a
+/// queue may put a series in another shard than the sender that queued its older samples.
+@Suite struct ReplayOrderTests {
+    static func families(_ names: [String]) -> [MetricFamily] {
+        [
+            MetricFamily(
+                name: "m", type: .gauge, help: "M.",
+                samples: names.map { Sample(name: "m", labels: Labels(["object": $0]), value: 1) })
+        ]
+    }
+
+    static func sender(_ directory: String, _ transport: ScriptedTransport) throws -> RemoteWriteSender {
+        let configuration = RemoteWriteConfiguration(
+            url: "http://receiver.test/api/v1/write", maxSamplesPerSend: 1, minBackoff: .milliseconds(1),
+            maxBackoff: .milliseconds(1), queueDirectory: directory, queueSync: .always, shards: 2)
+        return try RemoteWriteSender(
+            configuration: configuration, transport: transport, clock: TestClock(),
+            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+    }
+
+    @Test func batchesReplayedFromDiskGoOutBeforeAnyNewOneOnEveryShard() async throws {
+        let directory = try temporaryDirectory("replay-order")
+        defer { removeDirectory(directory) }
+        let earlier: Int64 = 1_700_000_000_000
+        // The first sender queues one collection (a, b, c dealt to shards 0, 1, 0) and stops
+        // before the receiver takes any of it.
+        let first = try Self.sender(directory, ScriptedTransport([.status(500)]))
+        try await first.enqueue(families: Self.families(["a", "b", "c"]), timestampMilliseconds: earlier)
+        await first.close()
+        // The next one meets x first, so c goes to shard 1 now, where only b is ahead of it;
+        // on shard 0 the receiver fails a's first attempt, so c's older sample would go out
+        // after its newer one if the shards did not wait for the replayed batches.
+        let transport = ScriptedTransport([.status(500), .status(204)])
+        let second = try Self.sender(directory, transport)
+        try await second.enqueue(families: Self.families(["x", "c"]), timestampMilliseconds: earlier + 5000)
+        #expect(await second.flush(deadline: .now + .seconds(30)))
+        await second.close()
+        let sent = try transport.requests.dropFirst().flatMap { request in
+            try DecodedRequest.v1(compressed: request.body ?? []).series.map {
+                "\($0.labels[1].value)@\($0.samples[0].timestamp - earlier)"
+            }
+        }
+        #expect(Set(sent.prefix(3)) == ["a@0", "b@0", "c@0"], "\(sent)")
+        #expect(Set(sent.suffix(2)) == ["x@5000", "c@5000"], "\(sent)")
+    }
+}
