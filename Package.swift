@@ -7,7 +7,9 @@ import PackageDescription
 //   Exposition   the metric model and the Prometheus / OpenMetrics text formats
 //   Relabel      Prometheus relabel rules (write_relabel_configs) over the metric model
 //   Privileges   the process's Linux capabilities: what it holds, and dropping all but what it needs
-//   Collector    IPVS over generic netlink, network namespaces, the IPVS data model and metric set
+//   Namespaces   network namespaces: a thread that enters one and stays, their identity, pattern matching
+//   Collector    IPVS over generic netlink and the IPVS data model, read in every namespace
+//   IPVSMetricSet  the IPVS data model as metric families and exposition bytes (the README's metric table)
 //   HTTPTransport  libcurl-based client shared by both senders
 //   ServiceNames  names for virtual services: Docker's Engine API and the operator's names file
 //   PushGateway, RemoteWrite  the two push senders
@@ -23,6 +25,7 @@ let package = Package(
         // Libraries for the benchmark package (Benchmarks/), which depends on this one by path.
         .library(name: "Exposition", targets: ["Exposition"]),
         .library(name: "Collector", targets: ["Collector"]),
+        .library(name: "IPVSMetricSet", targets: ["IPVSMetricSet"]),
         .library(name: "HTTPTransport", targets: ["HTTPTransport"]),
         .library(name: "RemoteWrite", targets: ["RemoteWrite"]),
     ],
@@ -69,12 +72,15 @@ let package = Package(
             name: "Privileges",
             dependencies: [.product(name: "NIOConcurrencyHelpers", package: "swift-nio"), "CLinux", "CCapabilities"]),
         .target(
+            name: "Namespaces",
+            dependencies: [.product(name: "NIOConcurrencyHelpers", package: "swift-nio"), "CLinux", "Privileges"]),
+        .target(
             name: "Collector",
             dependencies: [
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                "CNetlink", "CLinux", "CIPTables", "Privileges", "Exposition",
+                "CNetlink", "CLinux", "CIPTables", "Privileges", "Namespaces",
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        .target(name: "IPVSMetricSet", dependencies: ["Collector", "Exposition"]),
         .target(
             name: "PullServer",
             dependencies: [
@@ -118,7 +124,7 @@ let package = Package(
         .target(
             name: "Configuration",
             dependencies: [
-                "Exposition", "Relabel", "Collector", "PullServer", "PushGateway", "HTTPTransport",
+                "Exposition", "Relabel", "Collector", "IPVSMetricSet", "PullServer", "PushGateway", "HTTPTransport",
                 "RemoteWrite", "ServiceNames",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
@@ -127,7 +133,8 @@ let package = Package(
             name: "Agent",
             dependencies: [
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                "Configuration", "Collector", "Exposition", "PullServer", "PushGateway", "HTTPTransport", "RemoteWrite",
+                "Configuration", "Collector", "IPVSMetricSet", "Exposition", "PullServer", "PushGateway",
+                "HTTPTransport", "RemoteWrite",
                 "Relabel", "ServiceNames",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -136,7 +143,8 @@ let package = Package(
         .executableTarget(
             name: "ipvs-push",
             dependencies: [
-                "Agent", "Collector", "Configuration", "Exposition", "PullServer", "PushGateway", "HTTPTransport",
+                "Agent", "Collector", "IPVSMetricSet", "Configuration", "Exposition", "PullServer", "PushGateway",
+                "HTTPTransport",
                 "RemoteWrite", "ServiceNames",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -162,11 +170,19 @@ let package = Package(
         .testTarget(
             name: "ConfigurationTests",
             dependencies: ["Configuration", "Relabel", "RemoteWrite", "HTTPTransport", "PullServer", "TestSupport"]),
-        .testTarget(name: "CollectorTests", dependencies: ["Collector", "Privileges", "Exposition", "TestSupport"]),
+        // IPVS readings that both the Collector's and the metric set's tests start from.
+        .target(name: "IPVSFixtures", dependencies: ["Collector"], path: "Tests/IPVSFixtures"),
+        .testTarget(name: "NamespacesTests", dependencies: ["Namespaces"]),
+        .testTarget(
+            name: "CollectorTests",
+            dependencies: ["Collector", "Namespaces", "Privileges", "IPVSFixtures", "TestSupport"]),
+        .testTarget(
+            name: "IPVSMetricSetTests",
+            dependencies: ["IPVSMetricSet", "Collector", "Namespaces", "Exposition", "IPVSFixtures", "TestSupport"]),
         .testTarget(name: "PullServerTests", dependencies: ["PullServer", "Exposition", "TestSupport"]),
         .testTarget(
             name: "ServiceNamesTests",
-            dependencies: ["ServiceNames", "Collector", "HTTPTransport", "Exposition", "TestSupport"],
+            dependencies: ["ServiceNames", "Collector", "IPVSMetricSet", "HTTPTransport", "Exposition", "TestSupport"],
             exclude: ["Fixtures"]),
         .testTarget(name: "HTTPTransportTests", dependencies: ["HTTPTransport", "TestSupport"]),
         .testTarget(
@@ -198,7 +214,8 @@ if Context.environment["IPVS_PUSH_FUZZ"] != nil {
             .executableTarget(
                 name: name,
                 dependencies: [
-                    "FuzzSupport", "Exposition", "Collector", "RemoteWrite", "Configuration", "ServiceNames",
+                    "FuzzSupport", "Exposition", "Collector", "IPVSMetricSet", "RemoteWrite", "Configuration",
+                    "ServiceNames",
                     "CRemoteWriteProto",
                     .product(name: "Logging", package: "swift-log"),
                 ],

@@ -1,5 +1,6 @@
 import Dispatch
 import Logging
+import Namespaces
 import Privileges
 
 /// Reads IPVS from every configured network namespace.
@@ -233,7 +234,9 @@ public final class IPVSCollector: @unchecked Sendable {
     private func checkNamespaceFile(of index: Int) throws(CollectorError) {
         let namespace = readers[index].namespace
         guard !namespace.isEmpty else { return }
-        if wasRecreated(namespace, now: try NamespaceIdentity(path: namespace)) {
+        let current: NamespaceIdentity
+        do { current = try NamespaceIdentity(path: namespace) } catch { throw CollectorError(error) }
+        if wasRecreated(namespace, now: current) {
             readers[index] = NamespaceReader(namespace: namespace, connectionStates: connectionStates)
         }
     }

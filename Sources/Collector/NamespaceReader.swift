@@ -1,3 +1,5 @@
+import Namespaces
+
 /// Reads every IPVS object of one network namespace over its own netlink socket.
 ///
 /// The socket is created once, inside the namespace, and kept: reads need no further
@@ -30,9 +32,7 @@ final class NamespaceReader {
         if namespace.isEmpty {
             socket = try GenericNetlinkSocket(namespace: namespace)
         } else {
-            socket = try NetworkNamespace.perform(in: namespace) { () throws(CollectorError) in
-                try GenericNetlinkSocket(namespace: namespace)
-            }
+            socket = try inNamespace { () throws(CollectorError) in try GenericNetlinkSocket(namespace: namespace) }
         }
     }
 
@@ -120,8 +120,18 @@ final class NamespaceReader {
                 connections: connectionStates ? ConnectionTable.countCurrentNamespace() : nil)
         }
         if namespace.isEmpty { return read() }
-        return (try? NetworkNamespace.perform(in: namespace) { () throws(CollectorError) in read() })
-            ?? NamespaceFiles(marks: FirewallMarks(), sysctls: [], connections: nil)
+        return (try? inNamespace(read)) ?? NamespaceFiles(marks: FirewallMarks(), sysctls: [], connections: nil)
+    }
+
+    /// Runs `body` on the thread inside the reader's namespace (entered if needed).
+    private func inNamespace<T>(_ body: () throws(CollectorError) -> T) throws(CollectorError) -> T {
+        let outcome: Result<T, CollectorError>
+        do {
+            outcome = try NetworkNamespace.perform(in: namespace) { Result(catching: body) }
+        } catch {
+            throw CollectorError(error)
+        }
+        return try outcome.get()
     }
 
     private struct NamespaceFiles {

@@ -1,3 +1,4 @@
+import Collector
 import Exposition
 
 #if canImport(Glibc)
