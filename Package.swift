@@ -2,8 +2,8 @@
 import PackageDescription
 
 // The architecture, bottom up:
-//   CDeps/*      C libraries from Debian (libnl-genl-3, libcurl, snappy, zlib, libcrypt) and the C shims
-//                (CLinux, CCapabilities, CIPTables: C targets, one per concern)
+//   CDeps/*      C libraries from Debian (libnl-genl-3, snappy, zlib, libcrypt) and the C shims
+//                (CLinux, CCapabilities, CIPTables, CCurl for the dlopened libcurl: C targets, one per concern)
 //   Exposition   the metric model and the Prometheus / OpenMetrics text formats
 //   Relabel      Prometheus relabel rules (write_relabel_configs) over the metric model
 //   Privileges   the process's Linux capabilities: what it holds, and dropping all but what it needs
@@ -43,9 +43,6 @@ let package = Package(
         .systemLibrary(
             name: "CNetlink", path: "Sources/CDeps/CNetlink", pkgConfig: "libnl-genl-3.0",
             providers: [.apt(["libnl-genl-3-dev"])]),
-        .systemLibrary(
-            name: "CCurl", path: "Sources/CDeps/CCurl",
-            providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CSnappy", path: "Sources/CDeps/CSnappy", providers: [.apt(["libsnappy-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CDeps/CZlib", providers: [.apt(["zlib1g-dev"])]),
         // bcrypt password hashes (web.config.yml basic_auth_users) through libxcrypt's crypt_r.
@@ -56,6 +53,9 @@ let package = Package(
         .target(name: "CLinux", path: "Sources/CDeps/CLinux"),
         .target(name: "CCapabilities", path: "Sources/CDeps/CCapabilities"),
         .target(name: "CIPTables", path: "Sources/CDeps/CIPTables"),
+        // libcurl's variadic calls as typed functions. libcurl is dlopened at the first request,
+        // so nothing is linked: the headers come from libcurl4-openssl-dev.
+        .target(name: "CCurl", path: "Sources/CDeps/CCurl"),
         // protobuf-c code generated from Proto/*.proto by Proto/generate.sh (committed).
         .target(
             name: "CRemoteWriteProto", path: "Proto",
