@@ -4,6 +4,7 @@ import PackageDescription
 // The architecture, bottom up:
 //   CDeps/*      C libraries from Debian (libnl-genl-3, snappy, zlib, libcrypt) and the C shims
 //                (CLinux, CCapabilities, CIPTables, CCurl for the dlopened libcurl: C targets, one per concern)
+//   TimeUnits    a Duration in seconds and milliseconds, the one conversion every module uses
 //   Exposition   the metric model and the Prometheus / OpenMetrics text formats
 //   Relabel      Prometheus relabel rules (write_relabel_configs) over the metric model
 //   Privileges   the process's Linux capabilities: what it holds, and dropping all but what it needs
@@ -64,6 +65,7 @@ let package = Package(
             linkerSettings: [.linkedLibrary("protobuf-c")]),
 
         // MARK: Modules
+        .target(name: "TimeUnits"),
         .target(name: "Exposition"),
         .target(
             name: "Relabel",
@@ -77,7 +79,7 @@ let package = Package(
         .target(
             name: "Collector",
             dependencies: [
-                "CNetlink", "CLinux", "CIPTables", "Privileges", "Namespaces",
+                "CNetlink", "CLinux", "CIPTables", "Privileges", "Namespaces", "TimeUnits",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(name: "IPVSMetricSet", dependencies: ["Collector", "Exposition"]),
@@ -85,7 +87,7 @@ let package = Package(
             name: "PullServer",
             dependencies: [
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                "Exposition", "CCrypt",
+                "Exposition", "TimeUnits", "CCrypt",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -97,27 +99,27 @@ let package = Package(
             name: "HTTPTransport",
             dependencies: [
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                "CCurl", "CZlib",
+                "CCurl", "CZlib", "TimeUnits",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(
             name: "PushGateway",
             dependencies: [
-                "HTTPTransport", "Exposition",
+                "HTTPTransport", "Exposition", "TimeUnits",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(
             name: "RemoteWrite",
             dependencies: [
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                "HTTPTransport", "Exposition", "Relabel", "CSnappy", "CZlib", "CRemoteWriteProto",
+                "HTTPTransport", "Exposition", "Relabel", "TimeUnits", "CSnappy", "CZlib", "CRemoteWriteProto",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(
             name: "ServiceNames",
             dependencies: [
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                "Collector", "Exposition", "HTTPTransport",
+                "Collector", "Exposition", "HTTPTransport", "TimeUnits",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -125,7 +127,7 @@ let package = Package(
             name: "Configuration",
             dependencies: [
                 "Exposition", "Relabel", "Collector", "IPVSMetricSet", "PullServer", "PushGateway", "HTTPTransport",
-                "RemoteWrite", "ServiceNames",
+                "RemoteWrite", "ServiceNames", "TimeUnits",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

@@ -2,6 +2,7 @@ import Dispatch
 import Logging
 import Namespaces
 import Privileges
+import TimeUnits
 
 /// Reads IPVS from every configured network namespace.
 ///
@@ -157,9 +158,8 @@ public final class IPVSCollector: @unchecked Sendable {
         let start = ContinuousClock.now
         let result = Result(catching: read)
         noteEntered(namespace)
-        let elapsed = ContinuousClock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        return NamespaceCollection(namespace: namespace, result: result, durationSeconds: seconds)
+        return NamespaceCollection(
+            namespace: namespace, result: result, durationSeconds: (ContinuousClock.now - start).seconds)
     }
 
     /// Logs a namespace's failure once per change, and its recovery.

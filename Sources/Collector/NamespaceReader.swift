@@ -1,4 +1,5 @@
 import Namespaces
+import TimeUnits
 
 /// Reads every IPVS object of one network namespace over its own netlink socket.
 ///
@@ -42,9 +43,7 @@ final class NamespaceReader {
         guard let socket else { throw CollectorError(.failure, namespace: namespace, detail: "no socket") }
         do {
             var snapshot = try read(with: socket)
-            let elapsed = ContinuousClock.now - start
-            snapshot.durationSeconds =
-                Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            snapshot.durationSeconds = (ContinuousClock.now - start).seconds
             return snapshot
         } catch {
             self.socket = nil

@@ -1,6 +1,7 @@
 import Dispatch
 import Logging
 import NIOConcurrencyHelpers
+import TimeUnits
 
 /// An HTTP client over libcurl, shared by the Pushgateway and remote-write senders:
 /// the ``RequestTransport`` they retry through ``RetryLoop``.

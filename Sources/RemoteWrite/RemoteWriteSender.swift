@@ -3,6 +3,7 @@ import Exposition
 import Foundation
 import HTTPTransport
 import Logging
+import TimeUnits
 
 /// Delivers collections to one remote-write receiver: encodes them (1.0 or 2.0),
 /// queues the compressed batches (on disk when a queue directory is configured), and
