@@ -135,7 +135,7 @@ let package = Package(
             name: "Agent",
             dependencies: [
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                "Configuration", "Collector", "IPVSMetricSet", "Exposition", "PullServer", "PushGateway",
+                "Configuration", "Collector", "IPVSMetricSet", "Exposition", "Privileges", "PullServer", "PushGateway",
                 "HTTPTransport", "RemoteWrite",
                 "Relabel", "ServiceNames",
                 .product(name: "Logging", package: "swift-log"),

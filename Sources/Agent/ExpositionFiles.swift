@@ -1,4 +1,5 @@
 import Exposition
+import Privileges
 
 #if canImport(Glibc)
     import Glibc
@@ -188,20 +189,11 @@ public enum ExpositionFiles {
     private static func readAll(_ path: String) throws(Failure) -> [UInt8] {
         let descriptor = path == "-" ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
-            throw .unreadable(path: path, reason: String(cString: strerror(errno)))
+            throw .unreadable(path: path, reason: errnoText())
         }
         defer { if path != "-" { close(descriptor) } }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
-            if count > 0 {
-                bytes.append(contentsOf: chunk[0..<count])
-            } else if count == 0 {
-                break
-            } else if errno != EINTR {
-                throw .unreadable(path: path, reason: String(cString: strerror(errno)))
-            }
+        guard let bytes = ProcFile.readAll(descriptor, chunkSize: 1 << 16) else {
+            throw .unreadable(path: path, reason: errnoText())
         }
         return bytes
     }

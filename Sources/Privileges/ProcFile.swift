@@ -10,19 +10,25 @@ public enum ProcFile {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
+        return readAll(descriptor).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Everything left to read from `descriptor`, in reads of `chunkSize` bytes (retried on
+    /// EINTR), or nil with errno set: the one read loop of the agent, also for its textfile
+    /// and `send` input files.
+    public static func readAll(_ descriptor: Int32, chunkSize: Int = 4096) -> [UInt8]? {
         var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
+        var chunk = [UInt8](repeating: 0, count: chunkSize)
         while true {
             let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
             if count > 0 {
                 bytes.append(contentsOf: chunk[0..<count])
             } else if count == 0 {
-                break
+                return bytes
             } else if errno != EINTR {
                 return nil
             }
         }
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The numeric entries of a directory (/proc/self/task), or nil with errno set.

@@ -300,9 +300,9 @@ public final class RemoteWriteSender: Sendable {
                     switch policy.decide(.failure(error)) {
                     case .success:
                         return .done(.finished)
-                    case .retry(let error, _):
+                    case .retry(let error, let retryAfter):
                         statistics.failed(protocolVersion, samples: batch.sampleCount, retrying: true)
-                        return .retry(error)
+                        return .retry(error, retryAfter: retryAfter)
                     case .permanent(.cancelled):
                         return .fail(error)
                     case .permanent(.status(let failure)) where failure.status == 415 && protocolVersion == .v2:
