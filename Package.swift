@@ -2,12 +2,15 @@
 import PackageDescription
 
 // The architecture, bottom up:
-//   CDeps/*      C libraries from Debian (libnl-genl-3, libcurl, snappy, zlib, libcrypt) and the C shims
-//                (CLinux, CCapabilities, CIPTables: C targets, one per concern)
+//   CDeps/*      C libraries from Debian (libnl-genl-3, snappy, zlib, libcrypt) and the C shims
+//                (CLinux, CCapabilities, CIPTables, CCurl for the dlopened libcurl: C targets, one per concern)
+//   TimeUnits    a Duration in seconds and milliseconds, the one conversion every module uses
 //   Exposition   the metric model and the Prometheus / OpenMetrics text formats
 //   Relabel      Prometheus relabel rules (write_relabel_configs) over the metric model
 //   Privileges   the process's Linux capabilities: what it holds, and dropping all but what it needs
-//   Collector    IPVS over generic netlink, network namespaces, the IPVS data model and metric set
+//   Namespaces   network namespaces: a thread that enters one and stays, their identity, pattern matching
+//   Collector    IPVS over generic netlink and the IPVS data model, read in every namespace
+//   IPVSMetricSet  the IPVS data model as metric families and exposition bytes (the README's metric table)
 //   HTTPTransport  libcurl-based client shared by both senders
 //   ServiceNames  names for virtual services: Docker's Engine API and the operator's names file
 //   PushGateway, RemoteWrite  the two push senders
@@ -23,6 +26,7 @@ let package = Package(
         // Libraries for the benchmark package (Benchmarks/), which depends on this one by path.
         .library(name: "Exposition", targets: ["Exposition"]),
         .library(name: "Collector", targets: ["Collector"]),
+        .library(name: "IPVSMetricSet", targets: ["IPVSMetricSet"]),
         .library(name: "HTTPTransport", targets: ["HTTPTransport"]),
         .library(name: "RemoteWrite", targets: ["RemoteWrite"]),
     ],
@@ -40,9 +44,6 @@ let package = Package(
         .systemLibrary(
             name: "CNetlink", path: "Sources/CDeps/CNetlink", pkgConfig: "libnl-genl-3.0",
             providers: [.apt(["libnl-genl-3-dev"])]),
-        .systemLibrary(
-            name: "CCurl", path: "Sources/CDeps/CCurl",
-            providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CSnappy", path: "Sources/CDeps/CSnappy", providers: [.apt(["libsnappy-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CDeps/CZlib", providers: [.apt(["zlib1g-dev"])]),
         // bcrypt password hashes (web.config.yml basic_auth_users) through libxcrypt's crypt_r.
@@ -53,6 +54,9 @@ let package = Package(
         .target(name: "CLinux", path: "Sources/CDeps/CLinux"),
         .target(name: "CCapabilities", path: "Sources/CDeps/CCapabilities"),
         .target(name: "CIPTables", path: "Sources/CDeps/CIPTables"),
+        // libcurl's variadic calls as typed functions. libcurl is dlopened at the first request,
+        // so nothing is linked: the headers come from libcurl4-openssl-dev.
+        .target(name: "CCurl", path: "Sources/CDeps/CCurl"),
         // protobuf-c code generated from Proto/*.proto by Proto/generate.sh (committed).
         .target(
             name: "CRemoteWriteProto", path: "Proto",
@@ -61,6 +65,7 @@ let package = Package(
             linkerSettings: [.linkedLibrary("protobuf-c")]),
 
         // MARK: Modules
+        .target(name: "TimeUnits"),
         .target(name: "Exposition"),
         .target(
             name: "Relabel",
@@ -69,17 +74,20 @@ let package = Package(
             name: "Privileges",
             dependencies: [.product(name: "NIOConcurrencyHelpers", package: "swift-nio"), "CLinux", "CCapabilities"]),
         .target(
+            name: "Namespaces",
+            dependencies: [.product(name: "NIOConcurrencyHelpers", package: "swift-nio"), "CLinux", "Privileges"]),
+        .target(
             name: "Collector",
             dependencies: [
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                "CNetlink", "CLinux", "CIPTables", "Privileges", "Exposition",
+                "CNetlink", "CLinux", "CIPTables", "Privileges", "Namespaces", "TimeUnits",
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        .target(name: "IPVSMetricSet", dependencies: ["Collector", "Exposition"]),
         .target(
             name: "PullServer",
             dependencies: [
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                "Exposition", "CCrypt",
+                "Exposition", "TimeUnits", "CCrypt",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -91,35 +99,35 @@ let package = Package(
             name: "HTTPTransport",
             dependencies: [
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                "CCurl", "CZlib",
+                "CCurl", "CZlib", "TimeUnits",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(
             name: "PushGateway",
             dependencies: [
-                "HTTPTransport", "Exposition",
+                "HTTPTransport", "Exposition", "TimeUnits",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(
             name: "RemoteWrite",
             dependencies: [
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                "HTTPTransport", "Exposition", "Relabel", "CSnappy", "CZlib", "CRemoteWriteProto",
+                "HTTPTransport", "Exposition", "Relabel", "TimeUnits", "CSnappy", "CZlib", "CRemoteWriteProto",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(
             name: "ServiceNames",
             dependencies: [
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                "Collector", "Exposition", "HTTPTransport",
+                "Collector", "Exposition", "HTTPTransport", "TimeUnits",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(
             name: "Configuration",
             dependencies: [
-                "Exposition", "Relabel", "Collector", "PullServer", "PushGateway", "HTTPTransport",
-                "RemoteWrite", "ServiceNames",
+                "Exposition", "Relabel", "Collector", "IPVSMetricSet", "PullServer", "PushGateway", "HTTPTransport",
+                "RemoteWrite", "ServiceNames", "TimeUnits",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -127,7 +135,8 @@ let package = Package(
             name: "Agent",
             dependencies: [
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                "Configuration", "Collector", "Exposition", "PullServer", "PushGateway", "HTTPTransport", "RemoteWrite",
+                "Configuration", "Collector", "IPVSMetricSet", "Exposition", "Privileges", "PullServer", "PushGateway",
+                "HTTPTransport", "RemoteWrite",
                 "Relabel", "ServiceNames", "CLinux",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -136,7 +145,8 @@ let package = Package(
         .executableTarget(
             name: "ipvs-push",
             dependencies: [
-                "Agent", "Collector", "Configuration", "Exposition", "PullServer", "PushGateway", "HTTPTransport",
+                "Agent", "Collector", "IPVSMetricSet", "Configuration", "Exposition", "PullServer", "PushGateway",
+                "HTTPTransport",
                 "RemoteWrite", "ServiceNames",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -162,11 +172,19 @@ let package = Package(
         .testTarget(
             name: "ConfigurationTests",
             dependencies: ["Configuration", "Relabel", "RemoteWrite", "HTTPTransport", "PullServer", "TestSupport"]),
-        .testTarget(name: "CollectorTests", dependencies: ["Collector", "Privileges", "Exposition", "TestSupport"]),
+        // IPVS readings that both the Collector's and the metric set's tests start from.
+        .target(name: "IPVSFixtures", dependencies: ["Collector"], path: "Tests/IPVSFixtures"),
+        .testTarget(name: "NamespacesTests", dependencies: ["Namespaces"]),
+        .testTarget(
+            name: "CollectorTests",
+            dependencies: ["Collector", "Namespaces", "Privileges", "IPVSFixtures", "TestSupport"]),
+        .testTarget(
+            name: "IPVSMetricSetTests",
+            dependencies: ["IPVSMetricSet", "Collector", "Namespaces", "Exposition", "IPVSFixtures", "TestSupport"]),
         .testTarget(name: "PullServerTests", dependencies: ["PullServer", "Exposition", "TestSupport"]),
         .testTarget(
             name: "ServiceNamesTests",
-            dependencies: ["ServiceNames", "Collector", "HTTPTransport", "Exposition", "TestSupport"],
+            dependencies: ["ServiceNames", "Collector", "IPVSMetricSet", "HTTPTransport", "Exposition", "TestSupport"],
             exclude: ["Fixtures"]),
         .testTarget(name: "HTTPTransportTests", dependencies: ["HTTPTransport", "TestSupport"]),
         .testTarget(
@@ -198,7 +216,8 @@ if Context.environment["IPVS_PUSH_FUZZ"] != nil {
             .executableTarget(
                 name: name,
                 dependencies: [
-                    "FuzzSupport", "Exposition", "Collector", "RemoteWrite", "Configuration", "ServiceNames",
+                    "FuzzSupport", "Exposition", "Collector", "IPVSMetricSet", "RemoteWrite", "Configuration",
+                    "ServiceNames",
                     "CRemoteWriteProto",
                     .product(name: "Logging", package: "swift-log"),
                 ],

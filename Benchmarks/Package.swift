@@ -27,6 +27,7 @@ let package = Package(
             dependencies: [
                 "CSnappyFloor",
                 .product(name: "Collector", package: "ipvs-push"),
+                .product(name: "IPVSMetricSet", package: "ipvs-push"),
                 .product(name: "Exposition", package: "ipvs-push"),
                 .product(name: "RemoteWrite", package: "ipvs-push"),
                 .product(name: "HTTPTransport", package: "ipvs-push"),
@@ -36,6 +37,7 @@ let package = Package(
             dependencies: [
                 "BenchmarkData",
                 .product(name: "Collector", package: "ipvs-push"),
+                .product(name: "IPVSMetricSet", package: "ipvs-push"),
                 .product(name: "Exposition", package: "ipvs-push"),
                 .product(name: "RemoteWrite", package: "ipvs-push"),
             ]),
@@ -43,6 +45,7 @@ let package = Package(
             name: "collect-phases",
             dependencies: [
                 .product(name: "Collector", package: "ipvs-push"),
+                .product(name: "IPVSMetricSet", package: "ipvs-push"),
                 .product(name: "Exposition", package: "ipvs-push"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

@@ -1,6 +1,7 @@
 import Collector
 import Exposition
 import Foundation
+import IPVSMetricSet
 import Logging
 import RemoteWrite
 

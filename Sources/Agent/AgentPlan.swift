@@ -1,5 +1,5 @@
-import Collector
 import Configuration
+import IPVSMetricSet
 import Logging
 import RemoteWrite
 

@@ -2,6 +2,7 @@ import Configuration
 import Exposition
 import Foundation
 import HTTPTransport
+import IPVSMetricSet
 import Logging
 import PushGateway
 
@@ -35,7 +36,7 @@ extension AgentSettings.PushgatewaySettings {
     /// The grouping key without the namespace: job, instance (the host name unless
     /// given) and the extra grouping labels.
     public var baseGroup: GroupingKey {
-        let instance = Label("instance", self.instance ?? ProcessInfo.processInfo.hostName)
+        let instance = Label("instance", self.instance ?? HostName.current())
         return GroupingKey(job: job, labels: [instance] + groupingLabels)
     }
 }

@@ -1,4 +1,5 @@
 import Exposition
+import Privileges
 
 #if canImport(Glibc)
     import Glibc
@@ -195,29 +196,12 @@ public enum ExpositionFiles {
     private static func readAll(_ path: String) throws(Failure) -> [UInt8] {
         let descriptor = path == "-" ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
-            throw .unreadable(path: path, reason: String(cString: strerror(errno)))
+            throw .unreadable(path: path, reason: errnoText())
         }
         defer { if path != "-" { close(descriptor) } }
-        // Straight into the array, sized by the file's length (a regular file) so that a
-        // large file is read without growing and copying the buffer.
-        var status = stat()
-        let sizeHint = fstat(descriptor, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG ? Int(status.st_size) : 0
-        var bytes = [UInt8](repeating: 0, count: max(sizeHint + 1, 1 << 16))
-        var filled = 0
-        while true {
-            if filled == bytes.count { bytes.append(contentsOf: repeatElement(0, count: bytes.count)) }
-            let count = bytes.withUnsafeMutableBytes {
-                Glibc.read(descriptor, $0.baseAddress! + filled, $0.count - filled)
-            }
-            if count > 0 {
-                filled += count
-            } else if count == 0 {
-                break
-            } else if errno != EINTR {
-                throw .unreadable(path: path, reason: String(cString: strerror(errno)))
-            }
+        guard let bytes = ProcFile.readAll(descriptor, chunkSize: 1 << 16) else {
+            throw .unreadable(path: path, reason: errnoText())
         }
-        bytes.removeLast(bytes.count - filled)
         return bytes
     }
 }

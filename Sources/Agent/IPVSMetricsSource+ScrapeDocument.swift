@@ -1,5 +1,6 @@
 import Collector
 import Exposition
+import IPVSMetricSet
 import PullServer
 
 /// `serve` renders each scrape straight from the collection (``IPVSMetrics/document``)

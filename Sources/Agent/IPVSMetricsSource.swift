@@ -1,5 +1,6 @@
 import Collector
 import Exposition
+import IPVSMetricSet
 import PullServer
 
 /// The IPVS metric set as a source for the pull server and the senders: one

@@ -1,3 +1,5 @@
+import Namespaces
+
 /// Why one network namespace could not be read. Each case's description says what
 /// went wrong, where, and what to do about it.
 public struct CollectorError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -25,6 +27,18 @@ public struct CollectorError: Error, Sendable, Hashable, CustomStringConvertible
         self.kind = kind
         self.namespace = namespace
         self.detail = detail
+    }
+
+    /// A namespace that could not be entered or identified, with the advice of its kind.
+    public init(_ error: NamespaceError) {
+        let kind: Kind =
+            switch error.kind {
+            case .notFound: .namespaceNotFound
+            case .notANamespace: .notANamespace
+            case .entryDenied: .namespaceEntryDenied
+            case .failure: .failure
+            }
+        self.init(kind, namespace: error.namespace, detail: error.detail)
     }
 
     /// How messages name a namespace.

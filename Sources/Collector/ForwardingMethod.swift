@@ -10,7 +10,7 @@ public enum ForwardingMethod: UInt32, Sendable, Hashable {
     public var name: String { literalName.description }
 
     /// ``name`` as a static string, for renderers that copy its bytes.
-    var literalName: StaticString {
+    public var literalName: StaticString {
         switch self {
         case .masquerade: "masq"
         case .localNode: "local"

@@ -40,7 +40,7 @@ public struct IPAddress: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// The first four bytes as a big-endian number (where a firewall-mark service's persistence
     /// template carries the mark).
-    var leadingWord: UInt32 { UInt32(truncatingIfNeeded: high >> 32) }
+    public var leadingWord: UInt32 { UInt32(truncatingIfNeeded: high >> 32) }
 
     /// Reads `family`'s bytes (4 or 16) from the start of `raw`, which must hold them.
     init(family: IPAddressFamily, raw: UnsafeRawBufferPointer) {
@@ -104,13 +104,15 @@ public struct IPAddress: Sendable, Hashable, Comparable, CustomStringConvertible
         }
     }
 
-    /// Writes ``description``'s bytes at `cursor` (at most 45).
-    func writeText(to cursor: inout LineCursor) {
-        if family == .inet {
-            cursor.position += writeDottedQuad(to: cursor.position)
-        } else {
-            var text = textIPv6()
-            text.withUTF8 { cursor.bytes($0) }
+    /// Writes ``description``'s bytes at `start`, which has room for 45, and returns how many
+    /// it wrote: the metric set's renderer writes addresses straight into its line buffer.
+    public func writeText(to start: UnsafeMutablePointer<UInt8>) -> Int {
+        if family == .inet { return writeDottedQuad(to: start) }
+        var text = textIPv6()
+        return text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return 0 }
+            start.update(from: base, count: bytes.count)
+            return bytes.count
         }
     }
 

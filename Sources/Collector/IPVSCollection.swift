@@ -1,3 +1,5 @@
+import Namespaces
+
 /// One collection: every namespace that has something to report, what the namespace
 /// patterns found, and which names sources answered.
 public struct IPVSCollection: Sendable {

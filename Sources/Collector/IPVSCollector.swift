@@ -1,6 +1,8 @@
 import Dispatch
 import Logging
+import Namespaces
 import Privileges
+import TimeUnits
 
 /// Reads IPVS from every configured network namespace.
 ///
@@ -156,9 +158,8 @@ public final class IPVSCollector: @unchecked Sendable {
         let start = ContinuousClock.now
         let result = Result(catching: read)
         noteEntered(namespace)
-        let elapsed = ContinuousClock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        return NamespaceCollection(namespace: namespace, result: result, durationSeconds: seconds)
+        return NamespaceCollection(
+            namespace: namespace, result: result, durationSeconds: (ContinuousClock.now - start).seconds)
     }
 
     /// Logs a namespace's failure once per change, and its recovery.
@@ -233,7 +234,9 @@ public final class IPVSCollector: @unchecked Sendable {
     private func checkNamespaceFile(of index: Int) throws(CollectorError) {
         let namespace = readers[index].namespace
         guard !namespace.isEmpty else { return }
-        if wasRecreated(namespace, now: try NamespaceIdentity(path: namespace)) {
+        let current: NamespaceIdentity
+        do { current = try NamespaceIdentity(path: namespace) } catch { throw CollectorError(error) }
+        if wasRecreated(namespace, now: current) {
             readers[index] = NamespaceReader(namespace: namespace, connectionStates: connectionStates)
         }
     }

@@ -1,3 +1,6 @@
+import Namespaces
+import TimeUnits
+
 /// Reads every IPVS object of one network namespace over its own netlink socket.
 ///
 /// The socket is created once, inside the namespace, and kept: reads need no further
@@ -30,9 +33,7 @@ final class NamespaceReader {
         if namespace.isEmpty {
             socket = try GenericNetlinkSocket(namespace: namespace)
         } else {
-            socket = try NetworkNamespace.perform(in: namespace) { () throws(CollectorError) in
-                try GenericNetlinkSocket(namespace: namespace)
-            }
+            socket = try inNamespace { () throws(CollectorError) in try GenericNetlinkSocket(namespace: namespace) }
         }
     }
 
@@ -42,9 +43,7 @@ final class NamespaceReader {
         guard let socket else { throw CollectorError(.failure, namespace: namespace, detail: "no socket") }
         do {
             var snapshot = try read(with: socket)
-            let elapsed = ContinuousClock.now - start
-            snapshot.durationSeconds =
-                Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            snapshot.durationSeconds = (ContinuousClock.now - start).seconds
             return snapshot
         } catch {
             self.socket = nil
@@ -120,8 +119,18 @@ final class NamespaceReader {
                 connections: connectionStates ? ConnectionTable.countCurrentNamespace() : nil)
         }
         if namespace.isEmpty { return read() }
-        return (try? NetworkNamespace.perform(in: namespace) { () throws(CollectorError) in read() })
-            ?? NamespaceFiles(marks: FirewallMarks(), sysctls: [], connections: nil)
+        return (try? inNamespace(read)) ?? NamespaceFiles(marks: FirewallMarks(), sysctls: [], connections: nil)
+    }
+
+    /// Runs `body` on the thread inside the reader's namespace (entered if needed).
+    private func inNamespace<T>(_ body: () throws(CollectorError) -> T) throws(CollectorError) -> T {
+        let outcome: Result<T, CollectorError>
+        do {
+            outcome = try NetworkNamespace.perform(in: namespace) { Result(catching: body) }
+        } catch {
+            throw CollectorError(error)
+        }
+        return try outcome.get()
     }
 
     private struct NamespaceFiles {

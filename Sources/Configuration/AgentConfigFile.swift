@@ -1,7 +1,7 @@
-import Collector
 import Exposition
 import Foundation
 import HTTPTransport
+import IPVSMetricSet
 import Logging
 import PushGateway
 import RemoteWrite

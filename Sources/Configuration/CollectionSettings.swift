@@ -1,4 +1,5 @@
 import Collector
+import IPVSMetricSet
 import Logging
 import ServiceNames
 

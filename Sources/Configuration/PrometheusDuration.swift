@@ -1,3 +1,5 @@
+import TimeUnits
+
 /// A duration written as Prometheus writes them: `15s`, `1m30s`, `500ms`, `2h`, `0`.
 ///
 /// Units from large to small, each at most once: `y` (365 days), `w`, `d`, `h`, `m`,
@@ -47,7 +49,7 @@ public struct PrometheusDuration: Sendable, Hashable, CustomStringConvertible {
 
     /// `duration` in the same syntax (`1m30s`, `100ms`), for messages.
     public static func format(_ duration: Duration) -> String {
-        var milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+        var milliseconds = duration.milliseconds
         if milliseconds == 0 { return "0s" }
         var text = ""
         for (unit, size) in units.dropFirst() where milliseconds >= size {

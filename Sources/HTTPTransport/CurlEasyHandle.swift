@@ -1,5 +1,6 @@
 import CCurl
 import Dispatch
+import TimeUnits
 
 /// One libcurl easy handle and its error buffer. The handle keeps its connections
 /// (and TLS sessions, DNS cache) open between transfers, which is why handles are

@@ -1,6 +1,7 @@
 import Dispatch
 import Logging
 import NIOConcurrencyHelpers
+import TimeUnits
 
 /// An HTTP client over libcurl, shared by the Pushgateway and remote-write senders:
 /// the ``RequestTransport`` they retry through ``RetryLoop``.
@@ -100,7 +101,8 @@ public final class HTTPClient: RequestTransport {
         } onCancel: {
             cancellation.cancel()
         }
-        return outcome.withLockedValue { $0 } ?? .failure(.cancelled(url: URLRedaction.redact(request.url)))
+        // Set on the transfer queue before the continuation is resumed.
+        return outcome.withLockedValue { $0! }
     }
 
     /// Carries a handle to its queue; only that queue's thread uses it meanwhile.

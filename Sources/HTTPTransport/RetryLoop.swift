@@ -11,8 +11,9 @@ public struct RetryLoop: Sendable {
         /// Done: the loop returns `Value`.
         case done(Value)
         /// Try again, after `after` when given, else after the policy's delay for the
-        /// number of failures so far (or the `Retry-After` of a `.status` failure).
-        case retry(HTTPTransportError, after: Duration? = nil)
+        /// number of failures so far, which the server's `retryAfter` (the one in
+        /// ``RetryDecision/retry(_:retryAfter:)``) replaces.
+        case retry(HTTPTransportError, retryAfter: Duration? = nil, after: Duration? = nil)
         /// Give up: the loop throws the error.
         case fail(HTTPTransportError)
     }
@@ -42,11 +43,11 @@ public struct RetryLoop: Sendable {
                 return value
             case .fail(let error):
                 throw error
-            case .retry(let error, let after):
+            case .retry(let error, let retryAfter, let after):
                 guard policy.allowsAttempt(after: number) else {
                     throw .retriesExhausted(attempts: number, last: error)
                 }
-                let delay = after ?? policy.delay(afterFailures: number, retryAfter: Self.retryAfter(of: error))
+                let delay = after ?? policy.delay(afterFailures: number, retryAfter: retryAfter)
                 onRetry?(RetryAttempt(failedAttempt: number, error: error, delay: delay))
                 do {
                     try await clock.sleep(for: delay)
@@ -73,14 +74,8 @@ public struct RetryLoop: Sendable {
             switch policy.decide(outcome) {
             case .success(let response): return .done(response)
             case .permanent(let error): return .fail(error)
-            case .retry(let error, _): return .retry(error)
+            case .retry(let error, let retryAfter): return .retry(error, retryAfter: retryAfter)
             }
         }
-    }
-
-    /// The server's `Retry-After` behind `error`, when it answered with one.
-    static func retryAfter(of error: HTTPTransportError) -> Duration? {
-        if case .status(let failure) = error.underlying { return failure.retryAfter }
-        return nil
     }
 }

@@ -10,19 +10,34 @@ public enum ProcFile {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
+        return readAll(descriptor).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Everything left to read from `descriptor` (reads retried on EINTR; `chunkSize` is
+    /// the first buffer when the length is unknown), or nil with errno set: the one read
+    /// loop of the agent, also for its textfile and `send` input files.
+    public static func readAll(_ descriptor: Int32, chunkSize: Int = 4096) -> [UInt8]? {
+        // Straight into the array: sized by the length of a regular file (a 100 MB textfile
+        // is then read without growing and copying the buffer), growing by doubling for
+        // anything else (/proc files report no length, pipes have none).
+        var status = stat()
+        let length = fstat(descriptor, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG ? Int(status.st_size) : 0
+        var bytes = [UInt8](repeating: 0, count: max(length + 1, chunkSize))
+        var filled = 0
         while true {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if filled == bytes.count { bytes.append(contentsOf: repeatElement(0, count: bytes.count)) }
+            let count = bytes.withUnsafeMutableBytes {
+                Glibc.read(descriptor, $0.baseAddress! + filled, $0.count - filled)
+            }
             if count > 0 {
-                bytes.append(contentsOf: chunk[0..<count])
+                filled += count
             } else if count == 0 {
-                break
+                bytes.removeLast(bytes.count - filled)
+                return bytes
             } else if errno != EINTR {
                 return nil
             }
         }
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The numeric entries of a directory (/proc/self/task), or nil with errno set.

@@ -1,6 +1,7 @@
 import Exposition
 import Logging
 import NIOHTTP1
+import TimeUnits
 
 /// Routes a request and builds its response, away from the event loop: the telemetry
 /// path collects (shared with concurrent scrapes) and answers a GET with a body that is
@@ -87,8 +88,7 @@ final class ScrapeResponder: Sendable {
     }
 
     private static func seconds(_ duration: Duration) -> String {
-        let (seconds, attoseconds) = duration.components
-        let milliseconds = attoseconds / 1_000_000_000_000_000
+        let (seconds, milliseconds) = duration.milliseconds.quotientAndRemainder(dividingBy: 1000)
         guard milliseconds != 0 else { return String(seconds) }
         var fraction = String(milliseconds)
         fraction = String(repeating: "0", count: 3 - fraction.count) + fraction

@@ -3,6 +3,7 @@ import Foundation
 import HTTPTransport
 import Logging
 import Synchronization
+import TimeUnits
 
 /// Sends metric families to a Prometheus Pushgateway.
 ///

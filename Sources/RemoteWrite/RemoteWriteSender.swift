@@ -3,6 +3,7 @@ import Exposition
 import Foundation
 import HTTPTransport
 import Logging
+import TimeUnits
 
 /// Delivers collections to one remote-write receiver: encodes them (1.0 or 2.0),
 /// queues the compressed batches (on disk when a queue directory is configured), and
@@ -316,9 +317,9 @@ public final class RemoteWriteSender: Sendable {
                     switch policy.decide(.failure(error)) {
                     case .success:
                         return .done(.finished)
-                    case .retry(let error, _):
+                    case .retry(let error, let retryAfter):
                         statistics.failed(protocolVersion, samples: batch.sampleCount, retrying: true)
-                        return .retry(error)
+                        return .retry(error, retryAfter: retryAfter)
                     case .permanent(.cancelled):
                         return .fail(error)
                     case .permanent(.status(let failure)) where failure.status == 415 && protocolVersion == .v2:

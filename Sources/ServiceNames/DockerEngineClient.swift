@@ -2,6 +2,7 @@ import Foundation
 import HTTPTransport
 import Logging
 import NIOConcurrencyHelpers
+import TimeUnits
 
 #if canImport(Glibc)
     import Glibc

@@ -2,6 +2,7 @@ import Collector
 import HTTPTransport
 import Logging
 import NIOConcurrencyHelpers
+import TimeUnits
 
 /// Names from Docker, kept between collections: the last answer of the Engine API, and
 /// the policy for reading it again.
@@ -137,7 +138,7 @@ public final class DockerServiceNames: Sendable {
             logger.warning(
                 """
                 Cannot read service names from Docker; names already read are kept until they are \
-                \(timing.maximumAge.components.seconds) s old, then marks stay unnamed until Docker answers
+                \(timing.maximumAge.milliseconds / 1000) s old, then marks stay unnamed until Docker answers
                 """,
                 metadata: metadata.merging(["error": "\(error)"]) { $1 })
         case .failure(let error):

@@ -2,6 +2,7 @@ import ArgumentParser
 import Collector
 import Configuration
 import Exposition
+import IPVSMetricSet
 import Logging
 
 #if canImport(Glibc)

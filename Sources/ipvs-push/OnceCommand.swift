@@ -3,6 +3,7 @@ import ArgumentParser
 import Collector
 import Configuration
 import Exposition
+import IPVSMetricSet
 
 /// `ipvs-push once`: collect and push one time, with an exit code that tells what happened.
 struct OnceCommand: AsyncParsableCommand {

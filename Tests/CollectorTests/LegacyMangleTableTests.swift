@@ -3,6 +3,7 @@ import TestSupport
 import Testing
 
 @testable import Collector
+@testable import Namespaces
 @testable import Privileges
 
 /// The legacy iptables mangle table read in-process (no iptables-legacy-save, no CAP_NET_RAW),
@@ -15,7 +16,7 @@ import Testing
         defer { namespace.remove() }
         let thread = try NetworkNamespace.thread(for: namespace.path)
         defer { thread.retire() }
-        let read = try thread.run { () throws(CollectorError) in LegacyMangleTable.readCurrentNamespace() }
+        let read = try thread.run { LegacyMangleTable.readCurrentNamespace() }
         let marks = try #require(read)
         let printed = FirewallMarkRules.parse(try namespace.legacySave())
         #expect(marks == printed)
@@ -27,12 +28,10 @@ import Testing
         defer { namespace.remove() }
         let thread = try NetworkNamespace.thread(for: namespace.path)
         defer { thread.retire() }
-        let read = try thread.run { () throws(CollectorError) in LegacyMangleTable.readCurrentNamespace() }
+        let read = try thread.run { LegacyMangleTable.readCurrentNamespace() }
         #expect(read == FirewallMarks())
         // Reading created no legacy table there (iptables-legacy-save would have).
-        let names = try thread.run { () throws(CollectorError) in
-            ProcFile.read("/proc/thread-self/net/ip_tables_names") ?? ""
-        }
+        let names = try thread.run { ProcFile.read("/proc/thread-self/net/ip_tables_names") ?? "" }
         #expect(!names.contains("mangle"))
     }
 

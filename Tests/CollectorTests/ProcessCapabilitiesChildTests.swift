@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import Collector
+@testable import Namespaces
 @testable import Privileges
 
 /// The half of ``ProcessCapabilitiesTests`` that runs in a child process: dropping
@@ -69,12 +70,9 @@ import Testing
         if let namespaceThread {
             // The namespace thread still reads both backends' rules: legacy in-process,
             // nft through iptables-nft-save, which gets CAP_NET_ADMIN and nothing more.
-            let marks = try namespaceThread.run { () throws(CollectorError) in FirewallMarkRules.readCurrentNamespace()
-            }
+            let marks = try namespaceThread.run { FirewallMarkRules.readCurrentNamespace() }
             #expect(marks == ProcessCapabilitiesNamespace.expectedMarks)
-            let child = try namespaceThread.run { () throws(CollectorError) in
-                ChildProcess.run("/bin/cat", ["/proc/self/status"])
-            }
+            let child = try namespaceThread.run { ChildProcess.run("/bin/cat", ["/proc/self/status"]) }
             let childState = try #require(
                 child.flatMap { ThreadCapabilities(status: String(decoding: $0.standardOutput, as: UTF8.self)) })
             // Root's children get its bounding set, which only CAP_SETPCAP could have shrunk ("pattern"
@@ -82,14 +80,14 @@ import Testing
             let childGets = mode == "pattern" ? keep : netAdmin
             #expect(childState.effective == childGets && childState.permitted == childGets, "child: \(childState)")
             // Entering another namespace needs CAP_SYS_ADMIN, which is gone unless kept.
-            let entering = Result { () throws(CollectorError) in try NetworkNamespace.thread(for: other) }
+            let entering = Result { () throws(NamespaceError) in try NetworkNamespace.thread(for: other) }
             switch entering {
             case .success(let thread):
                 #expect(keep.contains(.sysAdmin), "entered \(other) without CAP_SYS_ADMIN")
                 thread.retire()
             case .failure(let error):
                 #expect(!keep.contains(.sysAdmin), "kept CAP_SYS_ADMIN, yet: \(error)")
-                #expect(error.kind == .namespaceEntryDenied, "\(error)")
+                #expect(error.kind == .entryDenied, "\(error)")
             }
         }
         for _ in 0..<5 { release.signal() }

@@ -164,28 +164,17 @@ struct DockerfileTests {
         defer { _ = try? ShellCommand.run(["ip", "netns", "delete", namespace]) }
 
         let port = FreePort.allocate()
-        let log = directory.appendingPathComponent("serve.log")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: log)
-        defer { try? handle.close() }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-        process.arguments = [
-            "--reuid=10001", "--regid=10001", "--clear-groups", "--inh-caps=-all",
-            "--bounding-set=-all," + added.map { "+" + $0 }.joined(separator: ","),
-            binary, "serve", "--listen-address", "127.0.0.1:\(port)", "--namespace-path", "/run/netns/\(namespace)",
-            "--log-level", "debug",
-        ]
-        process.environment = ProductBinary.childEnvironment
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        defer {
-            process.terminate()
-            process.waitUntilExit()
-        }
-        let logText = { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+        let process = try ChildProcess(
+            "/usr/bin/setpriv",
+            [
+                "--reuid=10001", "--regid=10001", "--clear-groups", "--inh-caps=-all",
+                "--bounding-set=-all," + added.map { "+" + $0 }.joined(separator: ","),
+                binary, "serve", "--listen-address", "127.0.0.1:\(port)", "--namespace-path",
+                "/run/netns/\(namespace)", "--log-level", "debug",
+            ],
+            environment: ProductBinary.childEnvironment, output: .merged)
+        defer { process.terminate() }
+        let logText = { process.stdoutSoFar() }
         do {
             try await TestHTTP.waitUntilReady("http://127.0.0.1:\(port)/metrics")
         } catch {

@@ -8,14 +8,8 @@ import Testing
 /// concurrent boots do not disturb each other.
 @Suite("IPVS lab: the ipvs-lab runner")
 struct LabRunnerTests {
-    struct Outcome {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
     /// Runs `Lab/ipvs-lab ARGUMENTS` with a scenario whose body is `script`.
-    private func runLab(_ arguments: [String], script: String?) async throws -> Outcome {
+    private func runLab(_ arguments: [String], script: String?) async throws -> ChildProcess.Result {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("ipvs-push-labrunner-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -28,28 +22,9 @@ struct LabRunnerTests {
             all.insert(scenario.path, at: all.firstIndex(of: "--") ?? all.endIndex)
             all.removeAll { $0 == "--" }
         }
-        let stdout = directory.appendingPathComponent("stdout")
-        let stderr = directory.appendingPathComponent("stderr")
-        _ = FileManager.default.createFile(atPath: stdout.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: stderr.path, contents: nil)
-        let process = Process()
-        process.executableURL = LabRun.packageRoot.appendingPathComponent("Lab/ipvs-lab")
-        process.arguments = all
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = try FileHandle(forWritingTo: stdout)
-        process.standardError = try FileHandle(forWritingTo: stderr)
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: TestFailure("cannot start ipvs-lab: \(error)"))
-            }
-        }
-        return Outcome(
-            status: status, stdout: try String(contentsOf: stdout, encoding: .utf8),
-            stderr: try String(contentsOf: stderr, encoding: .utf8))
+        // The runner bounds its own boots (its timeouts are what some of these tests check).
+        return try await ChildProcess.run(
+            LabRun.packageRoot.appendingPathComponent("Lab/ipvs-lab").path, all, timeout: nil)
     }
 
     @Test("arguments, --env values and the exit status pass through unchanged")

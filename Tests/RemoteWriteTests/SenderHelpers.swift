@@ -7,6 +7,15 @@ import TestSupport
 
 @testable import RemoteWrite
 
+/// A sender over a real HTTP client whose waits between retries go to `clock`: what it
+/// waits is checked without spending the time.
+func clockedSender(_ configuration: RemoteWriteConfiguration, clock: TestClock) throws -> RemoteWriteSender {
+    try RemoteWriteSender(
+        configuration: configuration,
+        transport: HTTPClient(configuration: configuration.transport, logger: silentLogger),
+        clock: clock, logger: silentLogger)
+}
+
 /// A configuration with short timeouts and backoffs for tests.
 func testConfiguration(
     url: String, protocolVersion: RemoteWriteProtocol = .v1, shards: Int = 1, queueDirectory: String? = nil,

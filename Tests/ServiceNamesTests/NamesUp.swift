@@ -1,5 +1,6 @@
 import Collector
 import Exposition
+import IPVSMetricSet
 import ServiceNames
 
 /// `ipvs_names_up` as the metric set renders it for the namer's sources.

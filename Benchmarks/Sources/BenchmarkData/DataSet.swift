@@ -1,5 +1,6 @@
 import Collector
 import Exposition
+import IPVSMetricSet
 
 /// The benchmark data set: one namespace with `services` TCP virtual services of
 /// `destinations` real servers each, as the collector would return them, turned into

@@ -20,6 +20,7 @@
 import BenchmarkData
 import Collector
 import Exposition
+import IPVSMetricSet
 import RemoteWrite
 
 #if canImport(Glibc)

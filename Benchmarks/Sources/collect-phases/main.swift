@@ -12,6 +12,7 @@
 // (seconds; render and write summed over the pieces), services, samples, bytes.
 import Collector
 import Exposition
+import IPVSMetricSet
 import Logging
 
 #if canImport(Glibc)

@@ -1,5 +1,6 @@
 import Exposition
 import FuzzSupport
+import IPVSMetricSet
 
 @testable import Collector
 

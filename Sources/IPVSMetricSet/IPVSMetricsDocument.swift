@@ -1,3 +1,4 @@
+import Collector
 import Exposition
 
 extension IPVSMetrics {
@@ -266,7 +267,7 @@ struct IPVSMetricsDocument: ExpositionDocument {
                                     cursor.bytes(name)
                                     cursor.bytes(UnsafeBufferPointer(rebasing: labelText[text.start..<text.addressEnd]))
                                     cursor.literal(",destination_address=\"")
-                                    destination.address.writeText(to: &cursor)
+                                    cursor.address(destination.address)
                                     cursor.literal("\",destination_port=\"")
                                     cursor.decimal(UInt64(destination.port))
                                     cursor.byte(UInt8(ascii: "\""))

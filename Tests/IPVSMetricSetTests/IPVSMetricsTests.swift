@@ -1,50 +1,12 @@
 import Exposition
+import IPVSFixtures
+import Namespaces
 import Testing
 
 @testable import Collector
+@testable import IPVSMetricSet
 
 @Suite struct IPVSMetricsTests {
-    static func snapshot() -> NamespaceSnapshot {
-        var stats = IPVSStats()
-        stats.connections = 7
-        stats.incomingBytes = 1000
-        stats.outgoingBytes = 2000
-        stats.incomingBytesPerSecond = 50
-        let web = VirtualService(
-            family: .inet, transportProtocol: .tcp, protocolNumber: 6, address: IPAddress("10.0.0.1"), port: 80,
-            scheduler: "rr", flags: [.hashed], netmask: 0xffff_ffff, stats: stats,
-            destinations: [
-                RealServer(
-                    address: IPAddress("172.16.0.1")!, port: 8080, forwarding: .masquerade, weight: 2,
-                    activeConnections: 1, inactiveConnections: 2, stats: stats)
-            ])
-        let ingress = VirtualService(
-            family: .inet, firewallMark: 260, scheduler: "rr", flags: [.persistent, .hashed], timeout: 60,
-            netmask: 0xffff_ffff,
-            destinations: [RealServer(address: IPAddress("10.255.0.5")!, port: 0, weight: 1)])
-        return NamespaceSnapshot(
-            namespace: "/var/run/docker/netns/ingress_sbox",
-            info: IPVSInfo(versionCode: 0x010201, connectionTableSize: 4096),
-            services: [web, ingress], markPorts: [260: [30000]],
-            timeouts: IPVSTimeouts(tcp: 900, tcpFin: 120, udp: 300),
-            syncDaemons: [
-                SyncDaemon(state: .master, interface: "eth0", syncID: 7),
-                SyncDaemon(state: .backup, interface: "eth1", syncID: 9),
-            ],
-            sysctls: [
-                IPVSSysctl(name: "conn_reuse_mode", value: 0), IPVSSysctl(name: "sync_period", value: 50),
-                IPVSSysctl(name: "sync_threshold", value: 3),
-            ])
-    }
-
-    static let collections = [
-        NamespaceCollection(
-            namespace: "", result: .failure(CollectorError(.ipvsUnavailable, namespace: "", detail: "x")),
-            durationSeconds: 0.5),
-        NamespaceCollection(
-            namespace: "/var/run/docker/netns/ingress_sbox", result: .success(snapshot()), durationSeconds: 0.25),
-    ]
-
     func value(_ families: [MetricFamily], _ name: String, _ labels: [String: String]) -> Double? {
         families.first { $0.name == name }?.samples.first { sample in
             labels.allSatisfy { sample.labels[$0.key] == $0.value }
@@ -52,7 +14,7 @@ import Testing
     }
 
     @Test func metricSetCarriesTheContractLabelsAndValues() {
-        let families = IPVSMetrics.families(Self.collections)
+        let families = IPVSMetrics.families(IPVSFixtures.collections)
         let ns = "/var/run/docker/netns/ingress_sbox"
         #expect(value(families, "ipvs_up", ["namespace": ""]) == 0)
         #expect(value(families, "ipvs_up", ["namespace": ns]) == 1)
@@ -92,7 +54,7 @@ import Testing
 
     @Test func cardinalityFlagsDropDestinationsAndRates() {
         let families = IPVSMetrics.families(
-            Self.collections, options: MetricOptions(includeDestinations: false, includeRates: false))
+            IPVSFixtures.collections, options: MetricOptions(includeDestinations: false, includeRates: false))
         let names = Set(families.map(\.name))
         #expect(!names.contains { $0.hasPrefix("ipvs_destination_") })
         #expect(!names.contains { $0.hasSuffix("_per_second") })
@@ -101,7 +63,7 @@ import Testing
 
     @Test func ingressIPVSExporterCompatibility() {
         let families = IPVSMetrics.families(
-            Self.collections, options: MetricOptions(compatibility: .ingressIPVSExporter))
+            IPVSFixtures.collections, options: MetricOptions(compatibility: .ingressIPVSExporter))
         let ns = "/var/run/docker/netns/ingress_sbox"
         #expect(
             Set(families.map(\.name)) == [
@@ -127,7 +89,7 @@ import Testing
     /// Telegraf's `inputs.ipvs` through `outputs.prometheus_client`: gauges named
     /// measurement_field, its tags, fwmark services told apart by `fwmark` alone.
     @Test func telegrafCompatibility() {
-        let families = TelegrafMetrics.families(Self.collections, hostName: "lb-1")
+        let families = TelegrafMetrics.families(IPVSFixtures.collections, hostName: "lb-1")
         let ns = "/var/run/docker/netns/ingress_sbox"
         let fields = ["connections", "pkts_in", "pkts_out", "bytes_in", "bytes_out", "pps_in", "pps_out", "cps"]
         #expect(
@@ -158,7 +120,7 @@ import Testing
         #expect(value(families, "ipvs_real_server_bytes_out", real) == 2000)
         // The host namespace has no `namespace` label (Telegraf reads only it).
         let hostOnly = [
-            NamespaceCollection(namespace: "", result: .success(Self.snapshot()), durationSeconds: 0.1)
+            NamespaceCollection(namespace: "", result: .success(IPVSFixtures.snapshot()), durationSeconds: 0.1)
         ]
         #expect(
             TelegrafMetrics.families(hostOnly, hostName: "lb-1").allSatisfy { family in
@@ -167,8 +129,8 @@ import Testing
     }
 
     @Test func renderedOutputIsStable() {
-        let first = ExpositionRenderer.render(IPVSMetrics.families(Self.collections), format: .prometheus)
-        let second = ExpositionRenderer.render(IPVSMetrics.families(Self.collections), format: .prometheus)
+        let first = ExpositionRenderer.render(IPVSMetrics.families(IPVSFixtures.collections), format: .prometheus)
+        let second = ExpositionRenderer.render(IPVSMetrics.families(IPVSFixtures.collections), format: .prometheus)
         #expect(first == second)
         #expect(!first.isEmpty)
     }
@@ -205,7 +167,7 @@ import Testing
 
 extension IPVSMetricsTests {
     @Test func namespaceSettingsHaveASeriesEach() throws {
-        let families = IPVSMetrics.families(Self.collections)
+        let families = IPVSMetrics.families(IPVSFixtures.collections)
         let ns = "/var/run/docker/netns/ingress_sbox"
         #expect(value(families, "ipvs_timeout_seconds", ["namespace": ns, "protocol": "tcp"]) == 900)
         #expect(value(families, "ipvs_timeout_seconds", ["namespace": ns, "protocol": "tcp_fin"]) == 120)
@@ -227,7 +189,7 @@ extension IPVSMetricsTests {
         }
 
         // No daemon running, no settings read: no family at all.
-        var bare = Self.snapshot()
+        var bare = IPVSFixtures.snapshot()
         bare.syncDaemons = []
         bare.timeouts = nil
         bare.sysctls = []
@@ -238,7 +200,7 @@ extension IPVSMetricsTests {
     }
 
     @Test func namedServicesGetANameInfoSeriesAndOptionallyALabel() throws {
-        var snapshot = Self.snapshot()
+        var snapshot = IPVSFixtures.snapshot()
         snapshot.services[1].name = ServiceName(
             name: "shop_web", source: .docker, stack: "shop", network: "ingress", virtualIP: "10.0.0.5")
         let collection = IPVSCollection(

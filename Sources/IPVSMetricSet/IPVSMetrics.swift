@@ -1,3 +1,4 @@
+import Collector
 import Exposition
 
 /// Turns namespace collections into metric families: the metric set that `dump`,

@@ -1,7 +1,9 @@
 import Exposition
+import IPVSFixtures
 import Testing
 
 @testable import Collector
+@testable import IPVSMetricSet
 
 /// IPVSMetrics.document writes exactly what rendering IPVSMetrics.families writes, in
 /// pieces of any size, for every kind of service, real server and namespace outcome.
@@ -265,7 +267,7 @@ import Testing
         let line = LineAssembler(capacity: 8)
         for text in ["0.0.0.0", "10.100.200.255", "2001:db8:1234:5678:9abc:def0:1234:5678"] {
             var cursor = line.start(room: 64)
-            IPAddress(text)!.writeText(to: &cursor)
+            cursor.address(IPAddress(text)!)
             var bytes: [UInt8] = []
             line.finish(cursor, into: &bytes)
             #expect(String(decoding: bytes, as: UTF8.self) == text)

@@ -1,3 +1,4 @@
+import Collector
 import Exposition
 
 /// The metric names and labels of cirocosta/ingress_ipvs_exporter, for a drop-in

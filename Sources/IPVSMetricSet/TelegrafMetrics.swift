@@ -1,8 +1,5 @@
+import Collector
 import Exposition
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// The metric names and labels Telegraf's `inputs.ipvs` plugin gives through its
 /// `outputs.prometheus_client`, for a drop-in replacement: every field a gauge named
@@ -27,7 +24,7 @@ enum TelegrafMetrics {
     private static let realServerFields =
         ["active_connections", "inactive_connections"] + serviceFields
 
-    static func families(_ collections: [NamespaceCollection], hostName: String = TelegrafMetrics.hostName())
+    static func families(_ collections: [NamespaceCollection], hostName: String = HostName.current())
         -> [MetricFamily]
     {
         var services = serviceFields.map {
@@ -86,12 +83,5 @@ enum TelegrafMetrics {
             stats.connections, stats.incomingPackets, stats.outgoingPackets, stats.incomingBytes, stats.outgoingBytes,
             stats.incomingPacketsPerSecond, stats.outgoingPacketsPerSecond, stats.connectionsPerSecond,
         ]
-    }
-
-    /// The host name as Telegraf's `host` tag takes it (os.Hostname: gethostname).
-    static func hostName() -> String {
-        var buffer = [CChar](repeating: 0, count: 256)
-        guard gethostname(&buffer, buffer.count) == 0 else { return "" }
-        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

@@ -4,12 +4,12 @@
 
 /// Expands `--namespace-glob` patterns (`/var/run/docker/netns/*`, `/run/netns/lb_*`) with
 /// glob(3), the shell's rules: `*`, `?` and `[...]` within one path component.
-enum NamespaceGlob {
+public enum NamespaceGlob {
     /// The paths the patterns match now: the first pattern's matches in sorted order, then
     /// the next pattern's that are new, and so on (so that of two paths to one namespace,
     /// the one the earlier pattern matches names it). A pattern that matches nothing, or a
     /// directory that cannot be read, adds none.
-    static func expand(_ patterns: [String]) -> [String] {
+    public static func expand(_ patterns: [String]) -> [String] {
         var seen = Set<String>()
         var paths: [String] = []
         for pattern in patterns {

@@ -16,11 +16,11 @@ import Privileges
 /// inherits the thread's namespace) needs no further setns, and the agent can drop
 /// CAP_SYS_ADMIN. The thread blocks asynchronous signals except SIGSYS (see
 /// ``ProcessCapabilities``).
-final class NamespaceThread: @unchecked Sendable {
+public final class NamespaceThread: @unchecked Sendable {
     /// The path the namespace was entered through.
-    let path: String
+    public let path: String
     /// The namespace the thread lives in.
-    let identity: NamespaceIdentity
+    public let identity: NamespaceIdentity
     private let mailbox: Mailbox
 
     private init(path: String, identity: NamespaceIdentity, mailbox: Mailbox) {
@@ -30,7 +30,7 @@ final class NamespaceThread: @unchecked Sendable {
     }
 
     /// Starts a thread that enters `path`'s namespace; throws when it cannot be entered.
-    static func enter(_ path: String) throws(CollectorError) -> NamespaceThread {
+    static func enter(_ path: String) throws(NamespaceError) -> NamespaceThread {
         let start = Start(path: path)
         var thread = pthread_t()
         let context = Unmanaged.passRetained(start).toOpaque()
@@ -43,7 +43,7 @@ final class NamespaceThread: @unchecked Sendable {
             }, context)
         guard created == 0 else {
             Unmanaged<Start>.fromOpaque(context).release()
-            throw CollectorError(.failure, namespace: path, detail: "pthread_create: \(errnoText(created))")
+            throw NamespaceError(.failure, namespace: path, detail: "pthread_create: \(errnoText(created))")
         }
         pthread_detach(thread)
         start.entered.wait()
@@ -51,17 +51,18 @@ final class NamespaceThread: @unchecked Sendable {
         return NamespaceThread(path: path, identity: identity, mailbox: start.mailbox)
     }
 
-    /// Runs `body` on the thread, inside the namespace, and waits for it.
-    func run<T>(_ body: () throws(CollectorError) -> T) throws(CollectorError) -> T {
-        var outcome: Result<T, CollectorError>?
+    /// Runs `body` on the thread, inside the namespace, and waits for it; throws when the
+    /// thread has been retired. Work that can fail returns a `Result`.
+    public func run<T>(_ body: () -> T) throws(NamespaceError) -> T {
+        var outcome: T?
         withoutActuallyEscaping(body) { body in
-            let job = Job { outcome = Result { () throws(CollectorError) in try body() } }
+            let job = Job { outcome = body() }
             if mailbox.post(job) { job.done.wait() } else { job.discard() }
         }
         guard let outcome else {
-            throw CollectorError(.failure, namespace: path, detail: "the namespace's thread has ended")
+            throw NamespaceError(.failure, namespace: path, detail: "the namespace's thread has ended")
         }
-        return try outcome.get()
+        return outcome
     }
 
     /// Ends the thread once the work posted so far is done; the namespace is then released.
@@ -132,45 +133,45 @@ final class NamespaceThread: @unchecked Sendable {
         let path: String
         let mailbox = Mailbox()
         let entered = DispatchSemaphore(value: 0)
-        var outcome: Result<NamespaceIdentity, CollectorError>?
+        var outcome: Result<NamespaceIdentity, NamespaceError>?
 
         init(path: String) { self.path = path }
 
         func runThread() {
             _ = CLinux_block_async_signals()
             _ = CLinux_set_thread_name("ipvs-push netns")
-            outcome = Result { () throws(CollectorError) in try enter() }
+            outcome = Result { () throws(NamespaceError) in try enter() }
             let succeeded = (try? outcome!.get()) != nil
             entered.signal()
             if succeeded { mailbox.serve() }
         }
 
-        private func enter() throws(CollectorError) -> NamespaceIdentity {
+        private func enter() throws(NamespaceError) -> NamespaceIdentity {
             let target = open(path, O_RDONLY | O_CLOEXEC)
             guard target >= 0 else {
                 let code = errno
                 switch code {
                 case ENOENT, ENOTDIR:
-                    throw CollectorError(.namespaceNotFound, namespace: path, detail: errnoText(code))
+                    throw NamespaceError(.notFound, namespace: path, detail: errnoText(code))
                 case EACCES, EPERM:
-                    throw CollectorError(.namespaceEntryDenied, namespace: path, detail: "open: \(errnoText(code))")
+                    throw NamespaceError(.entryDenied, namespace: path, detail: "open: \(errnoText(code))")
                 default:
-                    throw CollectorError(.failure, namespace: path, detail: "open: \(errnoText(code))")
+                    throw NamespaceError(.failure, namespace: path, detail: "open: \(errnoText(code))")
                 }
             }
             defer { close(target) }
             guard let identity = NamespaceIdentity(descriptor: target) else {
-                throw CollectorError(.failure, namespace: path, detail: "fstat: \(errnoText())")
+                throw NamespaceError(.failure, namespace: path, detail: "fstat: \(errnoText())")
             }
             guard CLinux_setns_net(target) == 0 else {
                 let code = errno
                 switch code {
                 case EINVAL:
-                    throw CollectorError(.notANamespace, namespace: path, detail: "setns: \(errnoText(code))")
+                    throw NamespaceError(.notANamespace, namespace: path, detail: "setns: \(errnoText(code))")
                 case EPERM:
-                    throw CollectorError(.namespaceEntryDenied, namespace: path, detail: "setns: \(errnoText(code))")
+                    throw NamespaceError(.entryDenied, namespace: path, detail: "setns: \(errnoText(code))")
                 default:
-                    throw CollectorError(.failure, namespace: path, detail: "setns: \(errnoText(code))")
+                    throw NamespaceError(.failure, namespace: path, detail: "setns: \(errnoText(code))")
                 }
             }
             return identity
