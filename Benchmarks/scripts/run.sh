@@ -13,8 +13,8 @@
 #                (CONNTABLE_MEM, 2G), counted by `ipvs-push dump --connection-states` vs `dump`,
 #                `ipvsadm -Lnc` and `cat /proc/net/ip_vs_conn` at each of CONNTABLE_SIZES
 #                ("25000 50000 100000 1000000"; CONNTABLE_ROUNDS 3, CONNTABLE_TOOLS all four; above
-#                CONNTABLE_LARGE 200000 entries one round of the two dumps: see the scenario; about
-#                45 minutes); run alone, it replaces only its own section of RESULTS.md
+#                CONNTABLE_LARGE 200000 entries one round of the two dumps: see the scenario; 1.5-2
+#                hours); run alone, it replaces only its own section of RESULTS.md
 #
 # Environment: BENCH_PARTS ("lab encoding e2e"), BENCH_SERVICES (10000), BENCH_DESTS (3),
 # BENCH_ROUNDS (5), BENCH_SCRAPES (5), BENCH_PROFILE (services to profile with callgrind in the lab;

@@ -602,7 +602,7 @@ def conntable_markdown(report, env):
         "measured side by side in one guest.\n\n")
     body = written + report.markdown([]).replace("## Targets\n\n| target | figure | |\n| --- | --- | --- |\n", "")
     body = body.replace("## ", "### ")
-    return f"{CONNTABLE_BEGIN}\n## Connection table (issue 14)\n\n{body.rstrip()}\n{CONNTABLE_END}\n"
+    return f"{CONNTABLE_BEGIN}\n## Connection table (issue 14)\n\n{body.rstrip()}\n\n{CONNTABLE_END}\n"
 
 
 def kept_conntable(path):

@@ -2,7 +2,8 @@
 # The connection-table benchmark (issue 14): what `--connection-states` costs at up to 1,000,000
 # real IPVS connection entries. Four UDP virtual services (10.0.0.1-4:53, rr) with four
 # masquerading real servers each (10.1.0.x:53 behind a dummy link, where the datagrams end); the
-# UDP timeout is an hour (`ipvsadm --set 0 0 3600`) so that nothing expires during the boot.
+# UDP timeout is a day (`ipvsadm --set 0 0 86400`) so that nothing expires during the boot (with
+# an hour, entries expired while one listing of 1,000,000 of them was still under way).
 # Lab/guest/conn-flood.c sends one datagram per entry from a distinct source address and port (a
 # raw socket, 1024 datagrams a sendmmsg). After the first size one real server of 10.0.0.4 is
 # removed, so its entries are orphaned ones (as after a `docker service update` with connections
@@ -23,8 +24,8 @@
 # Every reader of /proc/net/ip_vs_conn pays the same kernel cost, and it grows with the square of
 # the table: the kernel (6.1, ip_vs_conn_seq_start -> ip_vs_conn_array) walks the hash table from
 # its first entry again for every read(2) of at most a page (about 60 entries), so a reading of N
-# entries visits about N^2/120 of them. In this guest that is seconds at 50,000 entries and half an
-# hour at 1,000,000 (Benchmarks/RESULTS.md), hence one round and only the dumps above 200,000.
+# entries visits about N^2/120 of them. In this guest that is seconds at 50,000 entries and about
+# an hour at 1,000,000 (Benchmarks/RESULTS.md), hence one round and only the dumps above 200,000.
 #
 # Environment: IPVS_PUSH (required), CONN_FLOOD (conn-flood compiled on the host; without it the
 # scenario compiles Lab/guest/conn-flood.c with ${CC:-cc} in the guest), CONNTABLE_SIZES
@@ -34,7 +35,7 @@
 #
 # Writes to $LAB_OUT: conntable.env (versions, guest memory, the hash table's size),
 # sizes.tsv (size, entries listed by /proc/net/ip_vs_conn (cat's lines), entries the dump counted,
-# orphaned ones it counted, seconds to generate, the kernel's Slab and MemFree after the rounds),
+# orphaned ones it counted, seconds to generate, the kernel's Slab and MemFree before the rounds),
 # timings.tsv (size, tool, round, order, wall, user, sys, maxrss_kB, collect_seconds, rc),
 # logs/measure.log.
 set -uo pipefail
@@ -78,7 +79,7 @@ lab_modprobe ip_vs ip_vs_rr dummy
     echo "route add 10.1.0.0/16 dev dummy0"
 } >"$WORK/ip.batch"
 must ip -batch "$WORK/ip.batch"
-must ipvsadm --set 0 0 3600
+must ipvsadm --set 0 0 86400
 for i in $(seq 1 "$SERVICES"); do
     echo "-A -u 10.0.0.$i:53 -s rr"
     for j in 1 2 3 4; do echo "-a -u 10.0.0.$i:53 -r 10.1.0.$(( (i - 1) * 4 + j )):53 -m -w 1"; done
@@ -149,6 +150,7 @@ def meminfo(field):
     return next(int(line.split()[1]) for line in open("/proc/meminfo") if line.startswith(field + ":"))
 
 facts = {"listed": "", "counted": "", "orphaned": ""}
+slab, memfree = meminfo("Slab"), meminfo("MemFree")
 rows = []
 for index in range(rounds):
     for position in range(len(tools)):
@@ -168,7 +170,7 @@ with open(os.path.join(out, "timings.tsv"), "a") as f:
     f.write("\n".join(rows) + "\n")
 with open(os.path.join(out, "sizes.tsv"), "a") as f:
     f.write(f"{size}\t{facts['listed']}\t{facts['counted']}\t{facts['orphaned']}\t{generate_s}"
-            f"\t{meminfo('Slab')}\t{meminfo('MemFree')}\n")
+            f"\t{slab}\t{memfree}\n")
 print(f"size {size}: {facts}", flush=True)
 PY
         lab_die "measuring at $size entries failed (see logs/measure.log)"
