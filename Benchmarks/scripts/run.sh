@@ -11,6 +11,13 @@
 #   4. pipeline  Benchmarks/scripts/pipeline.py: `ipvs-push run --textfile-directory` vs vmagent vs
 #                Prometheus agent mode, remote write of BENCH_SERVICES x BENCH_DESTS every 5 s to
 #                VictoriaMetrics (CPU per sample, peak and steady RSS, wire bytes per sample)
+#   5. conntable Lab/scenarios/conntable.sh (issue 14, not in the default parts: the kernel's walk of
+#                the connection table makes it long): real IPVS connection entries in a guest
+#                (CONNTABLE_MEM, 2G), counted by `ipvs-push dump --connection-states` vs `dump`,
+#                `ipvsadm -Lnc` and `cat /proc/net/ip_vs_conn` at each of CONNTABLE_SIZES
+#                ("25000 50000 100000 1000000"; CONNTABLE_ROUNDS 3, CONNTABLE_TOOLS all four; above
+#                CONNTABLE_LARGE 200000 entries one round of the two dumps: see the scenario; 1.5-2
+#                hours); run alone, it replaces only its own section of RESULTS.md
 #
 # Environment: BENCH_PARTS ("lab encoding e2e pipeline"), BENCH_SERVICES (10000), BENCH_DESTS (3),
 # BENCH_ROUNDS (5), BENCH_SCRAPES (5), BENCH_PROFILE (services to profile with callgrind in the lab;
@@ -43,11 +50,13 @@ step "building ipvs-push (make release flags)"
     --scratch-path "$root/.build/static" --product ipvs-push || { echo "bench: the release build failed" >&2; exit 1; }
 ipvs_push=$root/.build/static/release/ipvs-push
 
-step "building the benchmark package's tools (release)"
-(cd Benchmarks && "$swift" build -c release --product bench-data && "$swift" build -c release --product collect-phases) ||
-    { echo "bench: building Benchmarks/ failed" >&2; exit 1; }
 bench_data=$root/Benchmarks/.build/release/bench-data
 collect_phases=$root/Benchmarks/.build/release/collect-phases
+if [[ "$parts" == *" lab "* || "$parts" == *" encoding "* || "$parts" == *" e2e "* ]]; then
+    step "building the benchmark package's tools (release)"
+    (cd Benchmarks && "$swift" build -c release --product bench-data && "$swift" build -c release --product collect-phases) ||
+        { echo "bench: building Benchmarks/ failed" >&2; exit 1; }
+fi
 
 if [[ "$parts" == *" lab "* ]]; then
     profile_env=()
@@ -105,6 +114,24 @@ if [[ "$parts" == *" pipeline "* ]]; then
         --services "$services" --destinations "$dests" --cycles "${PIPELINE_CYCLES:-10}" \
         --rounds "${PIPELINE_ROUNDS:-2}" ${PIPELINES:+--pipelines "$PIPELINES"} ||
         fail "the pipeline benchmark failed"
+fi
+
+if [[ "$parts" == *" conntable "* ]]; then
+    # conn-flood sends the datagrams that make the entries; built here, run in the guest.
+    sizes=${CONNTABLE_SIZES:-25000 50000 100000 1000000}
+    step "connection table in the IPVS lab: $sizes entries"
+    mkdir -p "$out/conntable"
+    "${CC:-cc}" -O2 -Wall -o "$out/conn-flood" Lab/guest/conn-flood.c || fail "compiling Lab/guest/conn-flood.c failed"
+    Lab/ipvs-lab --mem "${CONNTABLE_MEM:-2G}" --timeout "${BENCH_LAB_TIMEOUT:-7200}" --out "$out/conntable" \
+        --env "IPVS_PUSH=$ipvs_push" --env "CONN_FLOOD=$out/conn-flood" \
+        --env "CONNTABLE_SIZES=$sizes" --env "CONNTABLE_ROUNDS=${CONNTABLE_ROUNDS:-3}" \
+        --env "CONNTABLE_TOOLS=${CONNTABLE_TOOLS:-dump-states dump ipvsadm cat}" \
+        --env "CONNTABLE_LARGE=${CONNTABLE_LARGE:-200000}" \
+        --env "CONNTABLE_LARGE_TOOLS=${CONNTABLE_LARGE_TOOLS:-dump dump-states}" \
+        --env "CONNTABLE_LARGE_ROUNDS=${CONNTABLE_LARGE_ROUNDS:-1}" conntable
+    rc=$?
+    [ "$rc" = 0 ] || fail "the conntable scenario failed with $rc (see $out/conntable/scenario.stderr, console.log)"
+    tail -n 3 "$out/conntable/scenario.stderr" 2>/dev/null
 fi
 
 duration=$(( SECONDS - started ))

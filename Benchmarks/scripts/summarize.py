@@ -4,9 +4,11 @@
     summarize.py OUT_DIR [--results Benchmarks/RESULTS.md]
 
 OUT_DIR holds lab/ (Lab/scenarios/bench.sh), encoding/ (ordo-one benchmark JMH export and
-bench-data sizes.json), e2e/ (scripts/e2e.sh) and optionally profile/ (callgrind outputs). Any
-part that is missing is reported as not run. With --results, the same tables are written as
-Markdown (the file the README quotes).
+bench-data sizes.json), e2e/ (scripts/e2e.sh), optionally profile/ (callgrind outputs), and
+conntable/ (Lab/scenarios/conntable.sh, issue 14). Any part of issue 6 that is missing is reported
+as not run. With --results, the same tables are written as Markdown (the file the README quotes);
+the connection table's section sits between two HTML comments and is kept as it is when only the
+other parts ran, and only it is replaced when only it ran.
 """
 import csv
 import glob
@@ -597,6 +599,107 @@ def profile_part(report, directory):
                  "collect-phases is one collect + metric set + render; see Benchmarks/PROFILE.md for where they go.")
 
 
+CONNTABLE_BEGIN = "<!-- conntable: written by `make bench` with BENCH_PARTS conntable; kept when other parts run -->"
+CONNTABLE_END = "<!-- /conntable -->"
+
+
+def conntable_part(directory):
+    """The connection-table benchmark (Lab/scenarios/conntable.sh): a Report of its own, or None."""
+    env = read_env(os.path.join(directory, "conntable.env"))
+    timings = read_tsv(os.path.join(directory, "timings.tsv"))
+    sizes = read_tsv(os.path.join(directory, "sizes.tsv"))
+    if not env or not timings:
+        return None
+    report = Report()
+    names = ["ipvs-push dump --connection-states", "ipvs-push dump", "ipvsadm -Lnc", "cat /proc/net/ip_vs_conn"]
+    by_key = {}
+    for row in timings:
+        if row["rc"] != "0":
+            report.notes.append(
+                f"conntable: {row['tool']} failed at {fmt_int(row['size'])} entries in round {row['round']} "
+                f"(exit {row['rc']})")
+            continue
+        by_key.setdefault((int(row["size"]), row["tool"]), []).append(row)
+
+    def med(size, tool, field):
+        rows = by_key.get((size, tool), [])
+        if field == "cpu":
+            return median([float(r["user"]) + float(r["sys"]) for r in rows])
+        return median([float(r[field]) for r in rows if r[field] != ""])
+
+    rows = []
+    for size in sorted({s for s, _ in by_key}):
+        cat, ipvsadm = med(size, names[3], "wall"), med(size, names[2], "wall")
+        for tool in names:
+            if (size, tool) not in by_key:
+                continue
+            wall = med(size, tool, "wall")
+            collect = med(size, tool, "collect_seconds")
+            rows.append([
+                fmt_int(size), tool, len(by_key[(size, tool)]), fmt_s(wall), fmt_s(med(size, tool, "cpu")),
+                fmt_s(collect) if tool.startswith("ipvs-push") else "", f"{wall / size * 1e6:.2f} us",
+                f"{med(size, tool, 'maxrss_kB') / 1024:.1f} MiB", fmt_ratio(wall / cat), fmt_ratio(wall / ipvsadm),
+            ])
+    report.table(
+        "Connection table: counting it with --connection-states",
+        ["entries", "command (whole process)", "runs", "median wall", "median CPU", "collection (in process)",
+         "wall per entry", "peak RSS", "vs cat", "vs ipvsadm -Lnc"],
+        rows,
+        f"One user-mode-Linux guest (kernel {env.get('kernel', '?')}, {int(env.get('guest_mem_kB', 0)) // 1024} MiB, "
+        f"conn_tab_bits {env.get('conn_tab_bits', '?')}), {env.get('services', '?')} UDP services x "
+        f"{env.get('destinations_per_service', '?')} real servers, one entry per datagram from a distinct source "
+        "(Lab/guest/conn-flood.c), one real server removed afterwards (its entries orphaned); up to "
+        f"{env.get('rounds', '?')} rounds a size, order rotating every round, each output read through a pipe. "
+        "CPU is the child's user+sys (in the guest, the kernel's work for the process counts as user time); peak "
+        "RSS is the child's ru_maxrss. The collection column is the dump's own ipvs_collect_duration_seconds.",
+    )
+    rows = []
+    for size in sorted({s for s, _ in by_key}):
+        states, plain = med(size, names[0], "wall"), med(size, names[1], "wall")
+        states_c, plain_c = med(size, names[0], "collect_seconds"), med(size, names[1], "collect_seconds")
+        states_m, plain_m = med(size, names[0], "maxrss_kB"), med(size, names[1], "maxrss_kB")
+        rows.append([
+            fmt_int(size), fmt_s(states - plain), fmt_s(states_c - plain_c),
+            f"{(states_m - plain_m) / 1024:+.1f} MiB", fmt_ratio(states / med(size, names[3], "wall")),
+        ])
+    report.table(
+        "The cost of --connection-states: dump with it minus dump without",
+        ["entries", "wall", "collection (in process)", "peak RSS", "dump --connection-states vs cat"], rows)
+    rows = []
+    for row in sizes:
+        rows.append([
+            fmt_int(row["size"]), fmt_int(row["listed"]) if row["listed"] else "not read",
+            fmt_int(row["counted"]) if row["counted"] else "not counted",
+            fmt_int(row["orphaned"]) if row["orphaned"] else "", f"{row['generate_seconds']} s",
+            f"{int(row['slab_kB']) / 1024:.0f} MiB",
+        ])
+    report.table(
+        "The tables", ["entries made", "lines of /proc/net/ip_vs_conn", "counted by the dump", "orphaned",
+                       "time to make them", "kernel slab (all caches)"], rows)
+    return report
+
+
+def conntable_markdown(report, env):
+    written = (
+        f"Written by `make bench` (part conntable) on {env.get('date', '?')}, commit {env.get('commit', '?')}, "
+        f"{env.get('host', '')}; that run took {env.get('duration', '?')}. Medians; ratios compare commands "
+        "measured side by side in one guest.\n\n")
+    body = written + report.markdown([]).replace("## Targets\n\n| target | figure | |\n| --- | --- | --- |\n", "")
+    body = body.replace("## ", "### ")
+    return f"{CONNTABLE_BEGIN}\n## Connection table (issue 14)\n\n{body.rstrip()}\n\n{CONNTABLE_END}\n"
+
+
+def kept_conntable(path):
+    """The conntable block of an existing results file, if any."""
+    if not path or not os.path.exists(path):
+        return ""
+    text = open(path).read()
+    if CONNTABLE_BEGIN in text and CONNTABLE_END in text:
+        start = text.index(CONNTABLE_BEGIN)
+        return text[start:text.index(CONNTABLE_END) + len(CONNTABLE_END)] + "\n"
+    return ""
+
+
 def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
@@ -604,25 +707,43 @@ def main():
     results_path = None
     if "--results" in sys.argv:
         results_path = sys.argv[sys.argv.index("--results") + 1]
+    issue6 = any(os.path.isdir(os.path.join(out, part)) for part in ["lab", "encoding", "e2e", "pipeline"])
+    conntable = conntable_part(os.path.join(out, "conntable"))
     report = Report()
-    lab_part(report, os.path.join(out, "lab"))
-    encoding_part(report, os.path.join(out, "encoding"))
-    e2e_part(report, os.path.join(out, "e2e"))
-    pipeline_part(report, os.path.join(out, "pipeline"))
-    profile_part(report, os.path.join(out, "lab"))
-    print(report.text())
+    if issue6:
+        lab_part(report, os.path.join(out, "lab"))
+        encoding_part(report, os.path.join(out, "encoding"))
+        e2e_part(report, os.path.join(out, "e2e"))
+        pipeline_part(report, os.path.join(out, "pipeline"))
+        profile_part(report, os.path.join(out, "lab"))
+        print(report.text())
+    if conntable:
+        print(conntable.text().replace("\n== Targets (issue 6) ==", ""))
+    elif os.path.isdir(os.path.join(out, "conntable")):
+        print(f"note: connection table: not run or failed (nothing in {os.path.join(out, 'conntable')})")
     if results_path:
-        env = read_env(os.path.join(out, "run.env"))
-        header = [
-            "# Benchmark results (issue 6: fast at 10,000 services)\n",
-            f"Written by `make bench` on {env.get('date', datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC'))}"
-            f", commit {env.get('commit', '?')}, {env.get('host', '')}; `make bench` took "
-            f"{env.get('duration', '?')}. Every figure is a median, and every ratio compares tools measured in the "
-            "same run. Absolute times in the lab are inflated by user-mode Linux (system calls and page faults are "
-            "host round trips there) and vary from run to run with the host's load; compare the ratios.\n",
-        ]
+        block = conntable_markdown(conntable, read_env(os.path.join(out, "run.env"))) if conntable else kept_conntable(results_path)
+        if issue6:
+            env = read_env(os.path.join(out, "run.env"))
+            header = [
+                "# Benchmark results (issue 6: fast at 10,000 services)\n",
+                f"Written by `make bench` on {env.get('date', datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC'))}"
+                f", commit {env.get('commit', '?')}, {env.get('host', '')}; `make bench` took "
+                f"{env.get('duration', '?')}. Every figure is a median, and every ratio compares tools measured in the "
+                "same run. Absolute times in the lab are inflated by user-mode Linux (system calls and page faults are "
+                "host round trips there) and vary from run to run with the host's load; compare the ratios.\n",
+            ]
+            text = report.markdown(header) + ("\n" + block if block else "")
+        else:
+            # Only the connection table ran: the other parts' figures stay as they are.
+            text = open(results_path).read() if os.path.exists(results_path) else ""
+            kept = kept_conntable(results_path)
+            if kept:
+                text = text.replace(kept.rstrip("\n"), block.rstrip("\n"))
+            else:
+                text = text.rstrip("\n") + "\n\n" + block
         with open(results_path, "w") as f:
-            f.write(report.markdown(header))
+            f.write(text)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 # What the systemd unit (deploy/systemd/ipvs-push.service) allows, against what ipvs-push does:
 # `ipvs-push run --config` as the unit runs it (uid/gid 65534 with CAP_NET_ADMIN and
 # CAP_SYS_ADMIN ambient), reading the host namespace and a Docker-style ingress namespace with a
-# firewall-mark service (so iptables-nft-save runs too) and a sync daemon, serving /metrics and remote-writing to
+# firewall-mark service (so iptables-nft-save runs too), a sync daemon and a connection entry whose real
+# server has weight 0 (counted: collection.connection_states), serving /metrics and remote-writing to
 # an address that refuses (libcurl's connect and retry path), reloaded with SIGHUP and stopped
 # with SIGTERM, all under `strace -f`. The tests check every system call against the unit's
 # SystemCallFilter, the memory mappings against MemoryDenyWriteExecute, the sockets against
@@ -40,6 +41,15 @@ must in_ingress ipvsadm -a -f 260 -r 10.0.1.5:80 -m -w 1
 must ip link add sync0 type veth peer name sync1
 must ip link set sync0 up
 must ipvsadm --start-daemon master --mcast-interface sync0
+# A connection entry (one UDP datagram, bash's /dev/udp: no process) whose real server is then set
+# to weight 0, so that collection.connection_states reads the table and /metrics has
+# ipvs_connection_entries and ipvs_connection_entries_orphaned.
+must ip addr add 10.1.2.3/32 dev lo
+must ip addr add 10.9.9.9/32 dev lo
+must ipvsadm -A -u 10.1.2.3:53 -s rr
+must ipvsadm -a -u 10.1.2.3:53 -r 10.9.9.9:5353 -m -w 1
+echo entry >/dev/udp/10.1.2.3/53 || lab_die "sending the UDP datagram failed"
+must ipvsadm -e -u 10.1.2.3:53 -r 10.9.9.9:5353 -m -w 0
 
 mkdir -p "$QUEUE"
 chown 65534:65534 "$QUEUE"
@@ -60,6 +70,7 @@ global:
 collection:
   namespace_paths:
     - $INGRESS
+  connection_states: true
 names:
   file: $LAB_OUT/names.yml
 remote_write:

@@ -20,7 +20,7 @@
 #   dump.prom, dump.prom.{stderr,rc}      ipvs-push dump --namespace-path <ingress> --connection-states
 #   dump.om, dump.om.{stderr,rc}          the same with --format openmetrics
 #   dump.telegraf.prom{,.stderr,.rc}      ipvs-push dump --namespace-path <ingress> --compat telegraf
-#   truth.prom/, truth.om/, truth.telegraf/  ipvsadm around each dump (see lab_capture_stable):
+#   truth.{prom,om,telegraf,serve,once,run}/  ipvsadm around each reading (see lab_capture_stable):
 #       ipvsadm.<ns>.{rate,stats,persistent-conn,conn}[.before], ipvsadm.<ns>.{list,exact,thresholds},
 #       ipvsadm.<ns>.{timeout,daemon}, sysctl.<ns> (the settings: different timeouts in each
 #       namespace, a master sync daemon in the host and a backup in the ingress, whose conn lists
@@ -29,10 +29,17 @@
 #   namespaces.tsv                        "<ns>\t<path>" for host (path empty) and ingress
 #   mangle.<ns>, ip_vs_conn.<ns>          iptables-legacy-save -t mangle, /proc/net/ip_vs_conn
 #   traffic.env (traffic_failed=0|1), logs/*.log (servers, clients, pushgateway)
-#   once-pushgateway.{stdout,stderr,rc}   ipvs-push once --namespace-path <ingress> --job lab
-#                                         --instance guest, to a prometheus-pushgateway in the
-#                                         guest, after the captures (the state is frozen)
+#   serve.prom, serve.rc, logs/serve.log  one scrape of ipvs-push serve --namespace-path <ingress>
+#                                         --connection-states (truth.serve/ around it), its exit
+#                                         status after SIGTERM
+#   once-pushgateway.{stdout,stderr,rc}   ipvs-push once --namespace-path <ingress> --connection-states
+#                                         --job lab --instance guest, to a prometheus-pushgateway
+#                                         in the guest, after the dumps (truth.once/ around it)
 #   pushgateway.json, pushgateway.prom    that gateway's /api/v1/metrics and /metrics afterwards
+#   run-pushgateway.prom, run.rc, logs/run.log  ipvs-push run --pushgateway (job lab-run)
+#                                         --interval 1s --namespace-path <ingress> --connection-states,
+#                                         started inside truth.run/'s capture and stopped with
+#                                         SIGTERM after two cycles; the gateway's /metrics then
 #   once-remote-write.{stdout,stderr,rc}  ipvs-push once --remote-write to a victoria-metrics in
 #                                         the guest --namespace-path <ingress>, after the above;
 #   once-remote-write.window              start= and end= (ms since the epoch) around that run
@@ -255,55 +262,111 @@ lab_capture_stable truth.om 5 read_om host= ingress="$INGRESS"
 lab_capture_stable truth.telegraf 5 read_telegraf host= ingress="$INGRESS"
 lab_describe_namespaces host= ingress="$INGRESS"
 
-# --- 9. once to a Pushgateway in the guest -----------------------------------------------------
-# The state is frozen now (estimators stopped, no more traffic), so what once pushes must equal
-# dump.prom. The gateway keeps its state under /run (Debian's default persistence file is the
-# host's, read-only here); readiness is probed with bash's /dev/tcp, which starts no process.
+# --- 9. serve, once and run with --connection-states, each inside its own capture ---------------
+# Each of the other three commands reads the same frozen state as the dumps, with the connection
+# table counted, and ipvsadm (-Lnc, --timeout, --daemon, sysctl) is read around it as around the
+# dumps: truth.serve, truth.once, truth.run. The Pushgateway keeps its state under /run (Debian's
+# default persistence file is the host's, read-only here); readiness is probed with bash's
+# /dev/tcp, which starts no process.
 PUSHGATEWAY_PORT=9091
 PUSHGATEWAY_URL=http://127.0.0.1:$PUSHGATEWAY_PORT
+SERVE_PORT=9100
+# wait_listening NAME PID PORT: until 127.0.0.1:PORT accepts a connection (at most 60 s).
+wait_listening() {
+    local name=$1 pid=$2 port=$3 deadline=$((SECONDS + 60)) probe
+    until { exec {probe}<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null; do
+        kill -0 "$pid" 2>/dev/null || lab_die "$name exited (see logs/$name.log)"
+        [ "$SECONDS" -lt "$deadline" ] || lab_die "$name did not listen within 60 s"
+        lab_sleep 0.1
+    done
+    exec {probe}>&-
+    lab_log "$name listening"
+}
+# count_lines FILE TEXT: how many lines of FILE contain TEXT (bash only), in REPLY.
+count_lines() {
+    local line
+    REPLY=0
+    while IFS= read -r line; do [[ $line == *"$2"* ]] && REPLY=$((REPLY + 1)); done <"$1"
+}
+# stop_process NAME PID: SIGTERM, then its exit status in $LAB_OUT/NAME.rc.
+stop_process() {
+    kill -TERM "$2"
+    wait "$2"
+    echo $? >"$LAB_OUT/$1.rc"
+}
+
+serve_case() {
+    [ -n "$IPVS_PUSH" ] || return 0
+    local pid
+    "$IPVS_PUSH" serve --listen-address "127.0.0.1:$SERVE_PORT" --namespace-path "$INGRESS" --connection-states \
+        >"$LAB_OUT/logs/serve.log" 2>&1 </dev/null &
+    pid=$!
+    wait_listening serve "$pid" "$SERVE_PORT"
+    read_serve() {
+        curl -sS --max-time 30 -o "$LAB_OUT/serve.prom" "http://127.0.0.1:$SERVE_PORT/metrics" \
+            || lab_log "scraping serve's /metrics failed"
+    }
+    lab_capture_stable truth.serve 5 read_serve host= ingress="$INGRESS"
+    stop_process serve "$pid"
+    lab_log "serve stopped (exit $(<"$LAB_OUT/serve.rc"))"
+}
+
+# once, then run, to one gateway: once's groups (job lab) are read before run pushes its own
+# (job lab-run). Every once (an attempt of the capture) replaces its groups (PUT).
 pushgateway_case() {
     [ -n "$IPVS_PUSH" ] || return 0
-    local dir=$LAB_RUN/pushgateway pid deadline=$((SECONDS + 60)) probe
+    local dir=$LAB_RUN/pushgateway pid
     mkdir -p "$dir"
     prometheus-pushgateway --web.listen-address="127.0.0.1:$PUSHGATEWAY_PORT" \
         --persistence.file="$dir/pushgateway.data" >"$LAB_OUT/logs/pushgateway.log" 2>&1 &
     pid=$!
-    until { exec {probe}<>"/dev/tcp/127.0.0.1/$PUSHGATEWAY_PORT"; } 2>/dev/null; do
-        kill -0 "$pid" 2>/dev/null || lab_die "prometheus-pushgateway exited (see logs/pushgateway.log)"
-        [ "$SECONDS" -lt "$deadline" ] || lab_die "prometheus-pushgateway did not listen within 60 s"
-        lab_sleep 0.1
-    done
-    exec {probe}>&-
-    lab_log "pushgateway listening"
-    push once-pushgateway once --pushgateway "$PUSHGATEWAY_URL" --namespace-path "$INGRESS" \
-        --job lab --instance guest
+    wait_listening pushgateway "$pid" "$PUSHGATEWAY_PORT"
+    push_once() {
+        push once-pushgateway once --pushgateway "$PUSHGATEWAY_URL" --namespace-path "$INGRESS" \
+            --connection-states --job lab --instance guest
+    }
+    lab_capture_stable truth.once 5 push_once host= ingress="$INGRESS"
     curl -sS --max-time 30 -o "$LAB_OUT/pushgateway.json" "$PUSHGATEWAY_URL/api/v1/metrics" \
-        || lab_log "reading the gateway's /api/v1/metrics failed"
-    curl -sS --max-time 30 -o "$LAB_OUT/pushgateway.prom" "$PUSHGATEWAY_URL/metrics" \
-        || lab_log "reading the gateway's /metrics failed"
+        --next --max-time 30 -o "$LAB_OUT/pushgateway.prom" "$PUSHGATEWAY_URL/metrics" \
+        || lab_log "reading the gateway failed"
+    # run: started inside the capture, so that every collection it pushes falls between the
+    # ipvsadm readings; stopped (SIGTERM: its last collection is pushed first) after two cycles.
+    push_run() {
+        local agent deadline=$((SECONDS + 60))
+        : >"$LAB_OUT/logs/run.log"
+        "$IPVS_PUSH" run --pushgateway "$PUSHGATEWAY_URL" --job lab-run --instance guest --interval 1s \
+            --namespace-path "$INGRESS" --connection-states --log-format json --log-level debug \
+            >>"$LAB_OUT/logs/run.log" 2>&1 </dev/null &
+        agent=$!
+        while count_lines "$LAB_OUT/logs/run.log" '"msg":"collected","source":"Agent"'; [ "$REPLY" -lt 2 ]; do
+            kill -0 "$agent" 2>/dev/null || break
+            [ "$SECONDS" -lt "$deadline" ] || { lab_log "run collected fewer than 2 times within 60 s"; break; }
+            lab_sleep 0.1
+        done
+        stop_process run "$agent"
+        curl -sS --max-time 30 -o "$LAB_OUT/run-pushgateway.prom" "$PUSHGATEWAY_URL/metrics" \
+            || lab_log "reading the gateway after run failed"
+    }
+    lab_capture_stable truth.run 5 push_run host= ingress="$INGRESS"
+    lab_log "run stopped (exit $(<"$LAB_OUT/run.rc"))"
     kill "$pid"
     wait "$pid"
     lab_log "pushgateway stopped"
 }
+serve_case
 pushgateway_case
 
 # --- 10. once remote-writing to VictoriaMetrics in the guest -----------------------------------
-# Still the frozen state: every series of dump.prom must arrive with its value, all stamped with
-# the one collection time. VictoriaMetrics keeps its data under /run (tmpfs) and needs ~20 MB.
+# Every series of dump.prom must arrive with its value (but the inactive connections, which expire
+# meanwhile), all stamped with the one collection time. VictoriaMetrics keeps its data under /run (tmpfs) and needs ~20 MB.
 VICTORIA_URL=http://127.0.0.1:8428
 victoria_case() {
     [ -n "$IPVS_PUSH" ] || return 0
-    local pid deadline=$((SECONDS + 60)) probe start end
+    local pid start end
     victoria-metrics -httpListenAddr=127.0.0.1:8428 -storageDataPath="$LAB_RUN/victoria" \
         -memory.allowedPercent=10 >"$LAB_OUT/logs/victoria-metrics.log" 2>&1 &
     pid=$!
-    until { exec {probe}<>/dev/tcp/127.0.0.1/8428; } 2>/dev/null; do
-        kill -0 "$pid" 2>/dev/null || lab_die "victoria-metrics exited (see logs/victoria-metrics.log)"
-        [ "$SECONDS" -lt "$deadline" ] || lab_die "victoria-metrics did not listen within 60 s"
-        lab_sleep 0.1
-    done
-    exec {probe}>&-
-    lab_log "victoria-metrics listening"
+    wait_listening victoria-metrics "$pid" 8428
     start=${EPOCHREALTIME/./}
     push once-remote-write once --remote-write "$VICTORIA_URL/api/v1/write" --namespace-path "$INGRESS"
     end=${EPOCHREALTIME/./}

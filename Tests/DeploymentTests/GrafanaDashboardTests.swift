@@ -87,7 +87,8 @@ struct GrafanaDashboardTests {
             "ipvs_push_scrape_requests_total", "ipvs_push_remote_write_queue_bytes",
             "ipvs_push_remote_write_samples_failed_total",
             "ipvs_push_remote_write_samples_dropped_total",
-            "ipvs_sync_daemon_info", "ipvs_timeout_seconds", "ipvs_sysctl",
+            "ipvs_sync_daemon_info", "ipvs_timeout_seconds", "ipvs_sysctl", "ipvs_connection_entries",
+            "ipvs_connection_entries_orphaned",
         ] {
             #expect(all.contains(metric), "no panel shows \(metric)")
         }
