@@ -511,10 +511,12 @@ PIPELINE_NAMES = {
 }
 
 
-def pipeline_part(report, directory):
+def pipeline_part(directory):
+    """The pipeline tables and targets (issue 15) as a report of their own, or None when not run."""
+    report = Report()
     env, runs = read_part(report, directory, "pipeline.env", "pipeline.tsv", "remote-write pipelines")
     if env is None:
-        return
+        return None
     document = int(env["document_samples"])
     by_pipeline = {}
     for run in runs:
@@ -575,6 +577,7 @@ def pipeline_part(report, directory):
         report.targets.append(("remote write: wire bytes per sample at most vmagent's",
                                f"{wire:.1f} vs {figures[peer][3]:.1f} = {wire / figures[peer][3]:.2f}x",
                                verdict(wire <= figures[peer][3])))
+    return report
 
 
 def profile_part(report, directory):
@@ -597,10 +600,6 @@ def profile_part(report, directory):
     report.table(f"Instruction counts (callgrind, user space only, {env.get('profile_services', '?')} services)",
                  ["profile", "instructions"], rows,
                  "collect-phases is one collect + metric set + render; see Benchmarks/PROFILE.md for where they go.")
-
-
-CONNTABLE_BEGIN = "<!-- conntable: written by `make bench` with BENCH_PARTS conntable; kept when other parts run -->"
-CONNTABLE_END = "<!-- /conntable -->"
 
 
 def conntable_part(directory):
@@ -679,25 +678,43 @@ def conntable_part(directory):
     return report
 
 
-def conntable_markdown(report, env):
+def section_markdown(name, title, report, env):
+    """A part's results between the markers that let a later partial run replace only it."""
     written = (
-        f"Written by `make bench` (part conntable) on {env.get('date', '?')}, commit {env.get('commit', '?')}, "
-        f"{env.get('host', '')}; that run took {env.get('duration', '?')}. Medians; ratios compare commands "
-        "measured side by side in one guest.\n\n")
-    body = written + report.markdown([]).replace("## Targets\n\n| target | figure | |\n| --- | --- | --- |\n", "")
+        f"Written by `make bench` (part {name}) on {env.get('date', '?')}, commit {env.get('commit', '?')}, "
+        f"{env.get('host', '')}; that run took {env.get('duration', '?')}. Medians; ratios compare tools "
+        "measured side by side in one run.\n\n")
+    # A part without targets leaves out the empty targets table.
+    body = written + report.markdown([]).replace("## Targets\n\n| target | figure | |\n| --- | --- | --- |\n\n", "")
     body = body.replace("## ", "### ")
-    return f"{CONNTABLE_BEGIN}\n## Connection table (issue 14)\n\n{body.rstrip()}\n\n{CONNTABLE_END}\n"
+    return f"{section_begin(name)}\n## {title}\n\n{body.rstrip()}\n\n{section_end(name)}\n"
 
 
-def kept_conntable(path):
-    """The conntable block of an existing results file, if any."""
+def section_begin(name):
+    return f"<!-- {name}: written by `make bench` with BENCH_PARTS {name}; kept when other parts run -->"
+
+
+def section_end(name):
+    return f"<!-- /{name} -->"
+
+
+def kept_section(path, name):
+    """The block of part `name` in an existing results file, if any."""
     if not path or not os.path.exists(path):
         return ""
     text = open(path).read()
-    if CONNTABLE_BEGIN in text and CONNTABLE_END in text:
-        start = text.index(CONNTABLE_BEGIN)
-        return text[start:text.index(CONNTABLE_END) + len(CONNTABLE_END)] + "\n"
+    begin, end = section_begin(name), section_end(name)
+    if begin in text and end in text:
+        start = text.index(begin)
+        return text[start:text.index(end) + len(end)] + "\n"
     return ""
+
+
+# The parts whose results are sections of their own in RESULTS.md: (name, title, summarizer).
+SECTIONS = [
+    ("pipeline", "Remote-write pipelines against vmagent and Prometheus agent mode (issue 15)", pipeline_part),
+    ("conntable", "Connection table (issue 14)", conntable_part),
+]
 
 
 def main():
@@ -707,24 +724,28 @@ def main():
     results_path = None
     if "--results" in sys.argv:
         results_path = sys.argv[sys.argv.index("--results") + 1]
-    issue6 = any(os.path.isdir(os.path.join(out, part)) for part in ["lab", "encoding", "e2e", "pipeline"])
-    conntable = conntable_part(os.path.join(out, "conntable"))
+    env = read_env(os.path.join(out, "run.env"))
+    issue6 = any(os.path.isdir(os.path.join(out, part)) for part in ["lab", "encoding", "e2e"])
     report = Report()
     if issue6:
         lab_part(report, os.path.join(out, "lab"))
         encoding_part(report, os.path.join(out, "encoding"))
         e2e_part(report, os.path.join(out, "e2e"))
-        pipeline_part(report, os.path.join(out, "pipeline"))
         profile_part(report, os.path.join(out, "lab"))
         print(report.text())
-    if conntable:
-        print(conntable.text().replace("\n== Targets (issue 6) ==", ""))
-    elif os.path.isdir(os.path.join(out, "conntable")):
-        print(f"note: connection table: not run or failed (nothing in {os.path.join(out, 'conntable')})")
+    blocks = []
+    for name, title, summarize in SECTIONS:
+        directory = os.path.join(out, name)
+        section = summarize(directory) if os.path.isdir(directory) else None
+        if section:
+            print(section.text().replace("\n== Targets (issue 6) ==", "\n== Targets =="))
+            blocks.append((name, section_markdown(name, title, section, env)))
+        else:
+            if os.path.isdir(directory):
+                print(f"note: {name}: not run or failed (nothing in {directory})")
+            blocks.append((name, kept_section(results_path, name)))
     if results_path:
-        block = conntable_markdown(conntable, read_env(os.path.join(out, "run.env"))) if conntable else kept_conntable(results_path)
         if issue6:
-            env = read_env(os.path.join(out, "run.env"))
             header = [
                 "# Benchmark results (issue 6: fast at 10,000 services)\n",
                 f"Written by `make bench` on {env.get('date', datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC'))}"
@@ -733,15 +754,16 @@ def main():
                 "same run. Absolute times in the lab are inflated by user-mode Linux (system calls and page faults are "
                 "host round trips there) and vary from run to run with the host's load; compare the ratios.\n",
             ]
-            text = report.markdown(header) + ("\n" + block if block else "")
+            text = report.markdown(header) + "".join("\n" + block for _, block in blocks if block)
         else:
-            # Only the connection table ran: the other parts' figures stay as they are.
+            # Only sections of their own ran: the other parts' figures stay as they are.
             text = open(results_path).read() if os.path.exists(results_path) else ""
-            kept = kept_conntable(results_path)
-            if kept:
-                text = text.replace(kept.rstrip("\n"), block.rstrip("\n"))
-            else:
-                text = text.rstrip("\n") + "\n\n" + block
+            for name, block in blocks:
+                kept = kept_section(results_path, name)
+                if kept and block:
+                    text = text.replace(kept.rstrip("\n"), block.rstrip("\n"))
+                elif block:
+                    text = text.rstrip("\n") + "\n\n" + block
         with open(results_path, "w") as f:
             f.write(text)
 
