@@ -29,7 +29,8 @@ first run, so that no run pays VictoriaMetrics' cost of creating 600,000 series.
   pipeline.py --ipvs-push BIN --bench-data BIN --out DIR [--services 10000] [--destinations 3]
               [--cycles 10] [--interval 5] [--rounds 2] [--pipelines a,b,...] [--profile]
 --profile runs ipvs-push under `perf record -g` (DIR/NAME-ROUND.perf.data; `perf report -i` it).
-Writes DIR/pipeline.tsv (one line per run) and DIR/pipeline.env.
+Writes DIR/pipeline.tsv (one line per run), DIR/pipeline.env and each run's VmRSS over time
+(DIR/NAME-ROUND.rss.tsv).
 """
 
 import argparse
@@ -278,6 +279,8 @@ def run_once(name, round_number, settings, out):
     fewest = victoria.query(f"min({per_series})", wall_end)
     most = victoria.query(f"max({per_series})", wall_end)
     steady = [rss for at, rss in samples if at >= (stop_at - start) / 2]
+    with open(os.path.join(out, f"{name}-{round_number}.rss.tsv"), "w") as timeline:
+        timeline.write("seconds\trss_kib\n" + "".join(f"{at:.2f}\t{rss}\n" for at, rss in samples))
     shutil.rmtree(run_dir, ignore_errors=True)
     return {
         "pipeline": name, "round": round_number, "rc": process.returncode,
