@@ -9,7 +9,7 @@ APT_PACKAGES := \
 	protobuf-c-compiler zlib1g-dev pkg-config libcrypt-dev \
 	user-mode-linux kmod ipvsadm iproute2 iptables util-linux python3 python3-prometheus-client curl openssl \
 	prometheus prometheus-pushgateway victoria-metrics prometheus-node-exporter systemd strace libcap2-bin \
-	docker.io busybox-static jq debootstrap
+	docker.io busybox-static jq debootstrap python3-snappy
 
 .PHONY: all deps build test demo bench proto clean fuzz fuzz-smoke format format-check
 

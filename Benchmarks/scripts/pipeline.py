@@ -7,6 +7,8 @@ pipeline at a time, rounds interleaved (the order rotates each round):
 
   ipvs-push-v1        ipvs-push run --textfile-directory (remote write 1.0, queue in memory)
   ipvs-push-v1-queue  the same with --queue-dir (every batch written to disk before it is sent)
+  ipvs-push-v2        ipvs-push run with --protocol v2, to a counting 2.0 receiver (below)
+  ipvs-push-v2-queue  the same with --queue-dir
   vmagent             vmagent scraping the document over HTTP (-promscrape.maxScrapeSize raised)
   prometheus-agent    prometheus --enable-feature=agent scraping it
 
@@ -21,6 +23,13 @@ bytes VictoriaMetrics' HTTP listener read (vm_tcplistener_read_bytes_total: bodi
 what VictoriaMetrics stored for the run's window (count_over_time per series). A run counts as
 delivered only when every series of the document is there with the same number of samples (none
 lost, none partial); CPU and bytes are divided by the samples stored.
+
+Debian's VictoriaMetrics 1.79 and Prometheus 2.42 predate remote write 2.0, so the 2.0 rows go to
+a receiver of this script's own: it reads each request (bytes counted with its headers), unpacks
+the snappy body, walks the io.prometheus.write.v2.Request and counts the samples of the document's
+families (by each series' __name__, resolved through the request's symbols), and answers 204 with
+the X-Prometheus-Remote-Write-*-Written headers. A 2.0 run counts as delivered when the receiver
+got a whole number of documents. It needs python3-snappy (Debian).
 
 Every pipeline writes the same series (job="bench", instance=the feeder's address, as the scrapers
 label them; ipvs-push gets them as external labels), created by one untimed import before the
@@ -50,7 +59,7 @@ import urllib.parse
 import urllib.error
 import urllib.request
 
-PIPELINES = ["ipvs-push-v1", "ipvs-push-v1-queue", "vmagent", "prometheus-agent"]
+PIPELINES = ["ipvs-push-v1", "ipvs-push-v1-queue", "ipvs-push-v2", "ipvs-push-v2-queue", "vmagent", "prometheus-agent"]
 # The document's series: not ipvs-push's own (ipvs_push_*, ipvs_namespaces) nor the scrapers' (up, scrape_*).
 SERIES_SELECTOR = '{job="bench",__name__=~"ipvs_.+",__name__!~"ipvs_push_.+|ipvs_namespaces"}'
 
@@ -184,6 +193,109 @@ class Victoria:
         self.process.wait()
 
 
+def varint(data, index):
+    result = shift = 0
+    while True:
+        byte = data[index]
+        index += 1
+        result |= (byte & 0x7F) << shift
+        shift += 7
+        if byte < 0x80:
+            return result, index
+
+
+def fields(data):
+    """(field number, value) of a protobuf message: ints for varints, bytes for the rest."""
+    index = 0
+    while index < len(data):
+        key, index = varint(data, index)
+        number, wire = key >> 3, key & 7
+        if wire == 0:
+            value, index = varint(data, index)
+        elif wire == 1:
+            value, index = data[index:index + 8], index + 8
+        elif wire == 2:
+            length, index = varint(data, index)
+            value, index = data[index:index + length], index + length
+        elif wire == 5:
+            value, index = data[index:index + 4], index + 4
+        else:
+            raise ValueError(f"wire type {wire}")
+        yield number, value
+
+
+class Receiver2:
+    """A remote-write 2.0 receiver that counts what it gets (see the module's header)."""
+
+    def __init__(self):
+        try:
+            import snappy
+        except ImportError:
+            sys.path.append("/usr/lib/python3/dist-packages")
+            import snappy
+        self.snappy = snappy
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.lock = threading.Lock()
+        self.bytes = 0
+        self.samples = 0
+        receiver = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                header_bytes = len(self.requestline) + 2 + sum(len(k) + len(v) + 4 for k, v in self.headers.items()) + 2
+                written, counted = receiver.count(body)
+                with receiver.lock:
+                    receiver.bytes += header_bytes + len(body)
+                    receiver.samples += counted
+                self.send_response(204)
+                self.send_header("X-Prometheus-Remote-Write-Samples-Written", str(written))
+                self.send_header("X-Prometheus-Remote-Write-Histograms-Written", "0")
+                self.send_header("X-Prometheus-Remote-Write-Exemplars-Written", "0")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def count(self, compressed):
+        """All samples of the request, and those of the document's families."""
+        request = self.snappy.uncompress(compressed)
+        symbols = []
+        written = counted = 0
+        for number, value in fields(request):
+            if number == 4:
+                symbols.append(value)
+            elif number == 5:
+                name = None
+                samples = 0
+                for inner, part in fields(value):
+                    if inner == 1 and name is None:
+                        _, at = varint(part, 0)
+                        ref, _ = varint(part, at)
+                        name = symbols[ref]
+                    elif inner == 2:
+                        samples += 1
+                written += samples
+                if name and name.startswith(b"ipvs_") and not name.startswith(b"ipvs_push_") \
+                        and name != b"ipvs_namespaces":
+                    counted += samples
+        return written, counted
+
+    def totals(self):
+        with self.lock:
+            return self.bytes, self.samples
+
+    def stop(self):
+        self.server.shutdown()
+
+
 def read_rss_kib(pid):
     try:
         with open(f"/proc/{pid}/status") as status:
@@ -201,6 +313,8 @@ def pipeline_command(name, settings, run_dir):
     target = settings["target"]
     interval = settings["interval"]
     write_url = victoria.base + "/api/v1/write"
+    if "-v2" in name:
+        write_url = settings["receiver2"].base + "/api/v1/write"
     if name.startswith("ipvs-push"):
         command = [
             # The host has no IPVS: no namespace of its own, a pattern that matches none.
@@ -250,6 +364,7 @@ def run_once(name, round_number, settings, out):
         command = ["perf", "record", "-F", "499", "-g", "-o",
                    os.path.join(out, f"{name}-{round_number}.perf.data"), "--"] + command
     bytes_before = victoria.metric("vm_tcplistener_read_bytes_total")
+    receiver_before = settings["receiver2"].totals() if "-v2" in name else None
     wall_start = time.time()
     start = time.monotonic()
     settings["feeder"].start(start, interval)
@@ -278,6 +393,14 @@ def run_once(name, round_number, settings, out):
     series = victoria.query(f"count({per_series})", wall_end)
     fewest = victoria.query(f"min({per_series})", wall_end)
     most = victoria.query(f"max({per_series})", wall_end)
+    if receiver_before:
+        # 2.0: what the counting receiver got; "series" says whether it was whole documents.
+        received_bytes, received_samples = settings["receiver2"].totals()
+        wire = received_bytes - receiver_before[0]
+        stored = received_samples - receiver_before[1]
+        document = settings["document_samples"]
+        whole = stored % document == 0
+        series, fewest, most = (document if whole else 0), stored // document, stored // document
     steady = [rss for at, rss in samples if at >= (stop_at - start) / 2]
     with open(os.path.join(out, f"{name}-{round_number}.rss.tsv"), "w") as timeline:
         timeline.write("seconds\trss_kib\n" + "".join(f"{at:.2f}\t{rss}\n" for at, rss in samples))
@@ -356,8 +479,11 @@ def main():
             "ipvs_push": arguments.ipvs_push, "textfiles": textfiles, "victoria": victoria, "target": target,
             "interval": arguments.interval, "cycles": arguments.cycles, "feeder": feeder, "work": work,
             "profile": arguments.profile, "ipvs_push_flags": arguments.ipvs_push_flag,
+            "document_samples": document_samples,
         }
         names = [name for name in arguments.pipelines.split(",") if name]
+        if any("-v2" in name for name in names):
+            settings["receiver2"] = Receiver2()
         columns = [
             "pipeline", "round", "rc", "cpu_seconds", "user_seconds", "system_seconds", "peak_rss_kib",
             "steady_rss_kib", "wire_bytes", "samples_stored", "series", "samples_per_series_min",
