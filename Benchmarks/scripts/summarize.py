@@ -565,7 +565,9 @@ def pipeline_part(directory):
         "process's user+system time over its whole life (start, every cycle, the drain at SIGTERM) per sample "
         "VictoriaMetrics stored; every run counted delivered every series with the same number of samples. Peak RSS "
         "is ru_maxrss, steady RSS the median VmRSS over the second half of the run, wire bytes what "
-        "VictoriaMetrics' HTTP listener read (bodies and headers). Medians over the runs.")
+        "VictoriaMetrics' HTTP listener read (bodies and headers). The 2.0 rows went to pipeline.py's counting 2.0 receiver "
+        "(Debian's VictoriaMetrics and Prometheus predate 2.0), which counted their samples and bytes. Medians over the "
+        "runs.")
     if "ipvs-push-v1" in figures and peer in figures:
         cpu, _, steady, wire = figures["ipvs-push-v1"]
         report.targets.append(("remote write: CPU per sample at most 0.5x vmagent's",
