@@ -5,9 +5,9 @@ import Exposition
 /// all, so they are left out of the key).
 ///
 /// The 64-bit hash is computed once, by ``SeriesHash`` over the UTF-8 bytes, and serves
-/// three purposes: the dictionary's hash (cheaper than hashing every string through
-/// `Hasher`), a fast inequality check, and, being the same in every process, the
-/// series' shard.
+/// as the dictionary's hash (cheaper than hashing every string through `Hasher`) and as a
+/// fast inequality check. (Shards are dealt by order of appearance, not by this hash:
+/// see `CollectionEncoder.nextShard()`.)
 struct SeriesKey: Hashable {
     let name: String
     let labels: Labels
