@@ -126,15 +126,17 @@ public struct TextfileDirectory: Sendable {
                         + "samples take the collection's time, so the file is skipped until the timestamps are removed"
                 ))
         }
-        for family in input.families {
-            if let clash = ([family.name] + MergedFamilies.sampleNames(family)).first(where: reserved.contains) {
+        // Each family's sample names, found once for the checks and the merge below.
+        let sampleNames = input.families.map(MergedFamilies.sampleNames)
+        for (family, names) in zip(input.families, sampleNames) {
+            if let clash = ([family.name] + names).first(where: reserved.contains) {
                 return .failure(
                     Problem(
                         message: "\(file): \(clash) is a metric the agent produces itself; the file is skipped "
                             + "until the metric is renamed"))
             }
         }
-        if let earlier = merged.conflict(with: input.families) {
+        if let earlier = merged.conflict(with: input.families, sampleNames: sampleNames) {
             // `send`'s own check between the two files says where, with line numbers.
             let detail: String
             do {
@@ -149,7 +151,7 @@ public struct TextfileDirectory: Sendable {
         guard stat(file, &status) == 0 else {
             return .failure(Problem(message: "\(file): cannot stat: \(String(cString: strerror(errno)))"))
         }
-        merged.add(input.families, from: file)
+        merged.add(input.families, sampleNames: sampleNames, from: file)
         return .success(Double(status.st_mtim.tv_sec))
     }
 
@@ -219,15 +221,15 @@ public struct TextfileDirectory: Sendable {
             return names
         }
 
-        /// The earlier file that `incoming` contradicts: a family typed differently, or
-        /// a series it gives again.
-        func conflict(with incoming: [MetricFamily]) -> String? {
+        /// The earlier file that `incoming` (with each family's ``sampleNames(_:)``)
+        /// contradicts: a family typed differently, or a series it gives again.
+        func conflict(with incoming: [MetricFamily], sampleNames: [[String]]) -> String? {
             var shared: Set<String> = []
-            for family in incoming {
+            for (family, names) in zip(incoming, sampleNames) {
                 if let position = index[family.name], families[position].type != family.type {
                     return familyFile[family.name]
                 }
-                for name in Self.sampleNames(family) where piecesByName[name] != nil { shared.insert(name) }
+                for name in names where piecesByName[name] != nil { shared.insert(name) }
             }
             guard !shared.isEmpty else { return nil }
             var earlier: [SeriesKey: String] = [:]
@@ -246,8 +248,8 @@ public struct TextfileDirectory: Sendable {
             return nil
         }
 
-        mutating func add(_ incoming: [MetricFamily], from file: String) {
-            for var family in incoming {
+        mutating func add(_ incoming: [MetricFamily], sampleNames: [[String]], from file: String) {
+            for (var family, names) in zip(incoming, sampleNames) {
                 let position: Int
                 let start: Int
                 if let known = index[family.name] {
@@ -263,7 +265,7 @@ public struct TextfileDirectory: Sendable {
                     families.append(family)
                 }
                 pieces.append((file, position, start..<families[position].samples.count))
-                for name in Self.sampleNames(family) { piecesByName[name, default: []].append(pieces.count - 1) }
+                for name in names { piecesByName[name, default: []].append(pieces.count - 1) }
             }
         }
     }

@@ -213,7 +213,7 @@ public final class RemoteWriteSender: Sendable {
                 await signals[shard].wait()
                 continue
             }
-            if batch.sequence >= queue.replayEnd, !state.replayDone {
+            if batch.sequence >= queue.replayEnd {
                 // Batches replayed from disk go first, on every shard: their encoder may have
                 // dealt a series to another shard than this one, and a series' newer sample
                 // must not reach the receiver before its older ones.
@@ -230,7 +230,6 @@ public final class RemoteWriteSender: Sendable {
             guard !Task.isCancelled, !state.isStopping, !queue.snapshot.isClosed else { return false }
             try? await Task.sleep(for: .milliseconds(20))
         }
-        state.markReplayDone()
         return true
     }
 

@@ -1,14 +1,12 @@
 import NIOConcurrencyHelpers
 
 /// The sender's mutable flags: the protocol in use (2.0 until a fallback), whether
-/// something (`run` or `flush`) is draining the queue, whether it is to stop, and whether
-/// the batches replayed from disk are all sent.
+/// something (`run` or `flush`) is draining the queue, and whether it is to stop.
 final class SenderState: Sendable {
     private struct Flags {
         var protocolVersion: RemoteWriteProtocol
         var draining = false
         var stopping = false
-        var replayDone = false
     }
 
     private let flags: NIOLockedValueBox<Flags>
@@ -48,12 +46,5 @@ final class SenderState: Sendable {
 
     func requestStop() {
         flags.withLockedValue { $0.stopping = true }
-    }
-
-    /// Whether no batch replayed from disk is left, so new batches go out at once.
-    var replayDone: Bool { flags.withLockedValue { $0.replayDone } }
-
-    func markReplayDone() {
-        flags.withLockedValue { $0.replayDone = true }
     }
 }
