@@ -363,8 +363,8 @@ def run_once(name, round_number, settings, out):
         # Figures of a profiled run include perf's own cost: read its profile, not its row.
         command = ["perf", "record", "-F", "499", "-g", "-o",
                    os.path.join(out, f"{name}-{round_number}.perf.data"), "--"] + command
-    bytes_before = victoria.metric("vm_tcplistener_read_bytes_total")
     receiver_before = settings["receiver2"].totals() if "-v2" in name else None
+    bytes_before = victoria.metric("vm_tcplistener_read_bytes_total") if receiver_before is None else 0
     wall_start = time.time()
     start = time.monotonic()
     settings["feeder"].start(start, interval)
@@ -384,16 +384,17 @@ def run_once(name, round_number, settings, out):
     process.returncode = os.waitstatus_to_exitcode(status)
     stopped = time.monotonic() - start
     time.sleep(2)
-    victoria.flush()
-    wire = victoria.metric("vm_tcplistener_read_bytes_total") - bytes_before
-    wall_end = time.time()
-    window = f"[{int(wall_end - wall_start + 1)}s]"
-    per_series = f"count_over_time({SERIES_SELECTOR}{window})"
-    stored = victoria.query(f"sum({per_series})", wall_end)
-    series = victoria.query(f"count({per_series})", wall_end)
-    fewest = victoria.query(f"min({per_series})", wall_end)
-    most = victoria.query(f"max({per_series})", wall_end)
-    if receiver_before:
+    if receiver_before is None:
+        victoria.flush()
+        wire = victoria.metric("vm_tcplistener_read_bytes_total") - bytes_before
+        wall_end = time.time()
+        window = f"[{int(wall_end - wall_start + 1)}s]"
+        per_series = f"count_over_time({SERIES_SELECTOR}{window})"
+        stored = victoria.query(f"sum({per_series})", wall_end)
+        series = victoria.query(f"count({per_series})", wall_end)
+        fewest = victoria.query(f"min({per_series})", wall_end)
+        most = victoria.query(f"max({per_series})", wall_end)
+    else:
         # 2.0: what the counting receiver got; "series" says whether it was whole documents.
         received_bytes, received_samples = settings["receiver2"].totals()
         wire = received_bytes - receiver_before[0]
