@@ -108,8 +108,8 @@ public enum ExpositionFiles {
                 }
             }
         }
-        let seriesCount =
-            paths.count == 1 && timestamped == 0 ? families.reduce(0) { $0 + $1.samples.count } : seriesOrigin.count
+        // Unkeyed (one input without timestamps), every sample is a series of its own.
+        let seriesCount = seriesOrigin.isEmpty ? families.reduce(0) { $0 + $1.samples.count } : seriesOrigin.count
         return Input(families: families, timestampedSamples: timestamped, warnings: warnings, seriesCount: seriesCount)
     }
 
