@@ -15,13 +15,17 @@ public final class RemoteWriteSinks: Sendable {
     public var isEmpty: Bool { senders.isEmpty }
 
     /// Queues one collection for every destination. Returns the destinations that could
-    /// not queue it (their error is logged).
+    /// not queue it (their error is logged). `oneShot`: see
+    /// ``RemoteWriteSender/enqueue(families:timestampMilliseconds:oneShot:)``.
     @discardableResult
-    public func enqueue(_ families: [MetricFamily], timestampMilliseconds: Int64) async -> [String] {
+    public func enqueue(_ families: [MetricFamily], timestampMilliseconds: Int64, oneShot: Bool = false) async
+        -> [String]
+    {
         var failed: [String] = []
         for sender in senders {
             do {
-                try await sender.enqueue(families: families, timestampMilliseconds: timestampMilliseconds)
+                try await sender.enqueue(
+                    families: families, timestampMilliseconds: timestampMilliseconds, oneShot: oneShot)
             } catch {
                 logger.error(
                     "cannot queue for remote write",

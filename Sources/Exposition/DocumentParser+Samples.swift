@@ -287,11 +287,13 @@ extension DocumentParser {
     ) throws(ExpositionParseError) {
         let role = family.sampleNames[nameIndex].role
         let labels = labelSets[Int(labelSetID)]
+        // The metric's own labels (without a bucket's or quantile's), needed only there and
+        // for OpenMetrics points: not made for the plain samples of the text format.
         let metric: Labels =
             switch role {
             case .bucket: labels.removing("le")
             case .quantile: labels.removing("quantile")
-            default: labels
+            default: openMetrics ? labels : .empty
             }
         if openMetrics { try enterPoint(metric, timestamp: timestamp) }
         let slot = Int(labelSetID) &* 4 &+ nameIndex

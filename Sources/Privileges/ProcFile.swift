@@ -17,25 +17,40 @@ public enum ProcFile {
     /// the first buffer when the length is unknown), or nil with errno set: the one read
     /// loop of the agent, also for its textfile and `send` input files.
     public static func readAll(_ descriptor: Int32, chunkSize: Int = 4096) -> [UInt8]? {
-        // Straight into the array: sized by the length of a regular file (a 100 MB textfile
-        // is then read without growing and copying the buffer), growing by doubling for
-        // anything else (/proc files report no length, pipes have none).
+        // Straight into the array, without zero-filling it first: sized by the length of a
+        // regular file (a 100 MB textfile is then read without growing and copying the
+        // buffer), growing by doubling for anything else (/proc files report no length,
+        // pipes have none).
         var status = stat()
         let length = fstat(descriptor, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG ? Int(status.st_size) : 0
-        var bytes = [UInt8](repeating: 0, count: max(length + 1, chunkSize))
-        var filled = 0
+        var size = max(length + 1, chunkSize)
+        var bytes: [UInt8] = []
         while true {
-            if filled == bytes.count { bytes.append(contentsOf: repeatElement(0, count: bytes.count)) }
-            let count = bytes.withUnsafeMutableBytes {
-                Glibc.read(descriptor, $0.baseAddress! + filled, $0.count - filled)
+            // 1: the buffer is full, grow it; 0: end of file; -1: a read failed.
+            var outcome = 0
+            let earlier = bytes
+            bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+                let base = buffer.baseAddress!
+                earlier.withUnsafeBufferPointer {
+                    if let start = $0.baseAddress { base.initialize(from: start, count: $0.count) }
+                }
+                var filled = earlier.count
+                while filled < size {
+                    let count = Glibc.read(descriptor, base + filled, size - filled)
+                    if count > 0 {
+                        filled += count
+                    } else if count == 0 || errno != EINTR {
+                        outcome = count == 0 ? 0 : -1
+                        break
+                    }
+                }
+                if filled == size { outcome = 1 }
+                initialized = filled
             }
-            if count > 0 {
-                filled += count
-            } else if count == 0 {
-                bytes.removeLast(bytes.count - filled)
-                return bytes
-            } else if errno != EINTR {
-                return nil
+            switch outcome {
+            case 0: return bytes
+            case 1: size *= 2
+            default: return nil
             }
         }
     }

@@ -245,6 +245,21 @@ final class CollectionEncoder {
         return result
     }
 
+    /// Encodes a collection that is the only one this encoder will see and whose samples
+    /// are distinct series (the caller's reader refused repeats): without remembering its
+    /// series (``OneShotV1Encoder``) when nothing calls for them (1.0, no write relabel
+    /// rules, nothing encoded before), else as ``encode(_:timestamp:protocolVersion:)``.
+    func encodeOnce(_ collection: [MetricFamily], timestamp: Int64, protocolVersion: RemoteWriteProtocol)
+        throws(RemoteWriteError) -> EncodedCollection
+    {
+        guard protocolVersion == .v1, relabeler == nil, cycle == 0 else {
+            return try encode(collection, timestamp: timestamp, protocolVersion: protocolVersion)
+        }
+        return try OneShotV1Encoder.encode(
+            collection, timestamp: timestamp, externalLabels: externalLabels, maxSamplesPerSend: maxSamplesPerSend,
+            shardCount: shardCount)
+    }
+
     /// The number of `family` in the series table, its metadata (re)set there when it is
     /// new or changed.
     private func familyNumber(for family: MetricFamily) -> UInt32 {

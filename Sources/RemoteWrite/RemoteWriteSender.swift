@@ -95,7 +95,11 @@ public final class RemoteWriteSender: Sendable {
     /// and each collection is queued before the next is encoded, so concurrent calls
     /// cannot put a series' samples out of order (a sample not newer than the last one
     /// of its series is dropped as `out_of_order`).
-    public func enqueue(families: [MetricFamily], timestampMilliseconds: Int64) async throws {
+    ///
+    /// `oneShot`: this is the sender's only collection and no two of its samples are one
+    /// series (`send`, whose reader refused repeats), so nothing needs remembering
+    /// (``CollectionEncoder/encodeOnce(_:timestamp:protocolVersion:)``).
+    public func enqueue(families: [MetricFamily], timestampMilliseconds: Int64, oneShot: Bool = false) async throws {
         let protocolVersion = state.protocolVersion
         let encoder = encoder
         let queue = queue
@@ -107,8 +111,11 @@ public final class RemoteWriteSender: Sendable {
                 await withCheckedContinuation { continuation in
                     encoderQueue.async {
                         let collection = Result { () throws(RemoteWriteError) -> EncodedCollection in
-                            try encoder.value.encode(
-                                families, timestamp: timestampMilliseconds, protocolVersion: protocolVersion)
+                            oneShot
+                                ? try encoder.value.encodeOnce(
+                                    families, timestamp: timestampMilliseconds, protocolVersion: protocolVersion)
+                                : try encoder.value.encode(
+                                    families, timestamp: timestampMilliseconds, protocolVersion: protocolVersion)
                         }
                         var appended: Result<Void, RemoteWriteError> = .success(())
                         if case .success(let encoded) = collection {

@@ -32,8 +32,11 @@ struct OneShotDelivery {
 
     /// Pushes (one group per namespace when `splitByNamespace`) and remote-writes
     /// `families` stamped `timestampMilliseconds`; returns the exit code failures call for.
+    /// `distinctSeries`: no two samples are one series (the reader checked), so remote
+    /// write encodes them without remembering them.
     func deliver(
-        _ families: [MetricFamily], timestampMilliseconds: Int64, splitByNamespace: Bool, inputIsUserData: Bool
+        _ families: [MetricFamily], timestampMilliseconds: Int64, splitByNamespace: Bool, inputIsUserData: Bool,
+        distinctSeries: Bool = false
     ) async -> ExitCode? {
         var exitCode: ExitCode?
         if let pushgateway {
@@ -44,7 +47,8 @@ struct OneShotDelivery {
             }
         }
         if let remoteWrite {
-            let unqueued = await remoteWrite.enqueue(families, timestampMilliseconds: timestampMilliseconds)
+            let unqueued = await remoteWrite.enqueue(
+                families, timestampMilliseconds: timestampMilliseconds, oneShot: distinctSeries)
             let pending = await remoteWrite.flush(deadline: .now + flushTimeout)
             let rejected = remoteWrite.rejectedSamples()
             await remoteWrite.close()

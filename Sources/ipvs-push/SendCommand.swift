@@ -75,7 +75,7 @@ struct SendCommand: AsyncParsableCommand {
         // Remote write keeps each sample's own timestamp and stamps the others with now.
         if let code = await delivery.deliver(
             input.families, timestampMilliseconds: SampleClock.nowMilliseconds(), splitByNamespace: false,
-            inputIsUserData: true)
+            inputIsUserData: true, distinctSeries: input.seriesCount == input.sampleCount)
         {
             throw code
         }
