@@ -35,9 +35,12 @@ final class CollectionEncoder {
     private var nameLabelID: UInt32
     private var labelSetStore = LabelSetStore()
     private let rows = SeriesTable()
-    /// The row of each series by what it is sent as (name and labels before the external
-    /// labels), for series met for the first time.
-    private var seriesByKey: [SeriesKey: UInt32] = [:]
+    /// The row of each series by what it is sent as: its name's interned id and its label
+    /// set (``seriesKey(name:set:)``; the store keeps each set content once, so equal
+    /// series have equal keys). Looked up only for series met for the first time. Twelve
+    /// bytes a bucket: a key of strings (name and labels) took 36, and kept alive the
+    /// parsed label sets of the collection in which each series first came.
+    private var seriesByKey: [UInt64: UInt32] = [:]
     private let inputs = InputTable()
     /// Each family's metadata as last interned, and its number in the series table.
     private var families: [String: (family: MetricFamily, number: UInt32)] = [:]
@@ -62,8 +65,6 @@ final class CollectionEncoder {
     @exclusivity(unchecked) private var nameNumbers: [String: UInt32] = [:]
     /// The store's set of each label set number (see ``templateSet(_:labels:)``).
     private var templateSets: [UInt32: UInt32] = [:]
-    /// The store's set of each label set the write relabel rules made (without `__name__`).
-    private var relabeledSets: [SeriesKey: UInt32] = [:]
     /// Interned ids by sample name number; cleared with the interner.
     private var internedNames: [UInt32: UInt32] = [:]
     /// Per family name, the input row at each sample position in the last collection
@@ -234,7 +235,10 @@ final class CollectionEncoder {
                     shard: job.shard, protocolVersion: protocolVersion, sampleCount: job.range.count,
                     payload: try payloads[index].get()))
         }
-        for row in vanished { seriesByKey.removeValue(forKey: rows.remove(row)) }
+        for row in vanished {
+            seriesByKey.removeValue(forKey: Self.seriesKey(name: rows.nameID[row], set: rows.labelSet[row]))
+            rows.remove(row)
+        }
         removedSinceCompaction += vanished.count
         compactIfWorthIt()
         if bySet, rows.wantsRenumbering {
@@ -309,22 +313,38 @@ final class CollectionEncoder {
     /// found (an input table cleared by ``forgetInputs()`` finds its series again).
     /// Returns the input's row.
     private func resolve(_ sample: Sample, key: UInt64, family: UInt32) -> UInt32 {
-        let seriesKey = SeriesKey(name: sample.name, labels: sample.labels)
         guard relabeler != nil else {
-            if let existing = seriesByKey[seriesKey] {
-                return inputs.add(key: key, series: existing, nameless: false)
-            }
             // The label set is shared by every family of the object: stored once per set,
             // with `__name__` put in its sorted place per series.
             let set = templateSet(UInt32(truncatingIfNeeded: key), labels: sample.labels)
-            let row = rows.add(
-                key: seriesKey, labelSet: set, nameID: internedName(sample.name, number: UInt32(key >> 32)),
-                shard: nextShard(), family: family)
-            seriesByKey[seriesKey] = row
+            let row = series(name: internedName(sample.name, number: UInt32(key >> 32)), set: set, family: family)
             return inputs.add(key: key, series: row, nameless: false)
         }
-        let outcome = relabeledOutcome(seriesKey, family: family)
+        let outcome = relabeledOutcome(name: sample.name, labels: sample.labels, family: family)
         return inputs.add(key: key, series: outcome.row ?? InputTable.noSeries, nameless: outcome.nameless)
+    }
+
+    /// The row of the series sent as name `name` (an interned id) and set `set`, made
+    /// now when there is none.
+    private func series(name: UInt32, set: UInt32, family: UInt32) -> UInt32 {
+        let key = Self.seriesKey(name: name, set: set)
+        if let existing = seriesByKey[key] { return existing }
+        let row = rows.add(labelSet: set, nameID: name, shard: nextShard(), family: family)
+        seriesByKey[key] = row
+        return row
+    }
+
+    /// A series' key in ``seriesByKey``.
+    @inline(__always)
+    private static func seriesKey(name: UInt32, set: UInt32) -> UInt64 { UInt64(name) << 32 | UInt64(set) }
+
+    /// Rebuilds ``seriesByKey`` from the rows (after their ids and sets were renumbered).
+    private func rebuildSeriesByKey() {
+        seriesByKey.removeAll(keepingCapacity: true)
+        for index in 0..<rows.rowLimit where rows.labelSet[UInt32(index)] != SeriesTable.freeRow {
+            let row = UInt32(index)
+            seriesByKey[Self.seriesKey(name: rows.nameID[row], set: rows.labelSet[row])] = row
+        }
     }
 
     /// The interned id of the sample name numbered `number`.
@@ -351,32 +371,19 @@ final class CollectionEncoder {
     /// What the write relabel rules make of a series. They run only for a series not
     /// seen in the last collection; their outcome is kept (in `inputs`) while the series
     /// stays.
-    private func relabeledOutcome(_ key: SeriesKey, family: UInt32) -> (row: UInt32?, nameless: Bool) {
-        let full = Self.fullLabelSet(name: key.name, labels: key.labels, external: externalLabels)
+    private func relabeledOutcome(name: String, labels: Labels, family: UInt32) -> (row: UInt32?, nameless: Bool) {
+        let full = Self.fullLabelSet(name: name, labels: labels, external: externalLabels)
         guard let output = relabeler?.process(Labels(presorted: full.map { Label($0.name, $0.value) })) else {
             return (nil, false)
         }
         guard let name = output.first(where: { $0.name == "__name__" })?.value else { return (nil, true) }
-        let sentKey = SeriesKey(name: name, labels: Labels(presorted: output.pairs.filter { $0.name != "__name__" }))
-        if let existing = seriesByKey[sentKey] { return (existing, false) }
         // Series the rules give the same labels (those of one object) share a set, as
-        // without rules.
-        let setKey = SeriesKey(name: "", labels: sentKey.labels)
-        let set: UInt32
-        if let known = relabeledSets[setKey] {
-            set = known
-        } else {
-            var pairs = output.pairs.map { (name: $0.name, value: $0.value) }
-            let nameIndex = pairs.firstIndex { $0.name == "__name__" } ?? 0
-            pairs.remove(at: nameIndex)
-            set = labelSetStore.add(pairs, nameIndex: nameIndex, strings: strings)
-            if relabeledSets.count > rows.count + 1024 { relabeledSets.removeAll() }
-            relabeledSets[setKey] = set
-        }
-        let row = rows.add(
-            key: sentKey, labelSet: set, nameID: strings.intern(name), shard: nextShard(), family: family)
-        seriesByKey[sentKey] = row
-        return (row, false)
+        // without rules (the store keeps each content once).
+        var pairs = output.pairs.map { (name: $0.name, value: $0.value) }
+        let nameIndex = pairs.firstIndex { $0.name == "__name__" } ?? 0
+        pairs.remove(at: nameIndex)
+        let set = labelSetStore.add(pairs, nameIndex: nameIndex, strings: strings)
+        return (series(name: strings.intern(name), set: set, family: family), false)
     }
 
     /// Forgets every input series and number (the series themselves stay): the next
@@ -429,11 +436,11 @@ final class CollectionEncoder {
                 return setMap[Int(set)]
             }, id: newID)
         templateSets = templateSets.compactMapValues { setMap[Int($0)] == .max ? nil : setMap[Int($0)] }
-        relabeledSets = relabeledSets.compactMapValues { setMap[Int($0)] == .max ? nil : setMap[Int($0)] }
         strings = fresh
         labelSetStore = store
         internedNames.removeAll()
         families.removeAll()
         removedSinceCompaction = 0
+        rebuildSeriesByKey()
     }
 }

@@ -18,6 +18,10 @@ struct SeriesHash {
         state = ((state << 27) | (state >> 37)) &* Self.prime1 &+ Self.prime3
     }
 
+    /// One 64-bit word (a number, not bytes).
+    @inline(__always)
+    mutating func add(word: UInt64) { mix(word) }
+
     @inline(__always)
     mutating func add(_ string: String) {
         // Native and small strings are contiguous; only a bridged one would be copied.

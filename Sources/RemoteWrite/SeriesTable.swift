@@ -25,8 +25,8 @@ final class SeriesTable {
     private var orderIsCurrent = false
     /// Rows added since the rows were last renumbered in set order.
     private var addedSinceRenumbering = 0
-    /// Each row's key in the encoder's table of series by labels (to remove it there).
-    private var keys: [SeriesKey?] = []
+    /// Rows ever made (used or free).
+    private var rowsMade = 0
     private var freeRows: [UInt32] = []
     /// Rows in use.
     private(set) var count = 0
@@ -40,25 +40,24 @@ final class SeriesTable {
     }
 
     /// Rows ever made (used or free): every row number is below it.
-    var rowLimit: Int { keys.count }
+    var rowLimit: Int { rowsMade }
 
     /// Adds a series, never seen, and returns its row.
-    func add(key: SeriesKey, labelSet set: UInt32, nameID name: UInt32, shard: Int, family: UInt32) -> UInt32 {
+    func add(labelSet set: UInt32, nameID name: UInt32, shard: Int, family: UInt32) -> UInt32 {
         let row: UInt32
         if let reused = freeRows.popLast() {
             row = reused
-            keys[Int(row)] = key
         } else {
-            row = UInt32(keys.count)
-            let needed = keys.count + 1
+            row = UInt32(rowsMade)
+            let needed = rowsMade + 1
             if needed > labelSet.capacity {
-                let kept = keys.count
+                let kept = rowsMade
                 labelSet.reserve(needed, keeping: kept)
                 nameID.reserve(needed, keeping: kept)
                 self.shard.reserve(needed, keeping: kept)
                 state.reserve(needed, keeping: kept)
             }
-            keys.append(key)
+            rowsMade = needed
         }
         labelSet[row] = set
         nameID[row] = name
@@ -70,15 +69,12 @@ final class SeriesTable {
         return row
     }
 
-    /// Frees `row` and returns its key.
-    func remove(_ row: UInt32) -> SeriesKey {
-        let key = keys[Int(row)]!
-        keys[Int(row)] = nil
+    /// Frees `row`.
+    func remove(_ row: UInt32) {
         labelSet[row] = Self.freeRow
         freeRows.append(row)
         count -= 1
         orderIsCurrent = false
-        return key
     }
 
     /// The metadata of the family of `row`.
@@ -141,9 +137,7 @@ final class SeriesTable {
         permute(nameID)
         permute(shard)
         permute(state)
-        var newKeys = [SeriesKey?](repeating: nil, count: count)
-        for (old, new) in newRows.enumerated() where new != Self.freeRow { newKeys[Int(new)] = keys[old] }
-        keys = newKeys
+        rowsMade = count
         freeRows = []
         order = Array(0..<UInt32(count))
         orderIsCurrent = true

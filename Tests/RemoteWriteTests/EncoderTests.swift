@@ -231,6 +231,29 @@ struct EncoderTests {
         #expect(again.dropped[.outOfOrder] == 1)
     }
 
+    /// Two samples that differ only where the receiver sees no difference (an empty label
+    /// value is the label's absence; a label equal to the external one) are one series:
+    /// the second is a duplicate, not a second series with the same labels in the request.
+    @Test(arguments: RemoteWriteProtocol.allCases)
+    func samplesSentAsTheSameSeriesAreOneSeries(version: RemoteWriteProtocol) throws {
+        let family = MetricFamily(
+            name: "m", type: .gauge, help: "",
+            samples: [
+                Sample(name: "m", labels: Labels(["a": "1", "b": ""]), value: 1),
+                Sample(name: "m", labels: Labels(["a": "1"]), value: 2),
+                Sample(name: "m", labels: Labels(["a": "1", "dc": "x"]), value: 3),
+                Sample(name: "m", labels: Labels(["a": "2"]), value: 4),
+            ])
+        let encoder = CollectionEncoder(externalLabels: Labels(["dc": "x"]), shardCount: 1, maxSamplesPerSend: 10)
+        for timestamp: Int64 in [1000, 2000] {
+            let encoded = try encoder.encode([family], timestamp: timestamp, protocolVersion: version)
+            #expect(encoded.samples == 2)
+            #expect(encoded.dropped == [.duplicateSeries: 2])
+            #expect(encoded.staleMarkers == 0)
+            #expect(encoder.seriesCount == 2)
+        }
+    }
+
     @Test func transcodingV2ToV1KeepsSeriesAndMetadata() throws {
         let encoder = CollectionEncoder(externalLabels: Labels(["dc": "x"]), shardCount: 1, maxSamplesPerSend: 1000)
         var families = ipvsFamilies(services: 5, serversPerService: 2)
