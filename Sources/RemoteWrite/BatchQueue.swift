@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
+import TimeUnits
 
 #if canImport(Glibc)
     import Glibc
@@ -10,19 +11,52 @@ import NIOConcurrencyHelpers
 /// The queue of one remote-write URL: one first-in first-out ``ShardLog`` per shard,
 /// on disk under a directory or in memory, bounded in bytes.
 ///
-/// Batches leave only when acknowledged or dropped, so an outage of any length and a
-/// restart (even after SIGKILL) lose nothing while the bound holds; at the bound the
-/// oldest batches of the whole queue go first. All file work runs on one serial
-/// dispatch queue, never on the Swift concurrency pool.
+/// Batches leave only when acknowledged or dropped; at the bound the oldest batches of
+/// the whole queue go first. All file work runs on one serial dispatch queue, never on
+/// the Swift concurrency pool.
+///
+/// **Write-behind.** On disk, writing every batch before it is sent would write every
+/// sample to disk although a healthy receiver takes it at once. So while the receiver
+/// keeps up (its last answer was an acknowledgement and no batch waits in the files) a
+/// new batch is only *held* in memory and sent. The held batches are written (synced per
+/// the policy) as soon as anything suggests they may not be delivered soon:
+///
+/// - an attempt failed and will be retried (``spillHeld()``, from the sender);
+/// - a held batch's first attempt is still unanswered `writeBehind` after it began (a
+///   hanging receiver);
+/// - the held batches would exceed `heldBytesLimit` (a receiver slower than collection);
+/// - the queue is closed (graceful shutdown or reload).
+///
+/// Each of these writes every held batch of every shard and makes the queue write-through
+/// again: from then on each batch is written before ``append(_:)`` returns, until a
+/// request is acknowledged *and* the files are empty. So once the sender knows of an
+/// outage, every collection is on disk before `enqueue` returns, and an outage of any
+/// length and a restart (even after SIGKILL) lose nothing while the bound holds. The
+/// queue starts write-through too (no acknowledgement yet).
+///
+/// What a SIGKILL (or a crash) can lose in the healthy state: the held batches, that is
+/// batches enqueued while the receiver kept up and not acknowledged yet — at most
+/// `heldBytesLimit` bytes of them, none whose request has been unanswered for longer than
+/// `writeBehind`, and none once any attempt has failed. A graceful stop loses nothing.
+/// Written per sample sent: nothing while the receiver keeps up (beyond the collections
+/// queued before its first acknowledgement); during and after an outage, every batch once.
 final class BatchQueue: @unchecked Sendable {
     let shardCount: Int
     let maxBytes: Int
     let directory: String?
+    /// How long a held batch's first attempt may go unanswered before it is written;
+    /// zero: nothing is held (write-through).
+    let writeBehind: Duration
+    /// The most bytes held in memory only.
+    let heldBytesLimit: Int
     private let logger: Logger
     private let io: DispatchQueue
     // Touched only on `io`.
     private var shards: [ShardLog]
     private var nextSequence: UInt64
+    /// Whether the receiver's last answer was an acknowledgement and no attempt failed
+    /// since; new batches may be held only then.
+    private var receiverKeepsUp = false
     /// Batches numbered below this were replayed from disk when the queue opened (1 when
     /// none was): they were encoded by an earlier sender, which may have dealt series to
     /// other shards than the current one does.
@@ -41,13 +75,17 @@ final class BatchQueue: @unchecked Sendable {
     /// Opens the queue. With a directory, shard logs are `shard-NNN` subdirectories;
     /// existing ones are replayed, and when they still hold batches written with a
     /// different shard count, that count stays until they are drained (moving a series
-    /// to another shard could send its samples out of order).
+    /// to another shard could send its samples out of order). `writeBehind` and
+    /// `heldBytesLimit` bound the write-behind (see the type); they matter only with a
+    /// directory.
     init(
         directory: String?, shardCount requested: Int, maxBytes: Int, segmentBytes: Int, sync: QueueSyncPolicy,
-        logger: Logger, lockWait: Duration = .seconds(5)
+        writeBehind: Duration = .zero, heldBytesLimit: Int = 0, logger: Logger, lockWait: Duration = .seconds(5)
     ) throws(RemoteWriteError) {
         self.directory = directory
         self.maxBytes = maxBytes
+        self.writeBehind = directory == nil ? .zero : writeBehind
+        self.heldBytesLimit = heldBytesLimit
         self.logger = logger
         io = DispatchQueue(label: "ipvs-push.remote-write.queue")
         guard let directory else {
@@ -162,16 +200,19 @@ final class BatchQueue: @unchecked Sendable {
     }
 
     /// The oldest batch of `shard`, nil when the shard is empty. A damaged record is
-    /// dropped (and counted) and the next one returned.
+    /// dropped (and counted) and the next one returned. The caller is about to send it:
+    /// if it is held and still is `writeBehind` later, every held batch is written.
     func head(shard: Int) async throws(RemoteWriteError) -> QueuedBatch? {
         try await onIOQueue { () throws(RemoteWriteError) in try self.headNow(shard: shard) }
     }
 
-    /// Removes the batch `sequence` of `shard` after the receiver acknowledged it or it
+    /// Removes the batch `sequence` of `shard` after the receiver acknowledged it
+    /// (`acknowledged`: new batches may be held again once the files are empty) or it
     /// was given up; false when it had been dropped meanwhile.
     @discardableResult
-    func remove(shard: Int, sequence: UInt64) async throws(RemoteWriteError) -> Bool {
+    func remove(shard: Int, sequence: UInt64, acknowledged: Bool = false) async throws(RemoteWriteError) -> Bool {
         try await onIOQueue { () throws(RemoteWriteError) in
+            if acknowledged { self.receiverKeepsUp = true }
             guard let first = self.shards[shard].first, first.sequence == sequence else { return false }
             defer { self.publish() }
             try self.shards[shard].removeFirst()
@@ -179,16 +220,31 @@ final class BatchQueue: @unchecked Sendable {
         }
     }
 
-    /// Syncs and closes the files; the queue is unusable afterwards.
+    /// Writes every held batch and makes the queue write-through until the receiver
+    /// acknowledges a request and the files are empty: the sender's attempt failed.
+    func spillHeld() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            io.async {
+                if !self.closed { self.spillNow(because: "a remote-write attempt failed") }
+                continuation.resume()
+            }
+        }
+    }
+
+    /// Writes the held batches, syncs and closes the files; the queue is unusable
+    /// afterwards. (Dropping the queue without closing it writes nothing held, as a
+    /// SIGKILL would.)
     func close() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             io.async {
                 if !self.closed {
+                    self.spillNow(because: "the queue is closing")
                     self.observed.withLockedValue { $0.published.isClosed = true }
                     for shard in self.shards { shard.close() }
                     if self.lockFD >= 0 { Glibc.close(self.lockFD) }
                     self.lockFD = -1
                     self.closed = true
+                    self.publish()
                 }
                 continuation.resume()
             }
@@ -282,6 +338,17 @@ final class BatchQueue: @unchecked Sendable {
             perShard[batch.shard % shardCount].append((nextSequence, batch))
             nextSequence += 1
         }
+        let incomingBytes = incoming.reduce(0) { $0 + QueueRecord.headerSize + $1.payload.count }
+        let held = shards.reduce(0) { $0 + $1.heldBytes }
+        if writeBehind > .zero, receiverKeepsUp, shards.allSatisfy({ $0.countOnDisk == 0 }),
+            held + incomingBytes <= heldBytesLimit
+        {
+            for (shard, records) in perShard.enumerated() where !records.isEmpty { shards[shard].hold(records) }
+            return
+        }
+        if held > 0 {
+            spillNow(because: "more bytes would be held in memory than \(heldBytesLimit)")
+        }
         var firstError: RemoteWriteError?
         for (shard, records) in perShard.enumerated() where !records.isEmpty {
             do {
@@ -296,9 +363,44 @@ final class BatchQueue: @unchecked Sendable {
         if let firstError { throw firstError }
     }
 
+    /// Writes every held batch and makes the queue write-through (see the type). A batch
+    /// that cannot be written stays held and is still sent; the error is logged.
+    private func spillNow(because reason: String) {
+        receiverKeepsUp = false
+        let held = shards.reduce(0) { $0 + $1.heldCount }
+        guard held > 0 else { return }
+        defer { publish() }
+        logger.debug(
+            "remote-write queue writes the batches held in memory: \(reason)",
+            metadata: ["queue.batches": "\(held)", "queue.bytes": "\(shards.reduce(0) { $0 + $1.heldBytes })"])
+        for (index, shard) in shards.enumerated() {
+            do throws(RemoteWriteError) {
+                try shard.spill()
+            } catch {
+                logger.error(
+                    "remote-write queue cannot write the batches held in memory; they are sent but not kept: \(error)",
+                    metadata: ["queue.shard": "\(index)"])
+            }
+        }
+    }
+
+    /// Writes the held batches when batch `sequence` of `shard` is still held
+    /// `writeBehind` after its first attempt began (now): the receiver hangs.
+    private func watchFirstAttempt(shard: Int, sequence: UInt64) {
+        // Weak: a queue dropped without `close()` (as a SIGKILL would leave it) goes at
+        // once, releasing its lock, instead of when the timer fires.
+        io.asyncAfter(deadline: .now() + .milliseconds(Int(writeBehind.milliseconds))) { [weak self] in
+            guard let self, !self.closed, self.shards[shard].holds(sequence: sequence) else { return }
+            self.spillNow(because: "a request was not answered within \(self.writeBehind)")
+        }
+    }
+
     private func headNow(shard: Int) throws(RemoteWriteError) -> QueuedBatch? {
         defer { publish() }
         while let entry = shards[shard].first {
+            if shards[shard].holds(sequence: entry.sequence) {
+                watchFirstAttempt(shard: shard, sequence: entry.sequence)
+            }
             if let payload = try shards[shard].payload(of: entry) {
                 return QueuedBatch(
                     shard: shard, sequence: entry.sequence, protocolVersion: entry.protocolVersion,
@@ -324,6 +426,9 @@ final class BatchQueue: @unchecked Sendable {
         for shard in shards {
             snapshot.batches += shard.count
             snapshot.bytes += shard.bytes
+            snapshot.heldBatches += shard.heldCount
+            snapshot.heldBytes += shard.heldBytes
+            snapshot.writtenBytes += shard.writtenBytes
             snapshot.heads.append(shard.first?.sequence)
             snapshot.corruptRecords += shard.corruptRecords
         }

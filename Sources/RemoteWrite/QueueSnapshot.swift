@@ -4,6 +4,13 @@ struct QueueSnapshot: Sendable {
     var bytes = 0
     /// The sequence number of each shard's oldest batch, nil for an empty shard.
     var heads: [UInt64?] = []
+    /// Of `batches` and `bytes`, those held in memory only (write-behind): what a SIGKILL
+    /// would lose now.
+    var heldBatches = 0
+    var heldBytes = 0
+    /// Bytes written to the queue directory since it was opened: records, segment headers
+    /// and cursors.
+    var writtenBytes = 0
     /// Damaged records found on disk (at start-up or when read).
     var corruptRecords = 0
     /// Samples of batches dropped to stay within the size bound, by protocol.

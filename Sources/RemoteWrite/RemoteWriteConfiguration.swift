@@ -42,6 +42,15 @@ public struct RemoteWriteConfiguration: Sendable {
     public var queueSegmentBytes: Int
     /// When the on-disk queue calls `fsync`.
     public var queueSync: QueueSyncPolicy
+    /// How long the first attempt of a batch the on-disk queue holds in memory only may go
+    /// unanswered before the queue writes it (write-behind: while the receiver keeps up,
+    /// batches are written only when their first attempt fails, takes this long, or too
+    /// many are held; see ``RemoteWriteSender``). This bounds how old a request a SIGKILL
+    /// can lose. Two seconds: a healthy receiver answers a request of a few thousand
+    /// samples well within it, and a hanging one leaves no batch in memory only for the
+    /// whole remote timeout (30 s by default). `.zero` writes every
+    /// batch before `enqueue` returns (write-through), as the queue did before.
+    public var queueWriteBehind: Duration
     /// Timeouts, TLS, proxy, authentication and extra headers of the HTTP client.
     /// `timeout` is the remote timeout of one request.
     public var transport: TransportConfiguration
@@ -66,6 +75,7 @@ public struct RemoteWriteConfiguration: Sendable {
         queueMaxBytes: Int = 256 * 1024 * 1024,
         queueSegmentBytes: Int = 8 * 1024 * 1024,
         queueSync: QueueSyncPolicy = .batched,
+        queueWriteBehind: Duration = .seconds(2),
         transport: TransportConfiguration = TransportConfiguration(),
         shards: Int = 4
     ) {
@@ -83,6 +93,7 @@ public struct RemoteWriteConfiguration: Sendable {
         self.queueMaxBytes = queueMaxBytes
         self.queueSegmentBytes = queueSegmentBytes
         self.queueSync = queueSync
+        self.queueWriteBehind = queueWriteBehind
         self.transport = transport
         self.shards = shards
     }
@@ -107,6 +118,11 @@ public struct RemoteWriteConfiguration: Sendable {
         }
         guard queueSegmentBytes >= 4096 else {
             throw .configuration("remote-write queue segment bytes must be at least 4096, not \(queueSegmentBytes)")
+        }
+        guard queueWriteBehind >= .zero, queueWriteBehind <= .seconds(60) else {
+            throw .configuration(
+                "remote-write queue write-behind must be between 0 (write every batch at once) and 60 seconds, "
+                    + "not \(queueWriteBehind)")
         }
         guard minBackoff > .zero, maxBackoff >= minBackoff else {
             throw .configuration("remote-write backoff: the minimum must be positive and at most the maximum")

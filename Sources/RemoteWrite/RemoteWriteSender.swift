@@ -14,8 +14,12 @@ import TimeUnits
 /// task for the agent's lifetime (cancel it to stop); `flush(deadline:)` then
 /// `close()` at shutdown; `selfMetrics()` for the pull endpoint. A batch is removed
 /// from the queue only after a 2xx (or when it is dropped: a 4xx rejection, the size
-/// bound), so stopping at any moment, SIGKILL included, loses nothing that was
-/// enqueued and resends nothing acknowledged (with a queue directory).
+/// bound). With a queue directory, a graceful stop loses nothing that was enqueued and
+/// resends nothing acknowledged; so does a SIGKILL once the sender has seen its receiver
+/// fail or lag. While the receiver keeps up, batches are written only if their first
+/// attempt is not acknowledged soon (write-behind, ``BatchQueue``): a SIGKILL then loses
+/// the batches not yet acknowledged, at most `heldBytesLimit` bytes and none whose
+/// request has been unanswered for longer than `queueWriteBehind`.
 public final class RemoteWriteSender: Sendable {
     public let configuration: RemoteWriteConfiguration
     private let transport: any RequestTransport
@@ -57,7 +61,9 @@ public final class RemoteWriteSender: Sendable {
         }
         queue = try BatchQueue(
             directory: directory, shardCount: configuration.shards, maxBytes: configuration.queueMaxBytes,
-            segmentBytes: configuration.queueSegmentBytes, sync: configuration.queueSync, logger: logger)
+            segmentBytes: configuration.queueSegmentBytes, sync: configuration.queueSync,
+            writeBehind: configuration.queueWriteBehind,
+            heldBytesLimit: min(configuration.queueMaxBytes, Self.heldBytesLimit), logger: logger)
         encoder = EncoderBox(
             CollectionEncoder(
                 externalLabels: configuration.externalLabels, shardCount: queue.shardCount,
@@ -70,6 +76,12 @@ public final class RemoteWriteSender: Sendable {
                 retryOn429: configuration.retryOn429, jitter: 0.5),
             clock: clock)
     }
+
+    /// The most bytes of batches an on-disk queue holds in memory only (write-behind), or
+    /// `queueMaxBytes` if less: two collections of 600,000 series (13 MB each in 1.0), so
+    /// that a collection is still held while the one before it is being sent, and not much
+    /// more for a SIGKILL to lose.
+    static let heldBytesLimit = 32 << 20
 
     /// The protocol new batches are encoded with: the configured one, or 1.0 after a
     /// 2.0 sender fell back.
@@ -91,7 +103,7 @@ public final class RemoteWriteSender: Sendable {
     /// sample's own timestamp wins) into batches and queues them. Series that were in
     /// the previous collection and are missing now get a staleness marker. Returns when
     /// the batches are queued (on disk: written, and synced unless the sync policy is
-    /// `.never`). Encoding runs on a dispatch queue of its own, one collection at a time,
+    /// `.never`, except while the receiver keeps up: see ``BatchQueue``). Encoding runs on a dispatch queue of its own, one collection at a time,
     /// and each collection is queued before the next is encoded, so concurrent calls
     /// cannot put a series' samples out of order (a sample not newer than the last one
     /// of its series is dropped as `out_of_order`).
@@ -189,8 +201,9 @@ public final class RemoteWriteSender: Sendable {
         for signal in signals { signal.signal() }
     }
 
-    /// Closes the queue's files (syncing the acknowledgement cursor). Call after `run()`
-    /// and `flush` have returned; the sender cannot be used afterwards.
+    /// Writes the batches held in memory to the queue directory and closes its files
+    /// (syncing the acknowledgement cursor). Call after `run()` and `flush` have returned;
+    /// the sender cannot be used afterwards.
     public func close() async {
         await queue.close()
     }
@@ -242,7 +255,9 @@ public final class RemoteWriteSender: Sendable {
 
     /// How delivering one batch ended.
     private enum Delivery {
-        /// The receiver acknowledged it, rejected it, or it cannot be re-encoded: off the queue.
+        /// The receiver acknowledged it: off the queue.
+        case acknowledged
+        /// The receiver rejected it, or it cannot be re-encoded: off the queue.
         case finished
         /// The queue dropped it meanwhile (its bound).
         case gone
@@ -316,7 +331,7 @@ public final class RemoteWriteSender: Sendable {
                                 "remote-write receiver reachable again",
                                 metadata: ["remote_write.failed_attempts": "\(attempt - 1)"])
                         }
-                        return .done(.finished)
+                        return .done(.acknowledged)
                     } catch let failure {
                         error = failure
                     }
@@ -325,6 +340,7 @@ public final class RemoteWriteSender: Sendable {
                         return .done(.finished)
                     case .retry(let error, let retryAfter):
                         statistics.failed(protocolVersion, samples: batch.sampleCount, retrying: true)
+                        await queue.spillHeld()
                         return .retry(error, retryAfter: retryAfter)
                     case .permanent(.cancelled):
                         return .fail(error)
@@ -343,6 +359,7 @@ public final class RemoteWriteSender: Sendable {
                         return .done(.finished)
                     case .permanent(let error):
                         statistics.failed(protocolVersion, samples: batch.sampleCount, retrying: true)
+                        await queue.spillHeld()
                         return .retry(error, after: maxBackoff)
                     }
                 }
@@ -351,15 +368,16 @@ public final class RemoteWriteSender: Sendable {
             return false
         }
         switch delivery {
+        case .acknowledged: return await remove(batch, acknowledged: true)
         case .finished: return await remove(batch)
         case .gone: return true
         case .stopping: return false
         }
     }
 
-    private func remove(_ batch: QueuedBatch) async -> Bool {
+    private func remove(_ batch: QueuedBatch, acknowledged: Bool = false) async -> Bool {
         do {
-            try await queue.remove(shard: batch.shard, sequence: batch.sequence)
+            try await queue.remove(shard: batch.shard, sequence: batch.sequence, acknowledged: acknowledged)
         } catch {
             logger.error("remote-write queue cannot record an acknowledgement: \(error)")
         }
@@ -392,6 +410,11 @@ public final class RemoteWriteSender: Sendable {
     ///   `..._queue_max_bytes{url}`, `..._shards{url}`: the queue now.
     /// - `ipvs_push_remote_write_queue_corrupt_records_total{url}`: damaged records
     ///   found in the on-disk queue (skipped).
+    /// - `ipvs_push_remote_write_queue_written_bytes_total{url}`: bytes written to the
+    ///   queue directory (records, segment headers, cursors): divided by the samples sent,
+    ///   what the queue writes per sample; 0 without a directory.
+    /// - `ipvs_push_remote_write_queue_held_bytes{url}`: bytes of queued batches held in
+    ///   memory only (write-behind), which a SIGKILL would lose.
     /// - `ipvs_push_remote_write_last_success_timestamp_seconds{url}`: the last 2xx,
     ///   0 before the first.
     public func selfMetrics() -> [MetricFamily] {
@@ -436,6 +459,8 @@ public final class RemoteWriteSender: Sendable {
             SelfMetrics.queueMaxBytes.family(urlOnly, Double(configuration.queueMaxBytes)),
             SelfMetrics.shards.family(urlOnly, Double(queue.shardCount)),
             SelfMetrics.queueCorruptRecords.family(urlOnly, Double(snapshot.corruptRecords)),
+            SelfMetrics.queueWrittenBytes.family(urlOnly, Double(snapshot.writtenBytes)),
+            SelfMetrics.queueHeldBytes.family(urlOnly, Double(snapshot.heldBytes)),
             SelfMetrics.lastSuccess.family(urlOnly, counts.lastSuccess ?? 0),
         ]
     }
@@ -490,6 +515,12 @@ public final class RemoteWriteSender: Sendable {
         static let queueCorruptRecords = MetricDescriptor(
             "ipvs_push_remote_write_queue_corrupt_records_total", .counter,
             help: "Damaged records found in the on-disk remote-write queue and skipped.")
+        static let queueWrittenBytes = MetricDescriptor(
+            "ipvs_push_remote_write_queue_written_bytes_total", .counter,
+            help: "Bytes written to the remote-write queue directory: batch records, segment headers, cursors.")
+        static let queueHeldBytes = MetricDescriptor(
+            "ipvs_push_remote_write_queue_held_bytes", .gauge,
+            help: "Bytes of queued remote-write batches held in memory only until acknowledged (write-behind).")
         static let lastSuccess = MetricDescriptor(
             "ipvs_push_remote_write_last_success_timestamp_seconds", .gauge,
             help: "When the remote-write receiver last acknowledged a request (0: never).")

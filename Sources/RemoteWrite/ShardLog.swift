@@ -13,6 +13,12 @@ import Logging
 /// replays what is left after the cursor, in order; a damaged record ends its
 /// segment's readable part and is counted.
 ///
+/// An on-disk log may also *hold* batches: keep them in memory only, after every batch
+/// on disk (``hold(_:)``), until they are acknowledged or written with ``spill()``. The
+/// held batches are always the newest ones, so the segment files keep the log's order and
+/// a replay can never put a newer batch before an older one. Removing held batches
+/// writes nothing, not even the cursor: it already points at the end of the files.
+///
 /// Not thread-safe: ``BatchQueue`` runs every call on its I/O queue.
 final class ShardLog {
     struct Entry {
@@ -22,7 +28,8 @@ final class ShardLog {
         var recordLength: Int
         var sampleCount: Int
         var protocolVersion: RemoteWriteProtocol
-        /// The payload itself when the log is in memory.
+        /// The payload itself when the log is in memory, or when an on-disk log holds
+        /// the batch (then `segment` and `offset` mean nothing).
         var payload: [UInt8]?
     }
 
@@ -37,6 +44,11 @@ final class ShardLog {
     /// Damaged records found at replay or on read.
     private(set) var corruptRecords = 0
     private(set) var maxSequence: UInt64 = 0
+    /// How many of the newest entries an on-disk log holds in memory only, and their bytes.
+    private(set) var heldCount = 0
+    private(set) var heldBytes = 0
+    /// Bytes written to files: records, segment headers and cursors.
+    private(set) var writtenBytes = 0
 
     private var segments: [UInt64] = []
     private var activeSegment: UInt64?
@@ -73,24 +85,81 @@ final class ShardLog {
     var count: Int { entries.count - head }
     var isEmpty: Bool { head == entries.count }
     var first: Entry? { isEmpty ? nil : entries[head] }
+    /// Batches in the segment files, not yet acknowledged.
+    var countOnDisk: Int { directory == nil ? 0 : count - heldCount }
+
+    /// Whether batch `sequence` is queued and held in memory only.
+    func holds(sequence: UInt64) -> Bool {
+        guard heldCount > 0, let last = entries.last else { return false }
+        return sequence >= entries[entries.count - heldCount].sequence && sequence <= last.sequence
+    }
 
     // MARK: Appending
 
-    /// Appends records, each `(sequence, batch)`, in order. With a sync policy other
-    /// than `.never` they are on disk when this returns.
+    /// Appends records, each `(sequence, batch)`, in order. On disk, batches held so far
+    /// are written first (the files keep the log's order); with a sync policy other than
+    /// `.never` all of them are on disk when this returns.
     func append(_ records: [(sequence: UInt64, batch: EncodedBatch)]) throws(RemoteWriteError) {
         guard let directory else {
-            for (sequence, batch) in records {
-                let length = QueueRecord.headerSize + batch.payload.count
-                entries.append(
-                    Entry(
-                        sequence: sequence, segment: 0, offset: 0, recordLength: length, sampleCount: batch.sampleCount,
-                        protocolVersion: batch.protocolVersion, payload: batch.payload))
-                bytes += length
-                maxSequence = max(maxSequence, sequence)
-            }
+            keepInMemory(records)
             return
         }
+        try spill()
+        try write(records, directory: directory)
+    }
+
+    /// Keeps records, each `(sequence, batch)`, in memory only, after every batch on disk:
+    /// they go to the files with the next ``spill()`` or ``append(_:)``, or never if they
+    /// are removed first. For a log in memory this is ``append(_:)``.
+    func hold(_ records: [(sequence: UInt64, batch: EncodedBatch)]) {
+        let before = bytes
+        keepInMemory(records)
+        guard directory != nil else { return }
+        heldCount += records.count
+        heldBytes += bytes - before
+    }
+
+    /// Writes the held batches to the segment files, in order (synced per the policy).
+    /// On failure the batches not written stay held.
+    func spill() throws(RemoteWriteError) {
+        guard let directory, heldCount > 0 else { return }
+        let held = entries.suffix(heldCount)
+        let records = held.map { entry in
+            (
+                sequence: entry.sequence,
+                batch: EncodedBatch(
+                    shard: 0, protocolVersion: entry.protocolVersion, sampleCount: entry.sampleCount,
+                    payload: entry.payload ?? [])
+            )
+        }
+        entries.removeLast(heldCount)
+        bytes -= heldBytes
+        heldCount = 0
+        heldBytes = 0
+        do throws(RemoteWriteError) {
+            try write(records, directory: directory)
+        } catch {
+            let written = entries.last?.sequence ?? 0
+            hold(records.filter { $0.sequence > written })
+            throw error
+        }
+    }
+
+    private func keepInMemory(_ records: [(sequence: UInt64, batch: EncodedBatch)]) {
+        for (sequence, batch) in records {
+            let length = QueueRecord.headerSize + batch.payload.count
+            entries.append(
+                Entry(
+                    sequence: sequence, segment: 0, offset: 0, recordLength: length, sampleCount: batch.sampleCount,
+                    protocolVersion: batch.protocolVersion, payload: batch.payload))
+            bytes += length
+            maxSequence = max(maxSequence, sequence)
+        }
+    }
+
+    private func write(_ records: [(sequence: UInt64, batch: EncodedBatch)], directory: String)
+        throws(RemoteWriteError)
+    {
         var buffer: [UInt8] = []
         var written: [Entry] = []
         for (sequence, batch) in records {
@@ -129,6 +198,7 @@ final class ShardLog {
             throw error
         }
         activeSize += buffer.count
+        writtenBytes += buffer.count
         for entry in written {
             bytes += entry.recordLength
             maxSequence = max(maxSequence, entry.sequence)
@@ -153,6 +223,7 @@ final class ShardLog {
             try? QueueFiles.remove(path)
             throw error
         }
+        writtenBytes += QueueRecord.segmentMagic.count
         nextSegment = id + 1
         segments.append(id)
         activeSegment = id
@@ -213,7 +284,16 @@ final class ShardLog {
         let removed = Array(entries[head..<min(head + count, entries.count)])
         guard let last = removed.last else { return [] }
         head += removed.count
-        for entry in removed { bytes -= entry.recordLength }
+        var removedOnDisk = false
+        for entry in removed {
+            bytes -= entry.recordLength
+            if directory != nil, entry.payload != nil {
+                heldCount -= 1
+                heldBytes -= entry.recordLength
+            } else {
+                removedOnDisk = true
+            }
+        }
         if head > 1024 && head * 2 > entries.count {
             entries.removeFirst(head)
             head = 0
@@ -221,8 +301,10 @@ final class ShardLog {
             entries.removeAll(keepingCapacity: true)
             head = 0
         }
-        guard directory != nil else { return removed }
-        let position = first.map { (segment: $0.segment, offset: $0.offset) } ?? end
+        // Held batches were never written, so the cursor stays where it is: after every
+        // record in the files.
+        guard directory != nil, removedOnDisk else { return removed }
+        let position = countOnDisk > 0 ? (segment: first!.segment, offset: first!.offset) : end
         try persistCursor(
             QueueCursor(segment: position.segment, offset: position.offset, acknowledgedSequence: last.sequence))
         return removed
@@ -234,6 +316,7 @@ final class ShardLog {
         let sync = syncPolicy == .always || (syncPolicy == .batched && now - lastCursorSync >= .seconds(1))
         try QueueFiles.replace(
             directory + "/" + QueueCursor.fileName, with: new.encoded, sync: sync, directory: directory)
+        writtenBytes += new.encoded.count
         cursor = new
         cursorDirty = !sync && syncPolicy != .never
         if sync { lastCursorSync = now }
@@ -250,8 +333,11 @@ final class ShardLog {
     /// Syncs a cursor not synced yet and closes the files.
     func close() {
         if cursorDirty, let directory, let cursor {
-            try? QueueFiles.replace(
-                directory + "/" + QueueCursor.fileName, with: cursor.encoded, sync: true, directory: directory)
+            if (try? QueueFiles.replace(
+                directory + "/" + QueueCursor.fileName, with: cursor.encoded, sync: true, directory: directory)) != nil
+            {
+                writtenBytes += cursor.encoded.count
+            }
             cursorDirty = false
         }
         closeActiveSegment()

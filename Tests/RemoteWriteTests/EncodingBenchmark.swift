@@ -42,8 +42,10 @@ struct EncodingBenchmark {
                 + lines.joined(separator: ", "))
     }
 
-    @Test(arguments: [RemoteWriteProtocol.v1])
-    func deliver400kSeriesToVictoriaMetrics(protocolVersion: RemoteWriteProtocol) async throws {
+    /// Also what the queue directory takes per sample sent, written behind (the default)
+    /// and written through.
+    @Test(arguments: [RemoteWriteProtocol.v1], [Duration.seconds(2), .zero])
+    func deliver400kSeriesToVictoriaMetrics(protocolVersion: RemoteWriteProtocol, writeBehind: Duration) async throws {
         let victoria = try await ExternalServer.victoriaMetrics()
         defer { stopInBackground(victoria) }
         let directory = try temporaryDirectory("bench-send")
@@ -52,19 +54,29 @@ struct EncodingBenchmark {
             url: victoria.baseURL + "/api/v1/write", protocolVersion: protocolVersion, shards: 4,
             queueDirectory: directory, timeout: .seconds(30))
         configuration.queueMaxBytes = 4 << 30
+        configuration.queueWriteBehind = writeBehind
         let sender = try RemoteWriteSender(configuration: configuration, logger: silentLogger)
         let base = nowMilliseconds() - 60_000
+        let cycles = 3
         var lines: [String] = []
-        for cycle in 1...2 {
+        for cycle in 1...cycles {
             try await sender.enqueue(families: Self.families, timestampMilliseconds: base + Int64(cycle) * 15_000)
             let start = ContinuousClock.now
             let delivered = await sender.flush(deadline: .now + .seconds(300))
-            lines.append("cycle \(cycle): delivered=\(delivered) in \(ContinuousClock.now - start)")
+            lines.append(
+                "cycle \(cycle): delivered=\(delivered) in \(ContinuousClock.now - start), "
+                    + "queue written \(sender.queue.snapshot.writtenBytes) bytes so far")
         }
         let stored = try await ReceiverQueries.victoriaExport(victoria.baseURL, "{__name__=~\"ipvs_.+\"}")
         let points = stored.reduce(0) { $0 + $1.points.count }
-        print("BENCH-SEND series=\(stored.count) points=\(points) " + lines.joined(separator: ", "))
-        #expect(points == 2 * Self.families.reduce(0) { $0 + $1.samples.count })
+        let sent = sender.metric("ipvs_push_remote_write_samples_sent_total") ?? 0
+        let written = sender.metric("ipvs_push_remote_write_queue_written_bytes_total") ?? 0
+        print(
+            "BENCH-SEND write-behind=\(writeBehind) series=\(stored.count) points=\(points) "
+                + "queue written \((written / sent * 100).rounded() / 100) bytes per sample sent; "
+                + lines.joined(separator: ", "))
+        await sender.close()
+        #expect(points == cycles * Self.families.reduce(0) { $0 + $1.samples.count })
     }
 
     /// User and system CPU time of the whole process (nothing else runs during an

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import RemoteWrite
@@ -12,11 +13,26 @@ struct QueueTests {
 
     func open(
         _ directory: String?, shards: Int = 2, maxBytes: Int = 1 << 20, segmentBytes: Int = 1 << 20,
-        sync: QueueSyncPolicy = .never
+        sync: QueueSyncPolicy = .never, writeBehind: Duration = .zero, heldBytesLimit: Int = 1 << 20
     ) throws -> BatchQueue {
         try BatchQueue(
             directory: directory, shardCount: shards, maxBytes: maxBytes, segmentBytes: segmentBytes, sync: sync,
-            logger: silentLogger)
+            writeBehind: writeBehind, heldBytesLimit: heldBytesLimit, logger: silentLogger)
+    }
+
+    /// A write-behind queue on `directory` whose receiver has acknowledged a batch (written,
+    /// as everything before the first acknowledgement is), so that it holds new ones.
+    func keepingUp(
+        _ directory: String, shards: Int = 1, maxBytes: Int = 1 << 20, writeBehind: Duration = .seconds(60),
+        heldBytesLimit: Int = 1 << 20
+    ) async throws -> BatchQueue {
+        let queue = try open(
+            directory, shards: shards, maxBytes: maxBytes, writeBehind: writeBehind, heldBytesLimit: heldBytesLimit)
+        try await queue.append([batch(0, 0)])
+        #expect(queue.snapshot.heldBatches == 0, "written through before the first acknowledgement")
+        let first = try #require(try await queue.head(shard: 0))
+        #expect(try await queue.remove(shard: 0, sequence: first.sequence, acknowledged: true))
+        return queue
     }
 
     /// Drains a shard without acknowledging: the markers in order.
@@ -243,5 +259,102 @@ struct QueueTests {
         await first.close()
         let second = try open(directory)
         await second.close()
+    }
+
+    // MARK: Write-behind
+
+    @Test func heldBatchesReachTheFilesOnlyWhenSpilledBehindWhatIsThereInOrder() async throws {
+        let directory = try temporaryDirectory("queue-held")
+        defer { removeDirectory(directory) }
+        do {
+            let queue = try await keepingUp(directory)
+            let written = queue.snapshot.writtenBytes
+            #expect(written > 0)
+            try await queue.append([batch(0, 1), batch(0, 2)])
+            #expect(queue.snapshot.heldBatches == 2 && queue.snapshot.batches == 2)
+            #expect(queue.snapshot.heldBytes == 2 * (100 + QueueRecord.headerSize))
+            let head = try #require(try await queue.head(shard: 0))
+            #expect(head.payload[0] == 1)
+            #expect(try await queue.remove(shard: 0, sequence: head.sequence, acknowledged: true))
+            #expect(
+                queue.snapshot.writtenBytes == written, "acknowledging a held batch writes nothing, no cursor either")
+            try await queue.append([batch(0, 3)])
+            await queue.spillHeld()
+            #expect(queue.snapshot.heldBatches == 0 && queue.snapshot.batches == 2)
+            #expect(queue.snapshot.writtenBytes == written + 2 * (100 + QueueRecord.headerSize))
+            // Write-through from now on, even after an acknowledgement, until the files are empty.
+            let second = try #require(try await queue.head(shard: 0))
+            #expect(try await queue.remove(shard: 0, sequence: second.sequence, acknowledged: true))
+            try await queue.append([batch(0, 4)])
+            #expect(queue.snapshot.heldBatches == 0)
+            // Dropped without `close()`, as a SIGKILL leaves it.
+        }
+        let reopened = try open(directory, shards: 1)
+        #expect(try await markers(reopened, shard: 0) == [3, 4])
+        await reopened.close()
+    }
+
+    @Test func aQueueDroppedWithoutClosingLosesWhatItHeldAndClosingKeepsIt() async throws {
+        for closing in [false, true] {
+            let directory = try temporaryDirectory("queue-held-close")
+            defer { removeDirectory(directory) }
+            do {
+                let queue = try await keepingUp(directory, shards: 2)
+                try await queue.append([batch(0, 1), batch(1, 2), batch(0, 3)])
+                #expect(queue.snapshot.heldBatches == 3)
+                if closing { await queue.close() }
+            }
+            let reopened = try open(directory, shards: 2)
+            #expect(try await markers(reopened, shard: 0) == (closing ? [1, 3] : []), "closing: \(closing)")
+            #expect(try await markers(reopened, shard: 1) == (closing ? [2] : []), "closing: \(closing)")
+            await reopened.close()
+        }
+    }
+
+    @Test func beyondTheHeldBytesBoundEverythingHeldIsWrittenAndTheQueueWritesThrough() async throws {
+        let directory = try temporaryDirectory("queue-held-bound")
+        defer { removeDirectory(directory) }
+        let record = 100 + QueueRecord.headerSize
+        do {
+            let queue = try await keepingUp(directory, shards: 2, heldBytesLimit: 3 * record)
+            try await queue.append([batch(0, 1), batch(1, 2)])
+            #expect(queue.snapshot.heldBatches == 2)
+            try await queue.append([batch(0, 3), batch(1, 4)])
+            #expect(queue.snapshot.heldBatches == 0 && queue.snapshot.batches == 4)
+        }
+        let reopened = try open(directory, shards: 2)
+        #expect(try await markers(reopened, shard: 0) == [1, 3])
+        #expect(try await markers(reopened, shard: 1) == [2, 4])
+    }
+
+    @Test func heldBatchesCountAgainstTheBoundAndTheOldestIsDropped() async throws {
+        let directory = try temporaryDirectory("queue-held-full")
+        defer { removeDirectory(directory) }
+        let record = 100 + QueueRecord.headerSize
+        let queue = try await keepingUp(directory, maxBytes: 3 * record)
+        try await queue.append([batch(0, 1), batch(0, 2), batch(0, 3)])
+        try await queue.append([batch(0, 4)])
+        #expect(queue.snapshot.batches == 3 && queue.snapshot.bytes == 3 * record)
+        #expect(queue.snapshot.heldBatches == 3)
+        #expect(queue.snapshot.droppedForSpace[.v1] == 10)
+        #expect(try await markers(queue, shard: 0) == [2, 3, 4])
+    }
+
+    @Test func aHeldBatchWhoseFirstAttemptGoesUnansweredPastTheBoundIsWritten() async throws {
+        let directory = try temporaryDirectory("queue-held-hang")
+        defer { removeDirectory(directory) }
+        do {
+            let queue = try await keepingUp(directory, shards: 2, writeBehind: .milliseconds(100))
+            try await queue.append([batch(0, 1), batch(1, 2)])
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(queue.snapshot.heldBatches == 2, "the bound runs from the first attempt, not from the append")
+            _ = try #require(try await queue.head(shard: 0))  // the attempt begins, and is never answered
+            try await waitUntil("the held batches are written", timeout: .seconds(30)) {
+                queue.snapshot.heldBatches == 0
+            }
+        }
+        let reopened = try open(directory, shards: 2)
+        #expect(try await markers(reopened, shard: 0) == [1])
+        #expect(try await markers(reopened, shard: 1) == [2], "every shard's held batches are written")
     }
 }
