@@ -296,11 +296,13 @@ class Receiver2:
         self.server.shutdown()
 
 
-def read_rss_kib(pid):
+def read_proc_field(pid, file, field):
+    """The first number of FIELD in /proc/PID/FILE, or None once the process is gone: VmRSS in
+    status (KiB), write_bytes in io (what it has written to storage: its queue files)."""
     try:
-        with open(f"/proc/{pid}/status") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
+        with open(f"/proc/{pid}/{file}") as lines:
+            for line in lines:
+                if line.startswith(field + ":"):
                     return int(line.split()[1])
     except OSError:
         pass
@@ -371,11 +373,15 @@ def run_once(name, round_number, settings, out):
     with open(os.path.join(out, f"{name}-{round_number}.log"), "wb") as output:
         process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
     samples = []
+    # Bytes written to storage while delivering (read before SIGTERM: what a pipeline writes
+    # when it stops, ipvs-push's held batches or vmagent's in-memory queue, is not counted).
+    disk_written = 0
     stop_at = start + cycles * interval - interval / 4
     while time.monotonic() < stop_at:
-        rss = read_rss_kib(process.pid)
+        rss = read_proc_field(process.pid, "status", "VmRSS")
         if rss is not None:
             samples.append((time.monotonic() - start, rss))
+        disk_written = read_proc_field(process.pid, "io", "write_bytes") or disk_written
         time.sleep(0.25)
     settings["feeder"].stop()
     # os.kill, not Popen.send_signal: that polls first and would reap a pipeline that died early.
@@ -411,7 +417,8 @@ def run_once(name, round_number, settings, out):
         "cpu_seconds": usage.ru_utime + usage.ru_stime, "user_seconds": usage.ru_utime,
         "system_seconds": usage.ru_stime, "peak_rss_kib": usage.ru_maxrss,
         "steady_rss_kib": int(statistics.median(steady)) if steady else 0,
-        "wire_bytes": int(wire), "samples_stored": int(stored), "series": int(series),
+        "wire_bytes": int(wire), "disk_write_bytes": disk_written, "samples_stored": int(stored),
+        "series": int(series),
         "samples_per_series_min": int(fewest), "samples_per_series_max": int(most),
         "run_seconds": round(stopped, 1),
     }
@@ -487,7 +494,7 @@ def main():
             settings["receiver2"] = Receiver2()
         columns = [
             "pipeline", "round", "rc", "cpu_seconds", "user_seconds", "system_seconds", "peak_rss_kib",
-            "steady_rss_kib", "wire_bytes", "samples_stored", "series", "samples_per_series_min",
+            "steady_rss_kib", "wire_bytes", "disk_write_bytes", "samples_stored", "series", "samples_per_series_min",
             "samples_per_series_max", "run_seconds",
         ]
         with open(os.path.join(arguments.out, "pipeline.tsv"), "w") as table:
@@ -506,6 +513,7 @@ def main():
                         f"round {round_number} {name}: {per_sample:.2f} us/sample, peak "
                         f"{result['peak_rss_kib'] // 1024} MiB, steady {result['steady_rss_kib'] // 1024} MiB, "
                         f"{result['wire_bytes'] / max(1, result['samples_stored']):.1f} B/sample, "
+                        f"{result['disk_write_bytes'] / max(1, result['samples_stored']):.2f} disk B/sample, "
                         f"{result['samples_stored']} samples in {result['series']} series "
                         f"({'all delivered' if delivered else 'INCOMPLETE'}), rc={result['rc']}")
         server.shutdown()

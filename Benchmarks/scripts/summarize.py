@@ -539,6 +539,9 @@ def pipeline_part(directory):
     def wire_per_sample(r):
         return int(r["wire_bytes"]) / int(r["samples_stored"])
 
+    def disk_per_sample(r):
+        return int(r.get("disk_write_bytes") or 0) / int(r["samples_stored"])
+
     peer = "vmagent"
     figures = {}
     for name in by_pipeline:
@@ -552,11 +555,12 @@ def pipeline_part(directory):
         ratios = [fmt_ratio(value / figures[peer][index]) if peer in figures else "n/a"
                   for index, value in enumerate((cpu, peak, steady, wire))]
         rows.append([PIPELINE_NAMES[name], len(by_pipeline[name]), f"{cpu:.2f}", f"{peak:,.0f} MiB",
-                     f"{steady:,.0f} MiB", f"{wire:.1f}"] + ratios)
+                     f"{steady:,.0f} MiB", f"{wire:.1f}", f"{med(name, disk_per_sample):.2f}"] + ratios)
     report.table(
         f"Remote-write pipelines: {fmt_int(document)} series every {env.get('interval')} s for "
         f"{env.get('cycles')} cycles to VictoriaMetrics",
-        ["pipeline", "runs", "CPU us/sample", "peak RSS", "steady RSS", "wire bytes/sample", "CPU vs vmagent",
+        ["pipeline", "runs", "CPU us/sample", "peak RSS", "steady RSS", "wire bytes/sample", "disk bytes/sample",
+         "CPU vs vmagent",
          "peak vs vmagent", "steady vs vmagent", "bytes vs vmagent"], rows,
         f"The same documents (the IPVS metric set of {fmt_int(env.get('services', 0))} services x "
         f"{env.get('destinations')} real servers, {int(env.get('document_bytes', 0)) / 1048576:.0f} MiB of text, every "
@@ -565,7 +569,8 @@ def pipeline_part(directory):
         "process's user+system time over its whole life (start, every cycle, the drain at SIGTERM) per sample "
         "VictoriaMetrics stored; every run counted delivered every series with the same number of samples. Peak RSS "
         "is ru_maxrss, steady RSS the median VmRSS over the second half of the run, wire bytes what "
-        "VictoriaMetrics' HTTP listener read (bodies and headers). The 2.0 rows went to pipeline.py's counting 2.0 receiver "
+        "VictoriaMetrics' HTTP listener read (bodies and headers), disk bytes what the pipeline process wrote to "
+        "storage while delivering (/proc/PID/io write_bytes, read before SIGTERM: its queue files). The 2.0 rows went to pipeline.py's counting 2.0 receiver "
         "(Debian's VictoriaMetrics and Prometheus predate 2.0), which counted their samples and bytes. Medians over the "
         "runs.")
     if "ipvs-push-v1" in figures and peer in figures:

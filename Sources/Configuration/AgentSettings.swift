@@ -217,7 +217,10 @@ public struct AgentSettings: Sendable {
                 layers.problem(layers.origin(of: .tenant), "the tenant must not contain control characters")
                 valid = false
             }
-            let maxSamples = layers.value(.maxSamplesPerSend, default: 2000, expected: "a number from 1 to 1000000") {
+            let maxSamples = layers.value(
+                .maxSamplesPerSend, default: RemoteWriteConfiguration.defaultMaxSamplesPerSend,
+                expected: "a number from 1 to 1000000"
+            ) {
                 Int($0).flatMap { (1...1_000_000).contains($0) ? $0 : nil }
             }
             configurations = layers.list(.remoteWrite).map { url in

@@ -17,6 +17,12 @@ public struct RemoteWriteConfiguration: Sendable {
     public var tenant: String?
     /// The most samples in one request (Prometheus' `max_samples_per_send`).
     public var maxSamplesPerSend: Int
+    /// ``maxSamplesPerSend``'s default: vmagent's block size, not Prometheus' 2,000. Fewer,
+    /// larger requests carry fewer headers and metadata and compress slightly better: the
+    /// pipeline benchmark (600,006 series, 1.0) put 21.56 bytes a sample on the wire at
+    /// 2,000, 21.45 at 5,000 and 21.41 at 10,000 (vmagent 21.5); a request is then about
+    /// 1 MB before and 215 KB after snappy, far below any receiver's limit.
+    public static let defaultMaxSamplesPerSend = 10_000
     /// The wait before the first retry; it doubles up to `maxBackoff`.
     public var minBackoff: Duration
     public var maxBackoff: Duration
@@ -65,7 +71,7 @@ public struct RemoteWriteConfiguration: Sendable {
         name: String? = nil,
         protocolVersion: RemoteWriteProtocol = .v1,
         tenant: String? = nil,
-        maxSamplesPerSend: Int = 2000,
+        maxSamplesPerSend: Int = defaultMaxSamplesPerSend,
         minBackoff: Duration = .milliseconds(30),
         maxBackoff: Duration = .seconds(5),
         retryOn429: Bool = true,

@@ -13,7 +13,7 @@ public final class RemoteWriteEncoder {
 
     public init(
         protocolVersion: RemoteWriteProtocol = .v1, externalLabels: Labels = .empty, shards: Int = 1,
-        maxSamplesPerSend: Int = 2000
+        maxSamplesPerSend: Int = RemoteWriteConfiguration.defaultMaxSamplesPerSend
     ) {
         self.protocolVersion = protocolVersion
         encoder = CollectionEncoder(

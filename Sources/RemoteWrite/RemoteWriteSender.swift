@@ -103,10 +103,11 @@ public final class RemoteWriteSender: Sendable {
     /// sample's own timestamp wins) into batches and queues them. Series that were in
     /// the previous collection and are missing now get a staleness marker. Returns when
     /// the batches are queued (on disk: written, and synced unless the sync policy is
-    /// `.never`, except while the receiver keeps up: see ``BatchQueue``). Encoding runs on a dispatch queue of its own, one collection at a time,
-    /// and each collection is queued before the next is encoded, so concurrent calls
-    /// cannot put a series' samples out of order (a sample not newer than the last one
-    /// of its series is dropped as `out_of_order`).
+    /// `.never`, except while the receiver keeps up: see ``BatchQueue``). Encoding runs on
+    /// a dispatch queue of its own, one collection at a time, and each collection is
+    /// queued before the next is encoded, so concurrent calls cannot put a series' samples
+    /// out of order (a sample not newer than the last one of its series is dropped as
+    /// `out_of_order`).
     ///
     /// `oneShot`: this is the sender's only collection and no two of its samples are one
     /// series (`send`, whose reader refused repeats), so nothing needs remembering

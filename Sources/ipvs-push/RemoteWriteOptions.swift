@@ -18,7 +18,7 @@ struct RemoteWriteOptions: ParsableArguments, GivenFlags {
         help: "Remote-write protocol: v1 (1.0) or v2 (2.0, falls back to v1 when refused; default: v1).")
     var protocolVersion: String?
 
-    @Option(name: .customLong("max-samples-per-send"), help: "The most samples in one request (default: 2000).")
+    @Option(name: .customLong("max-samples-per-send"), help: "The most samples in one request (default: 10000).")
     var maxSamplesPerSend: String?
 
     @Option(

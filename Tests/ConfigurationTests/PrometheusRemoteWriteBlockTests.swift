@@ -115,7 +115,7 @@ struct PrometheusRemoteWriteBlockTests {
         #expect(victoria.tenant == nil)
         // Prometheus' max_shards may be in the hundreds; more than 256 requests in flight gain nothing here.
         #expect(victoria.shards == 256)
-        #expect(victoria.maxSamplesPerSend == 2000)
+        #expect(victoria.maxSamplesPerSend == 10_000)
         #expect(victoria.minBackoff == .milliseconds(30))
         #expect(victoria.maxBackoff == .seconds(5))
         #expect(victoria.retryOn429 == true)
