@@ -69,9 +69,13 @@ public enum ExpositionFiles {
             // hash of every label string) is needed only between inputs or points.
             let keyEverySeries = paths.count > 1 || parsed.timestampedSamples > 0
             if keyEverySeries { seriesOrigin.reserveCapacity(seriesOrigin.count + parsed.sampleCount) }
+            // Nothing to check per sample (one input, no timestamps, no grouping key): the
+            // samples are not even visited.
+            let checkSamples = keyEverySeries || !reservedLabels.isEmpty
             for (position, family) in parsed.families.enumerated() {
                 let location = parsed.locations[position]
-                for (sampleIndex, sample) in family.samples.enumerated() {
+                let checked = checkSamples ? family.samples : []
+                for (sampleIndex, sample) in checked.enumerated() {
                     let line = location.sampleLines[sampleIndex]
                     if !reservedLabels.isEmpty,
                         let reserved = sample.labels.first(where: { reservedLabels.contains($0.name) })
