@@ -454,12 +454,13 @@ def encoding_part(report, directory):
         f"before compression {p1 / samples:.1f} vs {p2 / samples:.1f} = {p1 / p2:.2f}x", verdict(v1 >= 3 * v2)))
 
 
-def e2e_part(report, directory):
+def e2e_part(directory):
+    """One-shot `send` against curl (issues 6 and 15): a Report of its own, or None when not run."""
     env = read_env(os.path.join(directory, "e2e.env"))
     rows_in = read_tsv(os.path.join(directory, "e2e.tsv"))
     if not env:
-        report.notes.append(f"end to end: not run or failed (nothing in {directory})")
-        return
+        return None
+    report = Report()
     by_tool = {}
     for row in rows_in:
         if row["rc"] == "0":
@@ -472,7 +473,11 @@ def e2e_part(report, directory):
     def med(tool, f):
         return median([f(r) for r in by_tool.get(tool, [])])
 
+    def client(r):
+        return float(r["user"]) + float(r["sys"])
+
     curl_wall = med("curl-import", lambda r: float(r["wall"]))
+    curl_client = med("curl-import", client)
     curl_total = med("curl-import",
                      lambda r: float(r["user"]) + float(r["sys"]) + float(r["server_cpu_seconds"]))
     rows = []
@@ -482,23 +487,29 @@ def e2e_part(report, directory):
         wall = med(tool, lambda r: float(r["wall"]))
         total = med(tool, lambda r: float(r["user"]) + float(r["sys"]) + float(r["server_cpu_seconds"]))
         rows.append([
-            names[tool], len(by_tool[tool]), fmt_s(wall), fmt_s(med(tool, lambda r: float(r["user"]) + float(r["sys"]))),
+            names[tool], len(by_tool[tool]), fmt_s(wall), fmt_s(med(tool, client)),
             fmt_s(med(tool, lambda r: float(r["server_cpu_seconds"]))), fmt_s(total), fmt_ratio(wall / curl_wall),
-            fmt_ratio(total / curl_total),
+            fmt_ratio(med(tool, client) / curl_client), fmt_ratio(total / curl_total),
         ])
     report.table(
         f"End to end on the host: {fmt_int(env.get('samples', 0))} samples "
         f"({int(env.get('file_bytes', 0)) / 1048576:.0f} MiB of text) to VictoriaMetrics",
         ["client", "runs", "median wall", "client CPU", "VictoriaMetrics CPU", "CPU together", "wall vs curl",
-         "CPU vs curl"], rows,
+         "client CPU vs curl", "CPU together vs curl"], rows,
         f"{env.get('victoria_metrics_version', '')}, after one untimed import that created the series; "
         f"{fmt_int(env.get('series_in_receiver') or 0)} series in the receiver afterwards. Client CPU is user+sys "
         "of the client process; VictoriaMetrics CPU is what the server spent while handling each request.",
     )
+    if "ipvs-push-send" in by_tool and curl_client:
+        send_client = med("ipvs-push-send", client)
+        report.targets.append(("send: client CPU at most 3x curl's",
+                               f"{send_client:.2f} vs {curl_client:.2f} s = {send_client / curl_client:.2f}x",
+                               verdict(send_client <= 3 * curl_client)))
     if env.get("remote_write_flag") != "yes":
         report.notes.append(
             "end to end: `ipvs-push send --remote-write` does not exist yet in this build; only curl's import was "
             "timed (the script runs send as soon as the flag exists)")
+    return report
 
 
 PIPELINE_NAMES = {
@@ -555,7 +566,7 @@ def pipeline_part(directory):
         ratios = [fmt_ratio(value / figures[peer][index]) if peer in figures else "n/a"
                   for index, value in enumerate((cpu, peak, steady, wire))]
         rows.append([PIPELINE_NAMES[name], len(by_pipeline[name]), f"{cpu:.2f}", f"{peak:,.0f} MiB",
-                     f"{steady:,.0f} MiB", f"{wire:.1f}", f"{med(name, disk_per_sample):.2f}"] + ratios)
+                     f"{steady:,.0f} MiB", f"{wire:.2f}", f"{med(name, disk_per_sample):.2f}"] + ratios)
     report.table(
         f"Remote-write pipelines: {fmt_int(document)} series every {env.get('interval')} s for "
         f"{env.get('cycles')} cycles to VictoriaMetrics",
@@ -582,7 +593,7 @@ def pipeline_part(directory):
                                f"{steady:,.0f} vs {figures[peer][2]:,.0f} MiB = {steady / figures[peer][2]:.2f}x",
                                verdict(steady <= 0.5 * figures[peer][2])))
         report.targets.append(("remote write: wire bytes per sample at most vmagent's",
-                               f"{wire:.1f} vs {figures[peer][3]:.1f} = {wire / figures[peer][3]:.2f}x",
+                               f"{wire:.2f} vs {figures[peer][3]:.2f} = {wire / figures[peer][3]:.3f}x",
                                verdict(wire <= figures[peer][3])))
     return report
 
@@ -719,6 +730,7 @@ def kept_section(path, name):
 
 # The parts whose results are sections of their own in RESULTS.md: (name, title, summarizer).
 SECTIONS = [
+    ("e2e", "One-shot send against curl (issues 6 and 15)", e2e_part),
     ("pipeline", "Remote-write pipelines against vmagent and Prometheus agent mode (issue 15)", pipeline_part),
     ("conntable", "Connection table (issue 14)", conntable_part),
 ]
@@ -732,12 +744,11 @@ def main():
     if "--results" in sys.argv:
         results_path = sys.argv[sys.argv.index("--results") + 1]
     env = read_env(os.path.join(out, "run.env"))
-    issue6 = any(os.path.isdir(os.path.join(out, part)) for part in ["lab", "encoding", "e2e"])
+    issue6 = any(os.path.isdir(os.path.join(out, part)) for part in ["lab", "encoding"])
     report = Report()
     if issue6:
         lab_part(report, os.path.join(out, "lab"))
         encoding_part(report, os.path.join(out, "encoding"))
-        e2e_part(report, os.path.join(out, "e2e"))
         profile_part(report, os.path.join(out, "lab"))
         print(report.text())
     blocks = []
