@@ -784,7 +784,10 @@ def labpipeline_part(directory):
         f"after {cycles} intervals, and a slow cycle pushes the later ones back) or by the samples (us/sample). Series per cycle are everything the pipeline delivers (ipvs-push's own ipvs_push_* series; "
         "vmagent's up and scrape_* series), IPVS series the kernel's figures among them. Peak RSS is each process's "
         "VmHWM, summed; steady RSS the median of the summed VmRSS over the second half of the run; wire bytes what "
-        "VictoriaMetrics' listener read (headers and snappy bodies) per sample. Medians over the runs.",
+        "VictoriaMetrics' listener read (headers and snappy bodies) per sample. Medians over the runs. The guest "
+        "counts CPU time by ticks of the host's clock, so time the host gives to other processes while a guest "
+        "process runs is charged to that process: the figures move with the host's load (compare the runs below); "
+        "the ratios of medians are the comparison.",
     )
     rows = []
     for name in by_pipeline:
@@ -811,7 +814,8 @@ def labpipeline_part(directory):
         f"import of an `ipvs-push dump` ({fmt_int(env.get('dump_series', 0))} series) and of a node_exporter scrape "
         f"({fmt_int(env.get('node_exporter_series', 0))} series); \"series created\" counts those a run still created "
         "(the pipelines' own: ipvs_push_*, up and scrape_*). Bytes left queued: what vmagent's persistent queue "
-        "(writer minus reader offset) or ipvs-push's --queue-dir (its files) still held after the stop.",
+        "(writer minus reader offset) or ipvs-push's --queue-dir (segment bytes after each shard's acknowledgement "
+        "cursor) still held after the stop.",
     )
     return report
 

@@ -73,8 +73,10 @@ def status_kib(pid, field):
 
 
 def left_queued(run_dir):
-    """Bytes a pipeline left queued on disk when it stopped: vmagent's persistent queue (writer minus
-    reader offset in each metainfo.json), ipvs-push's --queue-dir (its files); None without a queue."""
+    """Bytes a pipeline left unsent on disk when it stopped, or None without a queue: vmagent's
+    persistent queue (writer minus reader offset in each metainfo.json); ipvs-push's --queue-dir
+    (per shard, the segment bytes after its acknowledgement cursor: `cursor` holds IPVSRWC1, then
+    the segment id and offset, little endian; segments are NNN.seg, Sources/RemoteWrite/ShardLog)."""
     total, found = 0, False
     for directory, _, files in os.walk(os.path.join(run_dir, "vmagent-data")):
         for name in files:
@@ -88,7 +90,21 @@ def left_queued(run_dir):
                     pass
     for directory, _, files in os.walk(os.path.join(run_dir, "queue")):
         found = True
-        total += sum(os.path.getsize(os.path.join(directory, name)) for name in files)
+        segment, offset = -1, 0
+        if "cursor" in files:
+            with open(os.path.join(directory, "cursor"), "rb") as file:
+                cursor = file.read()
+            if len(cursor) == 36 and cursor[:8] == b"IPVSRWC1":
+                segment = int.from_bytes(cursor[8:16], "little")
+                offset = int.from_bytes(cursor[16:24], "little")
+        for name in files:
+            if not name.endswith(".seg") or not name[:-4].isdigit():
+                continue
+            size = os.path.getsize(os.path.join(directory, name))
+            if int(name[:-4]) > segment:
+                total += size
+            elif int(name[:-4]) == segment:
+                total += max(0, size - offset)
     return total if found else None
 
 

@@ -36,6 +36,11 @@
 #   make bench BENCH_PARTS=labpipeline
 #   Lab/ipvs-lab --mem 4G --timeout 3600 --out /tmp/labpipeline \
 #       --env IPVS_PUSH=$PWD/.build/static/release/ipvs-push pipeline
+# At 10,000 x 3 the host's vm.max_map_count must be raised first (1048576; run.sh does it): user-mode
+# Linux maps each page of a guest process into a host process one by one, and VictoriaMetrics
+# holding 690,000 series needs more than the default 65530 mappings (console.log: "UML ran out of
+# memory on the host side"). The whole boot takes about 26 minutes at 10,000 x 3 (each ipvs-push
+# run spends 4-5 minutes in VictoriaMetrics' queries over 600,000 series), 2 minutes at 500 x 3.
 #
 # Environment: IPVS_PUSH (required), BENCH_SERVICES (10000), BENCH_DESTS (3), LABPIPELINE_CYCLES
 # (10), LABPIPELINE_INTERVAL (5, seconds), LABPIPELINE_ROUNDS (2), LABPIPELINES
@@ -45,9 +50,11 @@
 # (one line per run: pipeline, round, order, rc, processes, CPU total/user/system and per process,
 # peak RSS (VmHWM) total and per process, steady RSS (median summed VmRSS over the second half),
 # series, IPVS series, samples stored, fewest/most samples a series got and "samples:series" for
-# every number of samples seen, series created
-# during the run, bytes VictoriaMetrics' listener read, run and query seconds), NAME-ROUND.rss.tsv
-# (the pipeline's summed VmRSS over time), restore.env, victoria-metrics.log, logs/ (each process).
+# every number of samples seen, series created during the run, bytes left unsent in an on-disk
+# queue after the stop (vmagent's, ipvs-push's --queue-dir), bytes VictoriaMetrics' listener read,
+# run and query seconds), NAME-ROUND.rss.tsv (the pipeline's summed VmRSS over time), lab.env
+# (sizes, kernel, guest memory and CPUs, the binary's sha256), restore.env, victoria-metrics.log,
+# logs/ (each process).
 set -uo pipefail
 . "$LAB_DIR/guest/lib.sh"
 
