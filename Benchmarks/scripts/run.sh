@@ -18,12 +18,21 @@
 #                ("25000 50000 100000 1000000"; CONNTABLE_ROUNDS 3, CONNTABLE_TOOLS all four; above
 #                CONNTABLE_LARGE 200000 entries one round of the two dumps: see the scenario; 1.5-2
 #                hours); run alone, it replaces only its own section of RESULTS.md
+#   6. labpipeline Lab/scenarios/pipeline.sh (issue 15, not in the default parts): the whole pipeline
+#                against the kernel in a guest (LABPIPELINE_MEM, 4G) with BENCH_SERVICES x BENCH_DESTS:
+#                `ipvs-push run --remote-write` (with and without --queue-dir) against
+#                prometheus-node-exporter --collector.ipvs scraped by vmagent, every 5 s for
+#                LABPIPELINE_CYCLES (10) cycles to one VictoriaMetrics, LABPIPELINE_ROUNDS (2) rounds:
+#                CPU of every process of each pipeline per cycle and per sample, peak RSS, series per
+#                cycle, every sample checked delivered; run alone, it replaces only its own section
 #
 # Environment: BENCH_PARTS ("lab encoding e2e pipeline"), BENCH_SERVICES (10000), BENCH_DESTS (3),
 # BENCH_ROUNDS (5), BENCH_SCRAPES (5), BENCH_PROFILE (services to profile with callgrind in the lab;
 # empty: no profile), E2E_SAMPLES (1000000), E2E_ROUNDS (3), BENCH_OUT (.build/bench),
 # PIPELINE_CYCLES (10), PIPELINE_ROUNDS (2), PIPELINES (pipeline.py's list),
-# BENCH_LAB_TIMEOUT (3600 s), BENCH_RESULTS (Benchmarks/RESULTS.md; "" to leave it alone), SWIFT.
+# BENCH_LAB_TIMEOUT (3600 s), BENCH_RESULTS (Benchmarks/RESULTS.md; "" to leave it alone), SWIFT;
+# for labpipeline LABPIPELINE_CYCLES (10), LABPIPELINE_ROUNDS (2), LABPIPELINES (the scenario's list),
+# LABPIPELINE_MEM (4G).
 set -uo pipefail
 
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)
@@ -132,6 +141,25 @@ if [[ "$parts" == *" conntable "* ]]; then
     rc=$?
     [ "$rc" = 0 ] || fail "the conntable scenario failed with $rc (see $out/conntable/scenario.stderr, console.log)"
     tail -n 3 "$out/conntable/scenario.stderr" 2>/dev/null
+fi
+
+if [[ "$parts" == *" labpipeline "* ]]; then
+    step "the whole pipeline in the IPVS lab: $services services x $dests real servers, ipvs-push run vs node_exporter + vmagent"
+    # User-mode Linux maps a guest process's pages into a host process one by one: a guest process
+    # with more than about 256 MiB of scattered pages (VictoriaMetrics holding 690,000 series) needs
+    # more mappings than the host's default vm.max_map_count (65530) and is killed ("UML ran out of
+    # memory on the host side ... vm.max_map_count has been reached" in console.log).
+    if [ "$(cat /proc/sys/vm/max_map_count)" -lt 1048576 ]; then
+        echo "bench: raising the host's vm.max_map_count to 1048576 for the guest (was $(cat /proc/sys/vm/max_map_count))"
+        sysctl -qw vm.max_map_count=1048576 || fail "cannot raise vm.max_map_count (needs root): the guest's VictoriaMetrics may be killed"
+    fi
+    Lab/ipvs-lab --mem "${LABPIPELINE_MEM:-4G}" --timeout "${BENCH_LAB_TIMEOUT:-3600}" --out "$out/labpipeline" \
+        --env "IPVS_PUSH=$ipvs_push" --env "BENCH_SERVICES=$services" --env "BENCH_DESTS=$dests" \
+        --env "LABPIPELINE_CYCLES=${LABPIPELINE_CYCLES:-10}" --env "LABPIPELINE_ROUNDS=${LABPIPELINE_ROUNDS:-2}" \
+        ${LABPIPELINES:+--env "LABPIPELINES=$LABPIPELINES"} pipeline
+    rc=$?
+    [ "$rc" = 0 ] || fail "the labpipeline scenario failed with $rc (see $out/labpipeline/scenario.stderr, logs/pipelines.log)"
+    tail -n 8 "$out/labpipeline/scenario.stderr" 2>/dev/null
 fi
 
 duration=$(( SECONDS - started ))

@@ -4,8 +4,9 @@
     summarize.py OUT_DIR [--results Benchmarks/RESULTS.md]
 
 OUT_DIR holds lab/ (Lab/scenarios/bench.sh), encoding/ (ordo-one benchmark JMH export and
-bench-data sizes.json), e2e/ (scripts/e2e.sh), optionally profile/ (callgrind outputs), and
-conntable/ (Lab/scenarios/conntable.sh, issue 14). Any part of issue 6 that is missing is reported
+bench-data sizes.json), e2e/ (scripts/e2e.sh), optionally profile/ (callgrind outputs),
+pipeline/ (scripts/pipeline.py, issue 15), conntable/ (Lab/scenarios/conntable.sh, issue 14) and
+labpipeline/ (Lab/scenarios/pipeline.sh, issue 15). Any part of issue 6 that is missing is reported
 as not run. With --results, the same tables are written as Markdown (the file the README quotes);
 the connection table's section sits between two HTML comments and is kept as it is when only the
 other parts ran, and only it is replaced when only it ran.
@@ -696,6 +697,145 @@ def conntable_part(directory):
     return report
 
 
+LAB_PIPELINE_NAMES = {
+    "ipvs-push": "`ipvs-push run --remote-write`",
+    "ipvs-push-queue": "`ipvs-push run --remote-write --queue-dir`",
+    "node-exporter-vmagent": "node_exporter `--collector.ipvs` + vmagent",
+}
+LAB_PIPELINE_PEER = "node-exporter-vmagent"
+
+
+def labpipeline_part(directory):
+    """The whole pipeline against the kernel (Lab/scenarios/pipeline.sh, issue 15): a Report, or None."""
+    report = Report()
+    env, runs = read_part(report, directory, "pipeline.env", "pipeline.tsv", "pipelines in the IPVS lab")
+    if env is None:
+        return None
+    lab = read_env(os.path.join(directory, "lab.env"))
+    restore = read_env(os.path.join(directory, "restore.env"))
+    cycles = int(env["cycles"])
+    by_pipeline = {}
+    check_rows = []
+    for run in runs:
+        fewest, most = int(run["samples_per_series_min"]), int(run["samples_per_series_max"])
+        series, stored = int(run["series"]), int(run["samples_stored"])
+        whole = run["rc"] == "0" and fewest == most and fewest > 0
+        missing = series * most - stored
+        # A run that lost less than 1% of its last cycle's samples still counts, by the cycles it
+        # delivered (samples / series, a fraction); one that lost more, or failed, does not.
+        nearly = run["rc"] == "0" and most > 0 and missing < 0.01 * series
+        if whole:
+            verdict_text = f"every series, {fewest} of {cycles} cycles" if fewest != cycles else "every series, every cycle"
+        else:
+            verdict_text = (f"INCOMPLETE: {fmt_int(missing)} samples short of {most} a series "
+                            f"({run.get('samples_per_series', '?')})")
+            report.notes.append(
+                f"pipelines in the lab: {run['pipeline']} round {run['round']} did not deliver whole cycles (exit "
+                f"{run['rc']}; samples:series {run.get('samples_per_series', '?')}, {fmt_int(missing)} samples short); "
+                + ("counted by the cycles it delivered, samples / series = " f"{stored / series:.4f}"
+                   if nearly else "left out of the medians"))
+        if whole or nearly:
+            by_pipeline.setdefault(run["pipeline"], []).append(run)
+        check_rows.append([
+            LAB_PIPELINE_NAMES.get(run["pipeline"], run["pipeline"]), run["round"], run["order"],
+            f"{float(run['cpu_seconds']):.2f} s", run["cpu_by_process"].replace(",", ", ").replace("=", " "),
+            fmt_int(series), fmt_int(stored), run.get("samples_per_series", ""), run["new_series"],
+            fmt_int(run["left_queued_bytes"]) if run.get("left_queued_bytes") else "", verdict_text,
+        ])
+
+    def med(name, field):
+        return median([field(r) for r in by_pipeline.get(name, [])])
+
+    def delivered_cycles(r):
+        return int(r["samples_stored"]) / int(r["series"])
+
+    def cpu_per_cycle(r):
+        return float(r["cpu_seconds"]) / delivered_cycles(r)
+
+    def cpu_per_sample(r):
+        return float(r["cpu_seconds"]) * 1e6 / int(r["samples_stored"])
+
+    figures = {}
+    for name in by_pipeline:
+        figures[name] = {
+            "cycle": med(name, cpu_per_cycle), "sample": med(name, cpu_per_sample),
+            "peak": med(name, lambda r: int(r["peak_rss_kib"]) / 1024),
+            "steady": med(name, lambda r: int(r["steady_rss_kib"]) / 1024),
+            "series": med(name, lambda r: int(r["series"])), "ipvs": med(name, lambda r: int(r["ipvs_series"])),
+            "wire": med(name, lambda r: int(r["wire_bytes"]) / int(r["samples_stored"])),
+        }
+    peer = figures.get(LAB_PIPELINE_PEER)
+
+    def ratio(name, key):
+        return fmt_ratio(figures[name][key] / peer[key]) if peer else "n/a"
+
+    rows = []
+    for name in LAB_PIPELINE_NAMES:
+        if name not in figures:
+            continue
+        f = figures[name]
+        delivered = ", ".join(f"{delivered_cycles(r):.6g}" for r in by_pipeline[name])
+        rows.append([
+            LAB_PIPELINE_NAMES[name], len(by_pipeline[name]), fmt_int(f["series"]), fmt_int(f["ipvs"]), delivered,
+            f"{f['cycle']:.3f} s", f"{f['sample']:.2f}", f"{f['peak']:,.0f} MiB", f"{f['steady']:,.0f} MiB",
+            f"{f['wire']:.1f}", ratio(name, "cycle"), ratio(name, "sample"), ratio(name, "peak"),
+            ratio(name, "series"),
+        ])
+    services, dests = int(lab.get("services", 0)), lab.get("destinations_per_service", "?")
+    report.table(
+        f"{fmt_int(services)} services x {dests} real servers from the kernel to VictoriaMetrics every "
+        f"{env.get('interval')} s, {cycles} cycles a run",
+        ["pipeline", "runs", "series per cycle", "IPVS series", "cycles delivered", "CPU per cycle", "CPU us/sample",
+         "peak RSS", "steady RSS", "wire bytes/sample", "CPU/cycle vs node_exporter+vmagent", "us/sample vs",
+         "peak RSS vs", "series vs"],
+        rows,
+        f"One user-mode-Linux guest (kernel {lab.get('kernel', '?')}, {lab.get('guest_cpus', '?')} CPU, "
+        f"{int(lab.get('guest_mem_kB', 0)) // 1024} MiB), the table restored by `ipvsadm -R` in "
+        f"{restore.get('restore_seconds', '?')} s (no traffic, estimator stopped); one VictoriaMetrics "
+        f"{env.get('victoria_metrics_version', '?')} in the guest receives every pipeline (its CPU is charged to none); "
+        f"vmagent of the same package, {env.get('node_exporter_version', 'node_exporter ?')}; ipvs-push binary "
+        f"sha256 {lab.get('ipvs_push_sha256', '?')}. Each pipeline alone, rounds: {env.get('rounds')}, order rotating. "
+        "CPU is user+system of every process of the pipeline over its whole life (os.wait4: start, every cycle, the "
+        "drain at SIGTERM), summed, divided by the cycles VictoriaMetrics stored (samples / series: a run stops "
+        f"after {cycles} intervals, and a slow cycle pushes the later ones back) or by the samples (us/sample). Series per cycle are everything the pipeline delivers (ipvs-push's own ipvs_push_* series; "
+        "vmagent's up and scrape_* series), IPVS series the kernel's figures among them. Peak RSS is each process's "
+        "VmHWM, summed; steady RSS the median of the summed VmRSS over the second half of the run; wire bytes what "
+        "VictoriaMetrics' listener read (headers and snappy bodies) per sample. Medians over the runs. The guest "
+        "counts CPU time by ticks of the host's clock, so time the host gives to other processes while a guest "
+        "process runs is charged to that process: the figures move with the host's load (compare the runs below); "
+        "the ratios of medians are the comparison.",
+    )
+    rows = []
+    for name in by_pipeline:
+        per_process = {}
+        for run in by_pipeline[name]:
+            cycles_run = delivered_cycles(run)
+            for item in run["cpu_by_process"].split(","):
+                label, value = item.split("=")
+                per_process.setdefault(label, {"cpu": [], "peak": []})["cpu"].append(float(value) / cycles_run)
+            for item in run["peak_rss_by_process"].split(","):
+                label, value = item.split("=")
+                per_process[label]["peak"].append(int(value) / 1024)
+        for label, values in per_process.items():
+            rows.append([LAB_PIPELINE_NAMES.get(name, name), label, f"{median(values['cpu']):.3f} s",
+                         f"{median(values['peak']):,.0f} MiB"])
+    report.table("By process", ["pipeline", "process", "CPU per cycle", "peak RSS (VmHWM)"], rows)
+    report.table(
+        "Every run, and the delivery check",
+        ["pipeline", "round", "order", "CPU", "CPU by process", "series", "samples stored",
+         "samples a series (samples:series)", "series created", "bytes left queued on disk", "delivered"],
+        check_rows,
+        "VictoriaMetrics' count_over_time for each series over the run's window: every series with the same number "
+        "of samples means every cycle arrived whole. The series were created before the first run by one untimed "
+        f"import of an `ipvs-push dump` ({fmt_int(env.get('dump_series', 0))} series) and of a node_exporter scrape "
+        f"({fmt_int(env.get('node_exporter_series', 0))} series); \"series created\" counts those a run still created "
+        "(the pipelines' own: ipvs_push_*, up and scrape_*). Bytes left queued: what vmagent's persistent queue "
+        "(writer minus reader offset) or ipvs-push's --queue-dir (segment bytes after each shard's acknowledgement "
+        "cursor) still held after the stop.",
+    )
+    return report
+
+
 def section_markdown(name, title, report, env):
     """A part's results between the markers that let a later partial run replace only it."""
     written = (
@@ -733,6 +873,8 @@ SECTIONS = [
     ("e2e", "One-shot send against curl (issues 6 and 15)", e2e_part),
     ("pipeline", "Remote-write pipelines against vmagent and Prometheus agent mode (issue 15)", pipeline_part),
     ("conntable", "Connection table (issue 14)", conntable_part),
+    ("labpipeline", "The whole pipeline against the kernel in the IPVS lab: `ipvs-push run` against node_exporter + "
+     "vmagent (issue 15)", labpipeline_part),
 ]
 
 

@@ -283,6 +283,37 @@ lab_describe_namespaces() {
     done
 }
 
+# lab_bench_table N D RULES_FILE: the benchmarks' table (bench.sh, pipeline.sh): N virtual
+# services x D real servers, restored with one `ipvsadm -R` from RULES_FILE (written, then
+# removed). Service i (1..N) is 10.A.B.C:80 with A.B.C = i in base 256, scheduler rr; its real
+# servers are 172.16.0.0/12 + k:8080 (k counting every real server from 1, so every destination
+# address is distinct), masquerading, weight 1. Writes restore_seconds= to $LAB_OUT/restore.env,
+# then stops the rate estimator (no traffic: the rates stay 0 and every reading sees the same
+# numbers). Needs ip_vs and ip_vs_rr loaded.
+lab_bench_table() {
+    local n=$1 d=$2 rules=$3 start restore_s
+    lab_log "generating $n services x $d real servers"
+    awk -v n="$n" -v d="$d" 'BEGIN {
+        k = 0
+        for (i = 1; i <= n; i++) {
+            s = sprintf("10.%d.%d.%d:80", int(i / 65536) % 256, int(i / 256) % 256, i % 256)
+            print "-A -t " s " -s rr"
+            for (j = 0; j < d; j++) {
+                k++
+                printf "-a -t %s -r 172.%d.%d.%d:8080 -m -w 1\n", s, 16 + int(k / 65536) % 16, int(k / 256) % 256, k % 256
+            }
+        }
+    }' >"$rules" || lab_die "generating the rules failed"
+    lab_log "restoring $(wc -l <"$rules") rules with ipvsadm -R"
+    start=$EPOCHREALTIME
+    ipvsadm -R <"$rules" || lab_die "ipvsadm -R of $n services x $d real servers failed"
+    restore_s=$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
+    echo "restore_seconds=$restore_s" >"$LAB_OUT/restore.env"
+    lab_log "restored in ${restore_s} s"
+    rm -f "$rules"
+    echo 0 >/proc/sys/net/ipv4/vs/run_estimation 2>/dev/null
+}
+
 # --- A real Docker Engine and Swarm node in the guest ----------------------------------------
 # Debian's docker.io (Engine 20.10, containerd, runc), as /work/shared/docs/LAB.md describes:
 # the node's only address is LAB_DOCKER_ADDR on a dummy link (a documentation range); the guest

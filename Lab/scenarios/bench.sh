@@ -54,29 +54,9 @@ must() { "$@" || lab_die "failed: $*"; }
 lab_modprobe ip_vs ip_vs_rr
 ip link set lo up
 
-# --- The table: service i is 10.A.B.C:80 (i = 1..N), its real servers 172.16.0.0/12 + k:8080,
-# each destination address distinct, masquerading, weight 1. -------------------------------------
-lab_log "generating $N services x $D real servers"
-awk -v n="$N" -v d="$D" 'BEGIN {
-    k = 0
-    for (i = 1; i <= n; i++) {
-        s = sprintf("10.%d.%d.%d:80", int(i / 65536) % 256, int(i / 256) % 256, i % 256)
-        print "-A -t " s " -s rr"
-        for (j = 0; j < d; j++) {
-            k++
-            printf "-a -t %s -r 172.%d.%d.%d:8080 -m -w 1\n", s, 16 + int(k / 65536) % 16, int(k / 256) % 256, k % 256
-        }
-    }
-}' >"$WORK/rules" || lab_die "generating the rules failed"
-lab_log "restoring $(wc -l <"$WORK/rules") rules with ipvsadm -R"
-start=$EPOCHREALTIME
-must ipvsadm -R <"$WORK/rules"
-restore_s=$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
-echo "restore_seconds=$restore_s" >"$LAB_OUT/restore.env"
-lab_log "restored in ${restore_s} s"
-rm -f "$WORK/rules"
-# Rates stay 0 (no traffic) and the estimator is stopped, so every reading sees the same numbers.
-echo 0 >/proc/sys/net/ipv4/vs/run_estimation 2>/dev/null
+# The table (lib.sh: service i is 10.A.B.C:80, its real servers distinct 172.16.0.0/12 addresses
+# on port 8080), restored with ipvsadm -R, the rate estimator stopped; restore.env.
+lab_bench_table "$N" "$D" "$WORK/rules"
 
 {
     echo "services=$N"
