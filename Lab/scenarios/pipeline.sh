@@ -3,7 +3,8 @@
 # get BENCH_SERVICES x BENCH_DESTS (10,000 x 3) virtual services from a real IPVS into a
 # remote-write receiver every 5 s, by
 #   A  `ipvs-push run --remote-write` reading the kernel over netlink (one process), without and
-#      with --queue-dir (every batch written to disk, here the guest's tmpfs, before it is sent);
+#      with --queue-dir (written behind, to the guest's tmpfs: a batch is written only when the
+#      receiver does not acknowledge it at once, and the collections before its first answer);
 #   B  prometheus-node-exporter --collector.disable-defaults --collector.ipvs (reads
 #      /proc/net/ip_vs and /proc/net/ip_vs_stats) scraped every 5 s by vmagent, which remote-writes
 #      (two processes: both are charged).
