@@ -137,7 +137,7 @@ enum OneShotV1Encoder {
         /// One `TimeSeries`: its labels sorted bytewise with `__name__` and the external
         /// labels in their place, then its `Sample`.
         private func write(_ sample: UnsafePointer<Sample>) {
-            let set = encodedSet(sample.pointee.labels)
+            let set = encodedSet(sample)
             let nameLength = sample.pointee.name.utf8.count
             let nameBody = Self.nameLabelNameSize + WireCursor.stringFieldSize(nameLength)
             let nameField = 1 + WireCursor.varintSize(nameBody) + nameBody
@@ -181,11 +181,18 @@ enum OneShotV1Encoder {
         private var encodedSets: [UnsafeRawPointer: EncodedSet] = [:]
         private let sets = WireBuffer()
 
-        /// `labels` as `TimeSeries.labels` fields (empty names and values left out, the
-        /// external labels merged in, sorted), encoded once per set.
-        private func encodedSet(_ labels: Labels) -> EncodedSet {
-            let address = labels.pairs.withUnsafeBufferPointer { $0.baseAddress.map { UnsafeRawPointer($0) } }
-            if let address, let known = encodedSets[address] { return known }
+        /// Where a sample keeps its label storage reference (as ``LabelSetIndex`` reads it).
+        private static let labelsOffset = MemoryLayout<Sample>.offset(of: \Sample.labels)!
+
+        /// The sample's labels as `TimeSeries.labels` fields (empty names and values left
+        /// out, the external labels merged in, sorted), encoded once per set. The set is
+        /// known by its storage's address, read without retaining it: most sets are met
+        /// again, and touching each one's reference count (50,000 sets a document, out of
+        /// cache) cost more than encoding.
+        private func encodedSet(_ sample: UnsafePointer<Sample>) -> EncodedSet {
+            let address = UnsafeRawPointer(sample).load(fromByteOffset: Self.labelsOffset, as: UnsafeRawPointer.self)
+            if let known = encodedSets[address] { return known }
+            let labels = sample.pointee.labels
             var pairs: [(name: String, value: String)] = []
             pairs.reserveCapacity(labels.count + external.count)
             for label in labels where !label.name.isEmpty && !label.value.isEmpty && label.name != "__name__" {
@@ -215,7 +222,7 @@ enum OneShotV1Encoder {
                 sets.advance(to: cursor)
             }
             let set = EncodedSet(start: start, count: sets.count - start, nameOffset: nameOffset ?? sets.count - start)
-            if let address { encodedSets[address] = set }
+            encodedSets[address] = set
             return set
         }
 
