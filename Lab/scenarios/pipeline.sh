@@ -40,8 +40,8 @@
 # At 10,000 x 3 the host's vm.max_map_count must be raised first (1048576; run.sh does it): user-mode
 # Linux maps each page of a guest process into a host process one by one, and VictoriaMetrics
 # holding 690,000 series needs more than the default 65530 mappings (console.log: "UML ran out of
-# memory on the host side"). The whole boot takes about 26 minutes at 10,000 x 3 (each ipvs-push
-# run spends 4-5 minutes in VictoriaMetrics' queries over 600,000 series), 2 minutes at 500 x 3.
+# memory on the host side"). The whole boot takes 25-30 minutes at 10,000 x 3 (each ipvs-push
+# run spends 3-7 minutes in VictoriaMetrics' queries over 600,000 series), 2 minutes at 500 x 3.
 #
 # Environment: IPVS_PUSH (required), BENCH_SERVICES (10000), BENCH_DESTS (3), LABPIPELINE_CYCLES
 # (10), LABPIPELINE_INTERVAL (5, seconds), LABPIPELINE_ROUNDS (2), LABPIPELINES
