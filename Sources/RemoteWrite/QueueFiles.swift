@@ -134,6 +134,10 @@ enum QueueFiles {
         guard unlink(path) == 0 || errno == ENOENT else { throw .queue(operation: "remove", path: path, errno: errno) }
     }
 
+    static func rename(_ path: String, to newPath: String) throws(RemoteWriteError) {
+        guard Glibc.rename(path, newPath) == 0 else { throw .queue(operation: "rename", path: path, errno: errno) }
+    }
+
     static func removeDirectory(_ path: String) throws(RemoteWriteError) {
         guard rmdir(path) == 0 || errno == ENOENT else { throw .queue(operation: "remove", path: path, errno: errno) }
     }
@@ -151,7 +155,7 @@ enum QueueFiles {
             throw error
         }
         close(fd)
-        guard rename(temporary, path) == 0 else {
+        guard Glibc.rename(temporary, path) == 0 else {
             throw .queue(operation: "rename into place", path: path, errno: errno)
         }
         if sync { try syncDirectory(directory) }

@@ -384,6 +384,45 @@ final class ShardLog {
             try replaySegment(id, from: start)
         }
         nextSegment = max(ids.last ?? 0, cursor?.segment ?? 0) + 1
+        if nextSegment > QueueCursor.segmentLimit - Self.renumberingMargin { try renumberSegments(directory) }
+    }
+
+    /// How close to ``QueueCursor/segmentLimit`` the segment ids may come before a replay
+    /// renumbers them: a run numbers its new segments after the last one, and a replay
+    /// ignores ids from the limit on, so a segment numbered there would be written and
+    /// then never read. (Queues do not get there: 2^62 segments. A damaged or hand-made
+    /// directory does; the fuzzer made one with its cursor in segment 2^62 - 1.)
+    private static let renumberingMargin: UInt64 = 1 << 32
+
+    /// Renumbers the live segments 1, 2, 3... in their order, the cursor's segment with
+    /// them, and points the entries at the new names. The cursor is rewritten first: a
+    /// crash before the renames leaves segments numbered after it, which the next replay
+    /// reads (and resends) instead of removing them as acknowledged.
+    private func renumberSegments(_ directory: String) throws(RemoteWriteError) {
+        var renamed: [UInt64: UInt64] = [:]
+        for (index, id) in segments.enumerated() { renamed[id] = UInt64(index + 1) }
+        // A cursor in a segment without a file (not begun yet) stays after the others.
+        let cursorSegment = cursor.map { renamed[$0.segment] ?? UInt64(segments.count + 1) }
+        if let cursor, let cursorSegment {
+            let moved = QueueCursor(
+                segment: cursorSegment, offset: cursor.offset, acknowledgedSequence: cursor.acknowledgedSequence)
+            try QueueFiles.replace(
+                directory + "/" + QueueCursor.fileName, with: moved.encoded, sync: syncPolicy != .never,
+                directory: directory)
+            writtenBytes += moved.encoded.count
+            self.cursor = moved
+        }
+        // Ascending: the i-th id is at least i + 1, so a new name is never one still in use.
+        for id in segments where renamed[id] != id {
+            try QueueFiles.rename(segmentPath(id), to: segmentPath(renamed[id]!))
+        }
+        logger.warning(
+            "remote-write queue segment numbers were near their limit; renumbered from 1",
+            metadata: ["queue.directory": "\(directory)", "queue.segments": "\(segments.count)"])
+        segments = segments.map { renamed[$0]! }
+        for index in entries.indices { entries[index].segment = renamed[entries[index].segment] ?? 0 }
+        end.segment = renamed[end.segment] ?? cursorSegment ?? 0
+        nextSegment = max(segments.last ?? 0, cursorSegment ?? 0) + 1
     }
 
     private func replaySegment(_ id: UInt64, from start: Int) throws(RemoteWriteError) {

@@ -183,6 +183,56 @@ struct QueueTests {
         }
     }
 
+    /// The fuzzer's find: a cursor in segment 2^62 - 1 (valid) had the queue number its
+    /// next segment 2^62, which a replay ignores, so an appended batch was gone after a
+    /// restart. Segments near the limit are renumbered from 1, in order, cursor included.
+    @Test func segmentNumbersNearTheLimitAreRenumberedSoAppendedBatchesSurviveARestart() async throws {
+        let directory = try temporaryDirectory("queue-renumber")
+        defer { removeDirectory(directory) }
+        let shard = "\(directory)/shard-000"
+        let limit = QueueCursor.segmentLimit
+        // A cursor at the limit's edge with no segment, then two segments there with batches.
+        do {
+            let queue = try open(directory, shards: 1)
+            await queue.close()
+        }
+        try Data(QueueCursor(segment: limit - 1, offset: 8, acknowledgedSequence: 0).encoded).write(
+            to: URL(fileURLWithPath: "\(shard)/cursor"))
+        do {
+            let queue = try open(directory, shards: 1)
+            try await queue.append([batch(0, 1)])
+            await queue.close()
+        }
+        do {
+            let queue = try open(directory, shards: 1)
+            let head = try #require(try await queue.head(shard: 0))
+            #expect(head.payload == [UInt8](repeating: 1, count: 100))
+            #expect(try segmentFiles(directory).allSatisfy { UInt64($0.dropLast(4))! < 1 << 32 })
+            await queue.close()
+        }
+        for (index, name) in try segmentFiles(directory).enumerated() {
+            let id = String(limit - 3 + UInt64(index))
+            let padded = String(repeating: "0", count: 20 - id.count) + id
+            try FileManager.default.moveItem(atPath: "\(shard)/\(name)", toPath: "\(shard)/\(padded).seg")
+        }
+        try Data(QueueCursor(segment: limit - 3, offset: 8, acknowledgedSequence: 0).encoded).write(
+            to: URL(fileURLWithPath: "\(shard)/cursor"))
+        do {
+            let queue = try open(directory, shards: 1)
+            try await queue.append([batch(0, 2)])
+            await queue.close()
+        }
+        let queue = try open(directory, shards: 1)
+        var payloads: [UInt8] = []
+        while let head = try await queue.head(shard: 0) {
+            payloads.append(head.payload[0])
+            try await queue.remove(shard: 0, sequence: head.sequence)
+        }
+        #expect(payloads == [1, 2])
+        #expect(queue.snapshot.corruptRecords == 0)
+        await queue.close()
+    }
+
     @Test func segmentsRotateAndAcknowledgedOnesAreDeleted() async throws {
         let directory = try temporaryDirectory("queue-segments")
         defer { removeDirectory(directory) }
