@@ -289,9 +289,13 @@ lab_describe_namespaces() {
 # servers are 172.16.0.0/12 + k:8080 (k counting every real server from 1, so every destination
 # address is distinct), masquerading, weight 1. Writes restore_seconds= to $LAB_OUT/restore.env,
 # then stops the rate estimator (no traffic: the rates stay 0 and every reading sees the same
-# numbers). Needs ip_vs and ip_vs_rr loaded.
+# numbers). N and D come from BENCH_SERVICES and BENCH_DESTS, and are checked here; loads ip_vs
+# and ip_vs_rr.
 lab_bench_table() {
     local n=$1 d=$2 rules=$3 start restore_s
+    [[ "$n" =~ ^[1-9][0-9]*$ && "$n" -le 1000000 ]] || lab_die "BENCH_SERVICES '$n' must be 1..1000000"
+    [[ "$d" =~ ^[0-9]+$ && "$d" -le 200 ]] || lab_die "BENCH_DESTS '$d' must be 0..200"
+    lab_modprobe ip_vs ip_vs_rr
     lab_log "generating $n services x $d real servers"
     awk -v n="$n" -v d="$d" 'BEGIN {
         k = 0

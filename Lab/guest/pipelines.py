@@ -32,7 +32,7 @@ import urllib.parse
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "Benchmarks", "scripts"))
-from pipeline import Victoria, free_port  # noqa: E402  (the host benchmark's VictoriaMetrics)
+from pipeline import Victoria, free_port, read_proc_field  # noqa: E402  (the host benchmark's)
 
 PIPELINES = ["ipvs-push", "ipvs-push-queue", "node-exporter-vmagent"]
 # Every series each pipeline delivers, and among them the IPVS ones (not the pipeline's own).
@@ -59,17 +59,6 @@ def wait_listening(port, process, seconds=120):
         except OSError:
             time.sleep(0.1)
     raise SystemExit(f"pipelines: nothing listens on port {port} after {seconds} s")
-
-
-def status_kib(pid, field):
-    try:
-        with open(f"/proc/{pid}/status") as status:
-            for line in status:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return None
 
 
 def left_queued(run_dir):
@@ -219,9 +208,9 @@ class Lab:
         rss = []
         hwm = {}
         while time.monotonic() < stop_at:
-            values = [status_kib(process.pid, "VmRSS") for _, process in processes]
+            values = [read_proc_field(process.pid, "status", "VmRSS") for _, process in processes]
             for label, process in processes:
-                hwm[label] = max(hwm.get(label, 0), status_kib(process.pid, "VmHWM") or 0)
+                hwm[label] = max(hwm.get(label, 0), read_proc_field(process.pid, "status", "VmHWM") or 0)
             if all(value is not None for value in values):
                 rss.append((time.monotonic() - start, sum(values)))
             time.sleep(1)
@@ -232,7 +221,7 @@ class Lab:
         for label, process in reversed(processes):
             os.kill(process.pid, signal.SIGTERM)
             while True:
-                hwm[label] = max(hwm.get(label, 0), status_kib(process.pid, "VmHWM") or 0)
+                hwm[label] = max(hwm.get(label, 0), read_proc_field(process.pid, "status", "VmHWM") or 0)
                 pid, status, usage = os.wait4(process.pid, os.WNOHANG)
                 if pid:
                     break

@@ -46,12 +46,9 @@ must() { "$@" || lab_die "failed: $*"; }
 
 [ -x "$IPVS_PUSH" ] || lab_die "IPVS_PUSH '$IPVS_PUSH' is not an executable"
 [ -x "$NODE_EXPORTER" ] || lab_die "node_exporter '$NODE_EXPORTER' missing: apt-get install prometheus-node-exporter"
-[[ "$N" =~ ^[1-9][0-9]*$ && "$N" -le 1000000 ]] || lab_die "BENCH_SERVICES '$N' must be 1..1000000"
-[[ "$D" =~ ^[0-9]+$ && "$D" -le 200 ]] || lab_die "BENCH_DESTS '$D' must be 0..200"
 [[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || lab_die "BENCH_ROUNDS '$ROUNDS' must be a positive number"
 [[ "$SCRAPES" =~ ^[1-9][0-9]*$ ]] || lab_die "BENCH_SCRAPES '$SCRAPES' must be a positive number"
 
-lab_modprobe ip_vs ip_vs_rr
 ip link set lo up
 
 # The table (lib.sh: service i is 10.A.B.C:80, its real servers distinct 172.16.0.0/12 addresses

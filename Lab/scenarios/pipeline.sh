@@ -75,13 +75,10 @@ mkdir -p "$WORK"
 if ! command -v victoria-metrics >/dev/null || ! command -v vmagent >/dev/null; then
     lab_die "victoria-metrics and vmagent missing: apt-get install victoria-metrics"
 fi
-[[ "$N" =~ ^[1-9][0-9]*$ && "$N" -le 1000000 ]] || lab_die "BENCH_SERVICES '$N' must be 1..1000000"
-[[ "$D" =~ ^[0-9]+$ && "$D" -le 200 ]] || lab_die "BENCH_DESTS '$D' must be 0..200"
 [[ "$CYCLES" =~ ^[1-9][0-9]*$ ]] || lab_die "LABPIPELINE_CYCLES '$CYCLES' must be a positive number"
 [[ "$INTERVAL" =~ ^[1-9][0-9]*$ ]] || lab_die "LABPIPELINE_INTERVAL '$INTERVAL' must be a positive number of seconds"
 [[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || lab_die "LABPIPELINE_ROUNDS '$ROUNDS' must be a positive number"
 
-lab_modprobe ip_vs ip_vs_rr
 ip link set lo up
 lab_bench_table "$N" "$D" "$WORK/rules"
 
