@@ -226,9 +226,12 @@ final class CollectionEncoder {
         }
         let tables = EncodingTables(
             strings: strings, series: rows, labelSets: labelSetStore, nameLabelID: nameLabelID)
-        let payloads = ParallelBatchEncoding(
-            jobs: jobs, pending: pending, tables: tables, encoders: workerEncoders, protocolVersion: protocolVersion
-        ).run()
+        let payloads = ParallelJobs.run(count: jobs.count, workers: workerEncoders) { encoder, index in
+            let (shard, range) = jobs[index]
+            return Result { () throws(RemoteWriteError) -> [UInt8] in
+                try encoder.encode(pending[shard][range], protocolVersion: protocolVersion, tables: tables)
+            }
+        }
         for (index, job) in jobs.enumerated() {
             result.batches.append(
                 EncodedBatch(
@@ -359,10 +362,8 @@ final class CollectionEncoder {
     /// empty ones left out, sorted, without `__name__`), added once per set.
     private func templateSet(_ setNumber: UInt32, labels: Labels) -> UInt32 {
         if let known = templateSets[setNumber] { return known }
-        var full = Self.fullLabelSet(name: "", labels: labels, external: externalLabels)
-        let nameIndex = full.firstIndex { $0.name == "__name__" } ?? 0
-        full.remove(at: nameIndex)
-        let set = labelSetStore.add(full, nameIndex: nameIndex, strings: strings)
+        let template = Self.templatePairs(labels, external: externalLabels)
+        let set = labelSetStore.add(template.pairs, nameIndex: template.nameIndex, strings: strings)
         if templateSets.count > 2 * labelSets.count + 1024 { templateSets.removeAll() }
         templateSets[setNumber] = set
         return set
@@ -412,6 +413,17 @@ final class CollectionEncoder {
         }
         result.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
         return result
+    }
+
+    /// `labels` as a set of the store: ``fullLabelSet(name:labels:external:)`` without
+    /// `__name__`, and the index where a series' `__name__` pair goes.
+    static func templatePairs(_ labels: Labels, external: [Label])
+        -> (pairs: [(name: String, value: String)], nameIndex: Int)
+    {
+        var full = fullLabelSet(name: "", labels: labels, external: external)
+        let nameIndex = full.firstIndex { $0.name == "__name__" } ?? 0
+        full.remove(at: nameIndex)
+        return (full, nameIndex)
     }
 
     /// Rebuilds the interner and the label set store from the live series once many

@@ -29,7 +29,8 @@ enum OneShotV1Encoder {
     }
 
     /// The batches of `collection` stamped `timestamp` where a sample has none, cut every
-    /// `maxSamplesPerSend` samples and dealt to `shardCount` shards in turn.
+    /// `maxSamplesPerSend` samples and dealt to `shardCount` shards in turn. `externalLabels`:
+    /// those with a name and a value, as ``CollectionEncoder`` keeps them.
     static func encode(
         _ collection: [MetricFamily], timestamp: Int64, externalLabels: [Label], maxSamplesPerSend: Int,
         shardCount: Int
@@ -52,22 +53,11 @@ enum OneShotV1Encoder {
             }
         }
         result.samples = jobs.reduce(0) { $0 + $1.count }
-        let external = externalLabels.filter { !$0.name.isEmpty && !$0.value.isEmpty }
-        let payloads = UnsafeMutableBufferPointer<Result<[UInt8], RemoteWriteError>>.allocate(capacity: jobs.count)
-        payloads.initialize(repeating: .success([]))
-        defer {
-            payloads.deinitialize()
-            payloads.deallocate()
+        let workers = (0..<max(1, min(jobs.count, ProcessInfo.processInfo.activeProcessorCount, 8))).map { _ in
+            BatchWriter(timestamp: timestamp, external: externalLabels)
         }
-        let workers = max(1, min(jobs.count, ProcessInfo.processInfo.activeProcessorCount, 8))
-        let shared = Shared(collection: collection, jobs: jobs, external: external, payloads: payloads)
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            let writer = BatchWriter(timestamp: timestamp, external: shared.external)
-            var job = worker
-            while job < shared.jobs.count {
-                shared.payloads[job] = writer.encode(shared.collection, from: shared.jobs[job])
-                job += workers
-            }
+        let payloads = ParallelJobs.run(count: jobs.count, workers: workers) { writer, index in
+            writer.encode(collection, from: jobs[index])
         }
         for (index, job) in jobs.enumerated() {
             result.batches.append(
@@ -76,14 +66,6 @@ enum OneShotV1Encoder {
                     payload: try payloads[index].get()))
         }
         return result
-    }
-
-    /// What the workers read (and the result slots, one writer each).
-    private struct Shared: @unchecked Sendable {
-        var collection: [MetricFamily]
-        var jobs: [Job]
-        var external: [Label]
-        var payloads: UnsafeMutableBufferPointer<Result<[UInt8], RemoteWriteError>>
     }
 
     /// One worker's buffers: the request as packed, and as compressed.
@@ -192,24 +174,12 @@ enum OneShotV1Encoder {
         private func encodedSet(_ sample: UnsafePointer<Sample>) -> EncodedSet {
             let address = UnsafeRawPointer(sample).load(fromByteOffset: Self.labelsOffset, as: UnsafeRawPointer.self)
             if let known = encodedSets[address] { return known }
-            let labels = sample.pointee.labels
-            var pairs: [(name: String, value: String)] = []
-            pairs.reserveCapacity(labels.count + external.count)
-            for label in labels where !label.name.isEmpty && !label.value.isEmpty && label.name != "__name__" {
-                pairs.append((label.name, label.value))
-            }
-            // A label of the series wins over an external label of the same name, unless it is
-            // empty: an empty value is the label's absence, as in Prometheus.
-            for label in external where labels[label.name]?.isEmpty ?? true {
-                pairs.append((label.name, label.value))
-            }
-            if !external.isEmpty { pairs.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) } }
+            // The set as the agent's encoder stores it, so that the bytes are the same.
+            let template = CollectionEncoder.templatePairs(sample.pointee.labels, external: external)
             let start = sets.count
-            var nameOffset: Int?
-            for pair in pairs {
-                if nameOffset == nil, !pair.name.utf8.lexicographicallyPrecedes("__name__".utf8) {
-                    nameOffset = sets.count - start
-                }
+            var nameOffset = 0
+            for (index, pair) in template.pairs.enumerated() {
+                if index == template.nameIndex { nameOffset = sets.count - start }
                 let body =
                     WireCursor.stringFieldSize(pair.name.utf8.count)
                     + WireCursor.stringFieldSize(pair.value.utf8.count)
@@ -221,7 +191,8 @@ enum OneShotV1Encoder {
                 cursor.stringField(2, pair.value)  // Label.value
                 sets.advance(to: cursor)
             }
-            let set = EncodedSet(start: start, count: sets.count - start, nameOffset: nameOffset ?? sets.count - start)
+            if template.nameIndex == template.pairs.count { nameOffset = sets.count - start }
+            let set = EncodedSet(start: start, count: sets.count - start, nameOffset: nameOffset)
             encodedSets[address] = set
             return set
         }
